@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Run the app: set up, build data/tracker.duckdb from seeds/ when it is missing, start Streamlit.
+# HOST/PORT may be set in the environment (default 127.0.0.1:8501).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+DB="${TRACKER_DB:-data/tracker.duckdb}"
+if [ ! -f "$DB" ]; then
+  echo "Building $DB from seeds/ …"
+  .venv/bin/python -m etl
+fi
+exec .venv/bin/streamlit run app.py \
+  --server.address "${HOST:-127.0.0.1}" --server.port "${PORT:-8501}" \
+  --server.headless true --browser.gatherUsageStats false
