@@ -1,0 +1,146 @@
+"""Every user-facing string in one place: simplified Chinese (default) and English."""
+
+from __future__ import annotations
+
+import math
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("规划指标目标监测", "Plan Target Tracker"),
+    "language": ("语言 / Language", "Language / 语言"),
+    "nav_catalogue": ("目标目录", "Target catalogue"),
+    "catalogue_intro": (
+        "五份规划文本中的全部目标,每条附原文出处。数值由 ETL 从 seeds/ 构建。",
+        "Every target of the five plan documents, each with the sentence it comes from. Built from seeds/ by the ETL.",
+    ),
+    "plan": ("规划", "Plan"),
+    "kind_filter": ("目标类型", "Target kind"),
+    "search": ("搜索指标或原文", "Search indicator or quote"),
+    "targets_count": ("目标数", "Targets"),
+    "stated_values": ("文本陈述值", "Stated values"),
+    "checks_flagged": ("需核对的一致性检查", "Checks to review"),
+    "plan_region": ("地区", "Region"),
+    "plan_issued": ("发布日期", "Issued"),
+    "plan_horizon": ("规划期", "Horizon"),
+    "plan_seed": ("来源文件", "Seed file"),
+    "col_target_id": ("目标编号", "Target id"),
+    "col_indicator": ("指标", "Indicator"),
+    "col_subject": ("原文表述", "Wording in the text"),
+    "col_region": ("地区", "Region"),
+    "col_kind": ("类型", "Kind"),
+    "col_target": ("目标", "Target"),
+    "col_year": ("目标年份", "Target year"),
+    "col_baseline": ("基期", "Baseline"),
+    "col_unit": ("单位", "Unit"),
+    "col_binding": ("属性", "Binding"),
+    "col_quote": ("原文", "Quote"),
+    "col_section": ("章节", "Section"),
+    "col_parent": ("上级目标", "Parent target"),
+    "col_assumption": ("解读说明", "Assumption"),
+    "stated_values_title": ("文本陈述的数值(种子批次)", "Values stated in the text (seed batch)"),
+    "col_year_actual": ("年份", "Year"),
+    "col_value": ("数值", "Value"),
+    "col_source": ("来源", "Source"),
+    "col_note": ("说明", "Note"),
+    "checks_title": ("一致性检查", "Consistency checks"),
+    "col_check_kind": ("检查", "Check"),
+    "col_status": ("结果", "Result"),
+    "col_message": ("说明", "Message"),
+    "notes_title": ("数据质量说明(ETL 的假设与修复)", "Data-quality notes (what the ETL assumed or repaired)"),
+    "col_category": ("类别", "Category"),
+    "empty_db": (
+        "数据库中还没有目录。请在项目目录运行 `python -m etl`(或用 README 中的启动命令,它会自动构建)。",
+        "The database holds no catalogue yet. Run `python -m etl` in the project folder (the README's run command "
+        "does it for you).",
+    ),
+    "no_match": ("没有符合条件的目标。", "No target matches."),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "all": ("全部", "All"),
+}
+
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "level": ("水平值", "Level"),
+    "approx": ("左右(近似)", "Approximately"),
+    "range": ("区间", "Range"),
+    "floor_stretch": ("底线+力争", "Floor and stretch"),
+    "growth": ("年均增长", "Annual growth"),
+    "doubling": ("翻番", "Doubling"),
+    "per_year": ("每年", "Per year"),
+    "cumulative": ("累计", "Cumulative"),
+    "coverage": ("全覆盖", "Full coverage"),
+    "relative": ("相对其他地区", "Relative to another region"),
+    "qualitative": ("定性", "Qualitative"),
+}
+
+CHECK_LABELS: dict[str, tuple[str, str]] = {
+    "decomposition": ("分解目标合计", "Decomposition sums"),
+    "duplicate_target": ("同一指标多个目标", "Several targets for one indicator"),
+    "restatement": ("正文与专栏2", "Text against 专栏2"),
+    "stated_value": ("重复陈述的数值", "Value stated twice"),
+    "table": ("专栏1与专栏2", "专栏1 against 专栏2"),
+    "ok": ("一致", "Consistent"),
+    "warning": ("提示", "Note"),
+    "mismatch": ("不一致", "Inconsistent"),
+    "assumption": ("解读假设", "Assumption"),
+    "scrape_repair": ("抓取修复", "Scraping repair"),
+    "plan": ("规划信息", "Plan"),
+}
+
+
+def t(key: str, lang: str = "zh") -> str:
+    """The string for key in lang ('zh' or 'en')."""
+    zh, en = STRINGS[key]
+    return en if lang == "en" else zh
+
+
+def label(table: dict[str, tuple[str, str]], code: str | None, lang: str = "zh") -> str:
+    """Translate a code through one of the label tables; unknown codes are shown as they are."""
+    if code is None:
+        return ""
+    pair = table.get(code)
+    return code if pair is None else (pair[1] if lang == "en" else pair[0])
+
+
+def _num(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "?"
+    return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+
+
+def describe_target(row, lang: str = "zh") -> str:
+    """A short reading of one target, e.g. '≥ 3,000 家', '2–3 个', '> 2.2 %(力争 2.5)', '年均增长 ≥ 12 %'."""
+    unit = row.get("unit") or ""
+    kind, comp = row.get("kind"), row.get("comparator") or ""
+    value = _num(row.get("target_value"))
+    en = lang == "en"
+    per_year = (" / year" if en else "/年") if row.get("basis") == "per_year" else ""
+    cumulative = (" in total" if en else "(累计)") if row.get("basis") == "cumulative" else ""
+    if kind == "qualitative":
+        return "qualitative (status set by a person)" if en else "定性目标(人工判定)"
+    if kind == "coverage":
+        return "full coverage (100 %)" if en else "全覆盖(100%)"
+    if kind == "range":
+        return f"{value}–{_num(row.get('target_value_hi'))} {unit}{per_year}{cumulative}"
+    if kind == "floor_stretch":
+        stretch = _num(row.get("stretch_value"))
+        return f"{comp} {value} {unit}" + (f" (stretch {stretch})" if en else f"(力争 {stretch})")
+    if kind == "growth":
+        rate = _num(row.get("growth_rate"))
+        return f"annual growth {comp} {rate} %" if en else f"年均增长 {comp} {rate}%"
+    if kind == "doubling":
+        multiple = _num(row.get("multiple"))
+        base = row.get("baseline_value")
+        tail = f" = {value} {unit}" if base is not None and not _isnan(base) else ""
+        return (f"{multiple} × baseline{tail}" if en else f"{multiple} 倍于基期(翻番){tail}")
+    if kind == "relative":
+        margin = _num(row.get("relative_margin"))
+        other = row.get("relative_to_region") or ""
+        if en:
+            return f"{comp} {other} average" + (f" + {margin} %" if row.get("relative_margin") else "")
+        return f"{comp} {other}平均水平" + (f"(高出 {margin}% 以上)" if row.get("relative_margin") else "")
+    return f"{comp} {value} {unit}{per_year}{cumulative}".strip()
+
+
+def _isnan(value) -> bool:
+    return isinstance(value, float) and math.isnan(value)

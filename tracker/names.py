@@ -1,0 +1,55 @@
+"""Names of indicators and regions: normalising what people type and resolving it to canonical names.
+
+Resolution is exact after normalisation (width, traditional characters, spaces, a unit in brackets). Nothing is
+matched by similarity: 科技型企业 and 科技型中小企业 are different indicators, and a near miss is offered as a
+suggestion, never merged silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from tracker.text import to_simplified
+
+PERCENT_UNITS = {"%", "％", "个百分点"}
+_UNIT_SUFFIX = re.compile(r"[((][^()()]*[))]?$")
+
+
+def default_path_kind(unit: str) -> str:
+    """Linear for percentages and ratios, geometric for counts and amounts (they grow by compounding)."""
+    return "linear" if unit in PERCENT_UNITS or unit == "" else "geometric"
+
+
+def normalise_name(text: str) -> str:
+    """Canonical form for matching: NFKC width folding, simplified characters, no spaces, no trailing (unit)."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = re.sub(r"\s+", "", folded)
+    folded = _UNIT_SUFFIX.sub("", folded)
+    return to_simplified(folded)
+
+
+class NameResolver:
+    """Resolves names (canonical or alias, any script or width) to one canonical name."""
+
+    def __init__(self, canonical: Iterable[str], aliases: Iterable[tuple[str, str]] = ()):
+        self._lookup: dict[str, str] = {}
+        for name in canonical:
+            self._lookup[normalise_name(name)] = name
+        for alias, name in aliases:
+            self._lookup.setdefault(normalise_name(alias), name)
+
+    def resolve(self, text: str) -> str | None:
+        """The canonical name for text, or None when it is not known."""
+        return self._lookup.get(normalise_name(text))
+
+    def suggest(self, text: str, n: int = 3) -> list[str]:
+        """Closest known canonical names, for an error message."""
+        close = difflib.get_close_matches(normalise_name(text), list(self._lookup), n=n * 2, cutoff=0.5)
+        names = []
+        for key in close:
+            if self._lookup[key] not in names:
+                names.append(self._lookup[key])
+        return names[:n]

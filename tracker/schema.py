@@ -1,0 +1,212 @@
+"""The DuckDB schema: one DDL constant, applied idempotently by the store.
+
+Seed-derived tables (plans … etl_notes) are rebuilt by every ETL run; batches, actuals and target_status hold
+what people enter and are never rebuilt. Uniqueness of seed-derived keys is checked by the ETL before writing
+rather than by PRIMARY KEY constraints, so that one transaction can delete and re-insert the same keys.
+"""
+
+SCHEMA_VERSION = 1
+
+DDL = """
+CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
+-- Seed-derived ------------------------------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS plans (
+    plan_id        VARCHAR NOT NULL,
+    title          VARCHAR NOT NULL,      -- simplified-Chinese display title
+    title_original VARCHAR NOT NULL,      -- the title as the seed writes it
+    short_name     VARCHAR,
+    region         VARCHAR NOT NULL,
+    doc_type       VARCHAR,
+    script         VARCHAR,               -- simplified | traditional (of the seed text)
+    issued_on      DATE,
+    base_year      INTEGER,               -- t0 for targets that state no baseline year
+    start_year     INTEGER,
+    target_year    INTEGER,
+    seed_file      VARCHAR NOT NULL,
+    seed_sha256    VARCHAR NOT NULL,
+    assumption     VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS regions (
+    region_id     VARCHAR NOT NULL,
+    region        VARCHAR NOT NULL,       -- display name, simplified Chinese
+    region_en     VARCHAR,
+    level         VARCHAR,
+    parent_region VARCHAR,
+    note          VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS region_aliases (
+    alias  VARCHAR NOT NULL,
+    region VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS indicators (
+    indicator_id VARCHAR NOT NULL,
+    indicator    VARCHAR NOT NULL,        -- canonical display name, simplified Chinese
+    indicator_en VARCHAR,
+    unit         VARCHAR NOT NULL,        -- a percentage is stored as printed: 2.5 means 2.5 %
+    measure      VARCHAR NOT NULL,        -- level | increment
+    direction    INTEGER NOT NULL,        -- +1 higher is better, -1 lower is better
+    path_kind    VARCHAR NOT NULL,        -- linear | geometric
+    defined_in   VARCHAR,                 -- catalogue file that defines it
+    note         VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS indicator_aliases (
+    alias        VARCHAR NOT NULL,
+    indicator_id VARCHAR NOT NULL,
+    indicator    VARCHAR NOT NULL,
+    source       VARCHAR                  -- where the alias comes from (catalogue file, or 'opencc')
+);
+
+CREATE TABLE IF NOT EXISTS targets (
+    target_id          VARCHAR NOT NULL,
+    plan_id            VARCHAR NOT NULL,
+    region             VARCHAR NOT NULL,
+    indicator          VARCHAR NOT NULL,
+    indicator_id       VARCHAR NOT NULL,
+    subject            VARCHAR,            -- the text's wording, simplified for display
+    subject_original   VARCHAR,            -- the text's wording, original characters
+    kind               VARCHAR NOT NULL,
+    comparator         VARCHAR,
+    target_value       DOUBLE,
+    target_value_hi    DOUBLE,
+    stretch_value      DOUBLE,
+    tolerance          DOUBLE,
+    growth_rate        DOUBLE,             -- percent per year (12 = 12 %)
+    multiple           DOUBLE,
+    relative_to_region VARCHAR,
+    relative_margin    DOUBLE,             -- percent above relative_to_region
+    basis              VARCHAR NOT NULL,   -- level | per_year | cumulative
+    start_year         INTEGER,
+    target_year        INTEGER NOT NULL,
+    baseline_year      INTEGER,
+    baseline_value     DOUBLE,
+    unit               VARCHAR,
+    binding            VARCHAR,            -- 预期性 | 约束性
+    parent_target_id   VARCHAR,
+    milestone_group    VARCHAR,
+    section            VARCHAR,
+    quote              VARCHAR NOT NULL,   -- exact substring of the seed file
+    quote_offset       INTEGER NOT NULL,   -- character offset of quote in the seed file
+    seed_file          VARCHAR NOT NULL,
+    origin             VARCHAR NOT NULL,   -- table (parsed 专栏) | catalogue (reviewed file)
+    assumption         VARCHAR,
+    note               VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS target_quotes (
+    target_id VARCHAR NOT NULL,
+    role      VARCHAR NOT NULL,            -- source | restatement
+    quote     VARCHAR NOT NULL,
+    seed_file VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS plan_structure (
+    plan_id        VARCHAR NOT NULL,
+    item_id        VARCHAR NOT NULL,
+    parent_item_id VARCHAR,
+    seq            INTEGER NOT NULL,
+    title          VARCHAR NOT NULL,
+    quote          VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS checks (
+    plan_id    VARCHAR NOT NULL,
+    check_kind VARCHAR NOT NULL,           -- decomposition | duplicate_target | restatement
+    subject    VARCHAR NOT NULL,
+    expected   VARCHAR,
+    observed   VARCHAR,
+    status     VARCHAR NOT NULL,           -- ok | mismatch | warning
+    message    VARCHAR NOT NULL,
+    target_ids VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS etl_notes (
+    plan_id   VARCHAR,
+    seed_file VARCHAR,
+    target_id VARCHAR,
+    category  VARCHAR NOT NULL,            -- assumption | scrape_repair | plan
+    message   VARCHAR NOT NULL
+);
+
+-- Entered by people; never rebuilt -------------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id    VARCHAR PRIMARY KEY,
+    kind        VARCHAR NOT NULL,          -- seed | entry | upload | revert
+    status      VARCHAR NOT NULL,          -- committed | reverted
+    created_by  VARCHAR NOT NULL,
+    created_at  TIMESTAMP NOT NULL,
+    note        VARCHAR,
+    file_name   VARCHAR,
+    file_sha256 VARCHAR,
+    row_count   INTEGER,
+    reverts_batch_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS actuals (
+    actual_id    BIGINT NOT NULL DEFAULT nextval('revision_seq'),  -- increases with every revision
+    region       VARCHAR NOT NULL,
+    indicator    VARCHAR NOT NULL,
+    region_id    VARCHAR,
+    indicator_id VARCHAR,
+    year         INTEGER NOT NULL,
+    value        DOUBLE,                   -- NULL = the value was withdrawn by this revision
+    unit         VARCHAR,
+    source       VARCHAR,                  -- 来源/口径 as the person or the document gives it
+    vintage      VARCHAR,                  -- 快报 (provisional) | 年报 (final)
+    reason       VARCHAR,                  -- why this revision was made
+    batch_id     VARCHAR NOT NULL,
+    entered_by   VARCHAR NOT NULL,
+    entered_at   TIMESTAMP NOT NULL,
+    quote        VARCHAR,                  -- seed batch: the sentence that states the value
+    seed_file    VARCHAR,
+    note         VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS target_status (
+    target_id VARCHAR NOT NULL,            -- qualitative targets: a status set by a person
+    status    VARCHAR NOT NULL,
+    note      VARCHAR,
+    set_by    VARCHAR NOT NULL,
+    set_at    TIMESTAMP NOT NULL
+);
+
+-- Every revision with a flag for the one that counts: the newest revision of a committed batch, where anything a
+-- person entered outranks what a seed document states (a refreshed seed must not overwrite a correction).
+CREATE OR REPLACE VIEW actuals_history AS
+SELECT a.*,
+       b.kind AS batch_kind,
+       b.status AS batch_status,
+       b.status = 'committed' AND row_number() OVER (
+           PARTITION BY a.region, a.indicator, a.year, b.status = 'committed'
+           ORDER BY (b.kind = 'seed'), a.actual_id DESC
+       ) = 1 AS is_current
+FROM actuals a
+JOIN batches b USING (batch_id);
+
+CREATE OR REPLACE VIEW actuals_current AS
+SELECT * EXCLUDE (is_current, batch_status)
+FROM actuals_history
+WHERE is_current AND value IS NOT NULL;
+
+-- Targets with the indicator attributes the methodology needs and the plan's base year.
+CREATE OR REPLACE VIEW targets_full AS
+SELECT t.*,
+       i.indicator_en,
+       i.measure,
+       i.direction,
+       i.path_kind,
+       p.base_year AS plan_base_year,
+       p.title AS plan_title
+FROM targets t
+JOIN indicators i USING (indicator_id)
+JOIN plans p USING (plan_id);
+"""
