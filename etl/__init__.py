@@ -1,0 +1,1 @@
+"""python -m etl: seed documents → reviewed catalogue → DuckDB tables."""
