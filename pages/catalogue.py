@@ -34,7 +34,7 @@ def show_plan_header(plan: pd.Series, targets: pd.DataFrame, checks: pd.DataFram
 def filter_targets(targets: pd.DataFrame) -> pd.DataFrame:
     lang = ui.lang()
     left, right = st.columns([1, 2])
-    kinds = left.multiselect(ui.t("kind_filter"), list(i18n.KIND_LABELS),
+    kinds = left.multiselect(ui.t("kind_filter"), list(i18n.KIND_LABELS), placeholder=ui.t("all_kinds"),
                              format_func=lambda k: i18n.label(i18n.KIND_LABELS, k, lang), key="catalogue_kinds")
     text = right.text_input(ui.t("search"), key="catalogue_search").strip()
     shown = targets if not kinds else targets[targets["kind"].isin(kinds)]
@@ -52,16 +52,17 @@ def catalogue_table(targets: pd.DataFrame) -> pd.DataFrame:
         "" if pd.isna(r.baseline_value) else f"{r.baseline_value:g} ({int(r.baseline_year)})"
         for r in targets.itertuples()
     ]
+    # Most telling columns first, so that a 1366-pixel laptop shows indicator, target, year and quote at once.
     return pd.DataFrame({
         ui.t("col_indicator"): targets["indicator"],
-        ui.t("col_subject"): targets["subject"],
-        ui.t("col_region"): targets["region"],
-        ui.t("col_kind"): [i18n.label(i18n.KIND_LABELS, k, lang) for k in targets["kind"]],
         ui.t("col_target"): [i18n.describe_target(r, lang) for r in targets.to_dict("records")],
         ui.t("col_year"): targets["target_year"],
+        ui.t("col_kind"): [i18n.label(i18n.KIND_LABELS, k, lang) for k in targets["kind"]],
         ui.t("col_baseline"): baseline,
-        ui.t("col_binding"): targets["binding"],
         ui.t("col_quote"): targets["quote"].map(lambda q: " ".join(q.split())),
+        ui.t("col_region"): targets["region"],
+        ui.t("col_binding"): targets["binding"],
+        ui.t("col_subject"): targets["subject"],
         ui.t("col_section"): targets["section"],
         ui.t("col_parent"): targets["parent_target_id"],
         ui.t("col_assumption"): targets["assumption"],
@@ -110,7 +111,13 @@ def main() -> None:
         st.info(ui.t("no_match"))
     else:
         table = catalogue_table(shown)
-        st.dataframe(table, hide_index=True, width="stretch", height=520, key="catalogue_table")
+        st.dataframe(table, hide_index=True, width="stretch", height=520, key="catalogue_table", column_config={
+            ui.t("col_indicator"): st.column_config.TextColumn(width="medium"),
+            ui.t("col_target"): st.column_config.TextColumn(width="medium"),
+            ui.t("col_year"): st.column_config.NumberColumn(width="small", format="%d"),
+            ui.t("col_kind"): st.column_config.TextColumn(width="small"),
+            ui.t("col_quote"): st.column_config.TextColumn(width="large"),
+        })
         st.download_button(ui.t("download_csv"), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{plan.name}-targets.csv", mime="text/csv")
     show_details(stated, checks, notes)

@@ -57,6 +57,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_match": ("没有符合条件的目标。", "No target matches."),
     "download_csv": ("下载 CSV", "Download CSV"),
     "all": ("全部", "All"),
+    "all_kinds": ("全部类型", "All kinds"),
 }
 
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -88,6 +89,9 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "≈": "≈", "between": ""}
+
+
 def t(key: str, lang: str = "zh") -> str:
     """The string for key in lang ('zh' or 'en')."""
     zh, en = STRINGS[key]
@@ -111,7 +115,7 @@ def _num(value) -> str:
 def describe_target(row, lang: str = "zh") -> str:
     """A short reading of one target, e.g. '≥ 3,000 家', '2–3 个', '> 2.2 %(力争 2.5)', '年均增长 ≥ 12 %'."""
     unit = row.get("unit") or ""
-    kind, comp = row.get("kind"), row.get("comparator") or ""
+    kind, comp = row.get("kind"), COMPARATOR_SIGNS.get(row.get("comparator"), row.get("comparator") or "")
     value = _num(row.get("target_value"))
     en = lang == "en"
     per_year = (" / year" if en else "/年") if row.get("basis") == "per_year" else ""
