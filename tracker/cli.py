@@ -1,0 +1,76 @@
+"""Command line for IT staff and scheduled reports.
+
+  python -m tracker status [--plan …] [--region …] [--as-of YEAR] [--format csv|json|table]
+  python -m tracker import FILE [--dry-run] [--user NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tracker import service
+from tracker.store import DatabaseLockedError, Store
+
+# The status command's columns, in reading order.
+STATUS_COLUMNS = [
+    "target_id", "plan_id", "region", "indicator", "kind", "comparator", "unit", "binding",
+    "baseline_year_used", "baseline_value_used", "target_year", "target_value_used", "stretch_value",
+    "as_of", "latest_year", "latest_value", "elapsed", "expected_value", "completion",
+    "schedule_ratio", "schedule_status", "schedule_label", "trend_ratio", "trend_status", "trend_label",
+    "projected_value", "projected_gap", "required_growth", "note",
+]
+
+
+def status(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tracker status",
+                                     description="目标评估表 / the verdict table of every target")
+    parser.add_argument("--plan", help="规划编号 plan_id, 如 cq_sti_13fyp")
+    parser.add_argument("--region", help="地区, 如 重庆市")
+    parser.add_argument("--as-of", type=int, dest="as_of", help="评估年份 (默认: 最新数据年份)")
+    parser.add_argument("--format", choices=["csv", "json", "table"], default="csv")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh")
+    parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    args = parser.parse_args(argv)
+    try:
+        store = Store.open(args.db, read_only=True)
+    except DatabaseLockedError as exc:
+        print(exc, file=sys.stderr)
+        return 3
+    try:
+        plans = set(store.plans()["plan_id"])
+        if args.plan and args.plan not in plans:
+            print(f"未知规划 {args.plan};可选: {', '.join(sorted(plans))}", file=sys.stderr)
+            return 2
+        table = service.verdicts(store, plan_id=args.plan, region=args.region, as_of=args.as_of, lang=args.lang)
+    finally:
+        store.close()
+    table = table[STATUS_COLUMNS]
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1))
+        sys.stdout.write("\n")
+    else:
+        columns = ["target_id", "indicator", "target_year", "latest_value", "target_value_used", "completion",
+                   "schedule_label", "trend_label"]
+        sys.stdout.write(table[columns].to_string(index=False) + "\n")
+    return 0
+
+
+def run_import(argv: list[str]) -> int:
+    from tracker.importer import main_import
+
+    return main_import(argv)
+
+
+COMMANDS = {"status": status, "import": run_import}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    return COMMANDS[argv[0]](argv[1:])

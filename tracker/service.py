@@ -1,0 +1,156 @@
+"""The verdict table and the frames built on it: one source for pages, exports and the command line.
+
+Reads go through the store; the arithmetic is tracker.progress. Nothing here imports streamlit, so every function
+is testable on an in-memory database.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracker import progress
+from tracker.config import SEEDS_DIR
+from tracker.store import Store
+from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from tracker.verdicts import schedule_label, trend_label
+
+# Counted on the overview's KPI cards, in this order.
+KPI_STATUSES = ("achieved", "on_track", "lagging", "severely_lagging", "no_data")
+
+
+def verdicts(
+    store: Store,
+    *,
+    plan_id: str | None = None,
+    region: str | None = None,
+    as_of: int | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """One verdict row per target of the plan (all plans when None), as of a year (None: latest data)."""
+    targets = store.targets(plan_id)
+    if region is not None:
+        targets = targets[targets["region"] == region].reset_index(drop=True)
+    return verdicts_for(targets, store.actuals_current(), store.target_statuses(), as_of=as_of,
+                        thresholds=thresholds, lang=lang)
+
+
+def verdicts_for(
+    targets: pd.DataFrame,
+    actuals: pd.DataFrame,
+    statuses: pd.DataFrame | None = None,
+    *,
+    as_of: int | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """verdict_table with the labels in lang and the catalogue columns a reader needs beside the numbers."""
+    table = progress.verdict_table(
+        targets, actuals[["region", "indicator", "year", "value"]], as_of=as_of, thresholds=thresholds,
+        statuses=statuses,
+    )
+    table["schedule_label"] = [schedule_label(code, lang) for code in table["schedule_status"]]
+    table["trend_label"] = [trend_label(code, lang) for code in table["trend_status"]]
+    extra = targets[["target_id", "indicator_id", "binding", "quote", "seed_file", "target_value",
+                     "target_value_hi", "growth_rate", "multiple", "relative_to_region", "relative_margin",
+                     "basis", "start_year", "parent_target_id", "milestone_group", "subject", "measure",
+                     "path_kind"]]
+    return table.merge(extra, on="target_id", how="left", validate="one_to_one")
+
+
+def kpi_counts(table: pd.DataFrame) -> dict[str, int]:
+    """Targets per schedule status for the KPI cards (completed counts as achieved, not_completed as lagging)."""
+    folded = table["schedule_status"].replace({"completed": "achieved", "not_completed": "severely_lagging",
+                                               "no_baseline": "no_data", "no_target": "no_data",
+                                               "invalid_baseline": "no_data", "qualitative": "no_data"})
+    counts = folded.value_counts()
+    return {"total": len(table), **{code: int(counts.get(code, 0)) for code in KPI_STATUSES}}
+
+
+def verdicts_by_year(
+    store: Store, *, plan_id: str, years: list[int], thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """The verdict table as of each year, stacked (for the indicator × year heatmap)."""
+    targets = store.targets(plan_id)
+    actuals, statuses = store.actuals_current(), store.target_statuses()
+    frames = [verdicts_for(targets, actuals, statuses, as_of=year, thresholds=thresholds, lang=lang)
+              .assign(year=year) for year in years]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def plan_years(store: Store, plan_id: str) -> list[int]:
+    """The years a plan is judged in: from the year after its base year to its last target year."""
+    plan = store.plans().set_index("plan_id").loc[plan_id]
+    targets = store.targets(plan_id)
+    first = int(plan["base_year"]) + 1 if pd.notna(plan["base_year"]) else int(targets["target_year"].min())
+    last = int(max(targets["target_year"].max(), plan["target_year"] or 0))
+    return list(range(first, last + 1))
+
+
+def comparable_indicators(store: Store) -> pd.DataFrame:
+    """Indicators with targets in more than one region or plan, most widely targeted first."""
+    targets = store.targets()
+    numeric = targets[targets["kind"] != "qualitative"]
+    spread = numeric.groupby(["indicator_id", "indicator", "unit"]).agg(
+        regions=("region", "nunique"), plans=("plan_id", "nunique"), targets=("target_id", "count"),
+    ).reset_index()
+    spread = spread[(spread["regions"] > 1) | (spread["plans"] > 1)]
+    return spread.sort_values(["regions", "plans", "targets"], ascending=False).reset_index(drop=True)
+
+
+def comparison(store: Store, indicator_id: str, *, as_of: int | None = None,
+               thresholds: Thresholds = DEFAULT_THRESHOLDS, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One indicator across regions and plans: (series for the chart, ranking table).
+
+    The series frame has one row per series (region · plan) and year with the actual value and, in the target
+    year, the resolved target — for a relative target that is the other region's value in that year.
+    """
+    targets = store.targets()
+    chosen = targets[(targets["indicator_id"] == indicator_id) & (targets["kind"] != "qualitative")]
+    table = verdicts_for(chosen.reset_index(drop=True), store.actuals_current(), store.target_statuses(),
+                         as_of=as_of, thresholds=thresholds, lang=lang)
+    plans = store.plans().set_index("plan_id")["short_name"]
+    table["series"] = table["region"] + " · " + table["plan_id"].map(plans)
+    actuals = store.actuals_current()
+    actuals = actuals[actuals["indicator_id"].eq(indicator_id) | actuals["indicator"].isin(chosen["indicator"])]
+    if as_of is not None:
+        actuals = actuals[actuals["year"] <= as_of]
+    rows = []
+    for r in table.itertuples():
+        values = actuals[actuals["region"] == r.region]
+        rows += [{"series": r.series, "year": int(y), "actual": v, "target": None}
+                 for y, v in zip(values["year"], values["value"], strict=True)]
+        rows.append({"series": r.series, "year": int(r.target_year), "actual": None, "target": r.target_value_used})
+    series = pd.DataFrame(rows, columns=["series", "year", "actual", "target"])
+    ranking = table.sort_values("completion", ascending=False, na_position="last").reset_index(drop=True)
+    return series, ranking
+
+
+def quote_in_context(seed_file: str, offset: int, quote: str, width: int = 120) -> tuple[str, str, str]:
+    """(text before, the quote, text after) around a quote in its seed file, whitespace folded."""
+    text = (SEEDS_DIR / seed_file).read_text(encoding="utf-8")
+    before = text[max(0, offset - width):offset]
+    after = text[offset + len(quote):offset + len(quote) + width]
+    fold = " ".join
+    return fold(before.split()), fold(quote.split()), fold(after.split())
+
+
+def structure_outline(structure: pd.DataFrame) -> list[tuple[int, str]]:
+    """(depth, title) in document order, for an indented outline of the plan's structure."""
+    parents = dict(zip(structure["item_id"], structure["parent_item_id"], strict=True))
+
+    def depth(item: str) -> int:
+        level = 0
+        while isinstance(parents.get(item), str) and parents[item] in parents and level < 10:
+            item, level = parents[item], level + 1
+        return level
+
+    return [(depth(r.item_id), r.title) for r in structure.itertuples()]
+
+
+def decomposition(targets: pd.DataFrame) -> list[tuple[pd.Series, pd.DataFrame]]:
+    """Each parent target with its children, in document order."""
+    children = targets[targets["parent_target_id"].notna()]
+    by_id = targets.set_index("target_id")
+    return [(by_id.loc[parent], group) for parent, group in children.groupby("parent_target_id", sort=False)]

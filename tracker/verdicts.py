@@ -1,0 +1,68 @@
+"""Status codes of the two verdicts and their Chinese and English labels (the one place for their wording)."""
+
+from __future__ import annotations
+
+# Schedule verdict (序时进度): code → (Chinese, English).
+SCHEDULE_LABELS: dict[str, tuple[str, str]] = {
+    "achieved": ("已达标", "Achieved"),
+    "on_track": ("正常", "On track"),
+    "lagging": ("滞后", "Lagging"),
+    "severely_lagging": ("严重滞后", "Severely lagging"),
+    "regressing": ("逆向", "Moving backwards"),
+    "no_data": ("无数据", "No data"),
+    "completed": ("已完成", "Completed"),
+    "not_completed": ("未完成", "Not completed"),
+    "no_baseline": ("缺基期值", "No baseline"),
+    "invalid_baseline": ("基期值无效", "Invalid baseline"),
+    "no_target": ("缺目标值", "No target value"),
+    "qualitative": ("待人工评估", "Awaiting assessment"),
+}
+
+# Anticipated verdict (趋势研判): code → (Chinese, English); the codes are sdg-build's without "_progress".
+TREND_LABELS: dict[str, tuple[str, str]] = {
+    "target_achieved": ("已达标", "Target achieved"),
+    "substantial": ("有望实现", "Substantial progress"),
+    "moderate": ("需加速", "Moderate progress, needs acceleration"),
+    "limited": ("进展有限", "Limited progress"),
+    "deterioration": ("倒退", "Deterioration"),
+    "insufficient": ("无法判断", "Insufficient data"),
+}
+
+# Traffic-light colour of each code, for pages and PNG exports.
+STATUS_COLOURS: dict[str, str] = {
+    "achieved": "#1a9850",
+    "completed": "#1a9850",
+    "target_achieved": "#1a9850",
+    "on_track": "#66bd63",
+    "substantial": "#66bd63",
+    "lagging": "#fee08b",
+    "moderate": "#fee08b",
+    "severely_lagging": "#d73027",
+    "limited": "#fc8d59",
+    "not_completed": "#d73027",
+    "regressing": "#a50026",
+    "deterioration": "#a50026",
+    "no_data": "#bdbdbd",
+    "no_baseline": "#bdbdbd",
+    "invalid_baseline": "#bdbdbd",
+    "no_target": "#bdbdbd",
+    "insufficient": "#bdbdbd",
+    "qualitative": "#9e9ac8",
+}
+
+
+def schedule_label(code: str, lang: str = "zh") -> str:
+    """The label of a schedule code; an unknown code (e.g. a status typed by a person) is shown as is."""
+    return _label(SCHEDULE_LABELS, code, lang)
+
+
+def trend_label(code: str, lang: str = "zh") -> str:
+    """The label of an anticipated-verdict code."""
+    return _label(TREND_LABELS, code, lang)
+
+
+def _label(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
+    pair = table.get(code)
+    if pair is None:
+        return code
+    return pair[0] if lang == "zh" else pair[1]
