@@ -4,11 +4,23 @@ import streamlit as st
 
 import ui
 
-st.set_page_config(page_title="规划指标目标监测", page_icon="📈", layout="wide")
+st.set_page_config(page_title="规划指标目标监测", page_icon=":material/monitoring:", layout="wide")
 ui.language_switch()
 st.sidebar.caption(ui.t("app_title"))
 
-pages = [
-    st.Page("pages/catalogue.py", title=ui.t("nav_catalogue"), icon="📚", url_path="catalogue", default=True),
-]
+# URL paths deliberately differ from the file names in pages/: on a freshly started server, Streamlit serves a
+# first request for /<file name> as an auto-discovered page without running this script (no navigation, no
+# language switch). A path that names no file falls through to this script, which resolves it here.
+pages = {
+    ui.t("nav_section_dashboard"): [
+        st.Page("pages/overview.py", title=ui.t("nav_overview"), icon=":material/dashboard:", default=True),
+        st.Page("pages/indicator.py", title=ui.t("nav_indicator"), icon=":material/show_chart:", url_path="indicator-detail"),
+        st.Page("pages/compare.py", title=ui.t("nav_compare"), icon=":material/compare_arrows:", url_path="region-comparison"),
+        st.Page("pages/evaluation.py", title=ui.t("nav_evaluation"), icon=":material/table_chart:", url_path="evaluation-table"),
+    ],
+    ui.t("nav_section_reference"): [
+        st.Page("pages/sources.py", title=ui.t("nav_sources"), icon=":material/menu_book:", url_path="plans-and-sources"),
+        st.Page("pages/methodology.py", title=ui.t("nav_methodology"), icon=":material/functions:", url_path="method"),
+    ],
+}
 st.navigation(pages).run()

@@ -1,11 +1,15 @@
-"""The only shared code that imports streamlit: the cached database gateway, cached loaders, language."""
+"""The only shared code that imports streamlit: the cached database gateway, cached loaders, shared pickers.
+
+Every cached loader takes the store's data version as its first argument, so a rebuild, an upload or a revert is
+seen at once. (It must not start with "_": Streamlit leaves such arguments out of the cache key.)
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from tracker import i18n
+from tracker import i18n, service
 from tracker.store import Store
 
 
@@ -15,32 +19,56 @@ def get_store() -> Store:
     return Store.open()
 
 
-def build_stamp() -> str:
-    """Changes whenever the ETL rebuilds the catalogue; the first argument of every cached loader below, so a
-    rebuild is seen at once (it must not start with "_": Streamlit leaves such arguments out of the cache key)."""
-    store = get_store()
-    return f"{store.path}|{store.meta('last_build_at') or ''}"
+def version() -> str:
+    return get_store().data_version()
 
 
+# noqa comments: the version argument is the cache key and is deliberately unused in the body.
 @st.cache_data(show_spinner=False)
-def load_plans(stamp: str) -> pd.DataFrame:  # noqa: ARG001 - cache key
+def load_plans(version: str) -> pd.DataFrame:  # noqa: ARG001
     return get_store().plans()
 
 
 @st.cache_data(show_spinner=False)
-def load_targets(stamp: str, plan_id: str | None = None) -> pd.DataFrame:  # noqa: ARG001
+def load_targets(version: str, plan_id: str | None = None) -> pd.DataFrame:  # noqa: ARG001
     return get_store().targets(plan_id)
 
 
 @st.cache_data(show_spinner=False)
-def load_plan_notes(stamp: str, plan_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ARG001
+def load_plan_notes(version: str, plan_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ARG001
     store = get_store()
     return store.checks(plan_id), store.etl_notes(plan_id)
 
 
-def load_seed_actuals(plan_id: str) -> pd.DataFrame:
-    """Current values stated by this plan's seed document (not cached: entered values may change them)."""
+@st.cache_data(show_spinner=False)
+def load_seed_actuals(version: str, plan_id: str) -> pd.DataFrame:  # noqa: ARG001
     return get_store().seed_actuals(plan_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_verdicts(version: str, plan_id: str | None, as_of: int | None, lang: str) -> pd.DataFrame:  # noqa: ARG001
+    return service.verdicts(get_store(), plan_id=plan_id, as_of=as_of, lang=lang)
+
+
+@st.cache_data(show_spinner=False)
+def load_verdicts_by_year(version: str, plan_id: str, lang: str) -> pd.DataFrame:  # noqa: ARG001
+    store = get_store()
+    return service.verdicts_by_year(store, plan_id=plan_id, years=service.plan_years(store, plan_id), lang=lang)
+
+
+@st.cache_data(show_spinner=False)
+def load_plan_years(version: str, plan_id: str) -> list[int]:  # noqa: ARG001
+    return service.plan_years(get_store(), plan_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_comparable_indicators(version: str) -> pd.DataFrame:  # noqa: ARG001
+    return service.comparable_indicators(get_store())
+
+
+@st.cache_data(show_spinner=False)
+def load_comparison(version: str, indicator_id: str, as_of: int | None, lang: str):  # noqa: ARG001
+    return service.comparison(get_store(), indicator_id, as_of=as_of, lang=lang)
 
 
 def lang() -> str:
@@ -57,3 +85,28 @@ def language_switch() -> None:
         i18n.t("language", lang()), list(i18n.LANGUAGES), key="lang",
         format_func=i18n.LANGUAGES.get, horizontal=True,
     )
+
+
+def plan_picker(plans: pd.DataFrame, key: str, container=st) -> pd.Series:
+    """Plan picker kept in the URL (?plan=…) so a link opens the same plan; default: the 十三五 plan."""
+    ids = plans["plan_id"].tolist()
+    wanted = st.query_params.get("plan", "cq_sti_13fyp")
+    names = dict(zip(plans["plan_id"], plans["short_name"], strict=True))
+    plan_id = container.selectbox(t("plan"), ids, index=ids.index(wanted) if wanted in ids else 0,
+                                  format_func=names.get, key=key)
+    st.query_params["plan"] = plan_id
+    return plans.set_index("plan_id").loc[plan_id]
+
+
+def as_of_picker(years: list[int], key: str, container=st) -> int | None:
+    """As-of year (None = the latest year with data), kept in the URL as ?as_of=."""
+    options = [None, *years]
+    wanted = st.query_params.get("as_of")
+    index = options.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in years else 0
+    as_of = container.selectbox(t("as_of"), options, index=index, key=key,
+                                format_func=lambda y: t("as_of_latest") if y is None else str(y))
+    if as_of is None:
+        st.query_params.pop("as_of", None)
+    else:
+        st.query_params["as_of"] = str(as_of)
+    return as_of

@@ -48,3 +48,47 @@ def catalogue_copy(tmp_path) -> Path:
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR
+
+
+# Values a clerk might have entered after the plans were issued (test data only; the product ships none).
+ENTERED = [
+    ("重庆市", "研究与试验发展经费投入强度", 2016, 1.72, "年报"),
+    ("重庆市", "研究与试验发展经费投入强度", 2017, 1.88, "年报"),
+    ("重庆市", "研究与试验发展经费投入强度", 2018, 2.01, "快报"),
+    ("重庆市", "研究与试验发展经费投入强度", 2021, 2.16, "年报"),
+    ("重庆市", "高新技术企业", 2016, 1435, "年报"),
+    ("重庆市", "高新技术企业", 2017, 2000, "年报"),
+    ("重庆市", "高新技术企业", 2018, 3141, "年报"),
+    ("重庆市", "技术合同成交额", 2016, 250.0, "年报"),
+    ("重庆市", "技术合同成交额", 2017, 245.0, "年报"),
+    ("威海市", "研究与试验发展经费投入强度", 2014, 2.05, "年报"),
+    ("威海市", "研究与试验发展经费投入强度", 2016, 2.31, "年报"),
+    ("威海市", "高新技术企业", 2014, 160, "年报"),
+    ("威海市", "高新技术企业", 2016, 205, "年报"),
+    ("X区", "研究与试验发展经费投入强度", 2021, 2.3, "年报"),
+]
+
+
+def add_entered_actuals(store: Store, rows=ENTERED, batch_id: str = "test-entry") -> None:
+    """Write rows as one committed entry batch, the way the entry page does."""
+    from datetime import datetime
+
+    with store.transaction() as cur:
+        cur.execute("""INSERT INTO batches (batch_id, kind, status, created_by, created_at, row_count)
+                       VALUES (?, 'entry', 'committed', 'clerk', ?, ?)""", [batch_id, datetime.now(), len(rows)])
+        for region, indicator, year, value, vintage in rows:
+            cur.execute("""INSERT INTO actuals (region, indicator, year, value, vintage, batch_id, entered_by,
+                                                entered_at, source)
+                           VALUES (?, ?, ?, ?, ?, ?, 'clerk', ?, '统计公报')""",
+                        [region, indicator, year, value, vintage, batch_id, datetime.now()])
+
+
+@pytest.fixture(scope="session")
+def progress_db_path(tmp_path_factory) -> Path:
+    """A seeded database with a few years of entered actuals, shared by read-only page tests."""
+    path = tmp_path_factory.mktemp("progress") / "tracker.duckdb"
+    store = Store.open(path)
+    run_build(store)
+    add_entered_actuals(store)
+    store.close()
+    return path

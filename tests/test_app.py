@@ -1,5 +1,9 @@
-"""Every page runs under AppTest against a database built from the seeds."""
+"""Every page runs under AppTest against a database built from the seeds (and one with entered actuals)."""
 
+import base64
+import json
+
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -9,70 +13,177 @@ APP = str(PROJECT_ROOT / "app.py")
 TIMEOUT = 60
 
 
-@pytest.fixture
-def app(seeded_db_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("TRACKER_DB", str(seeded_db_path))
-    # Each test gets its own cached connection to the file of this session.
+def _app(path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("TRACKER_DB", str(path))
     import streamlit as st
 
+    # The store is a cached resource per server process: a test that changes TRACKER_DB needs a new one.
     st.cache_resource.clear()
     st.cache_data.clear()
     return AppTest.from_file(APP, default_timeout=TIMEOUT)
 
 
+@pytest.fixture
+def app(seeded_db_path, monkeypatch) -> AppTest:
+    return _app(seeded_db_path, monkeypatch)
 
 
-def test_catalogue_page_lists_the_default_plan(app):
+@pytest.fixture
+def app_with_data(progress_db_path, monkeypatch) -> AppTest:
+    return _app(progress_db_path, monkeypatch)
+
+
+def chart(at: AppTest, n: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[n].proto.spec)
+
+
+def values(array) -> list:
+    """A trace's x or y as a list: plotly 7 writes numeric arrays as {"dtype", "bdata"} (base64)."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def open_page(at: AppTest, page: str, **params) -> AppTest:
+    at.run()
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.switch_page(f"pages/{page}.py").run()
+
+
+# -- overview -----------------------------------------------------------------------------------------------------
+def test_overview_is_the_default_page_with_an_empty_state(app):
     at = app.run()
     assert not at.exception
-    assert at.title[0].value == "目标目录"
+    assert at.title[0].value == "总览"
+    assert [m.label for m in at.metric][:2] == ["目标总数", "已达标"]
+    assert at.metric[0].value == "73"
+    assert "还没有实际值" in at.info[0].value                      # seeds state baselines only
+    assert len(at.dataframe[0].value) == 73
+    assert len(at.get("plotly_chart")) == 1                        # status chart; no heatmap without data
+
+
+def test_overview_with_data_shows_heatmap_and_verdicts(app_with_data):
+    at = app_with_data.run()
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("指标")
+    assert table.loc["高新技术企业", "序时评价"] == "已达标"        # 3,141 in 2018 ≥ 3,000
+    heatmap = chart(at, 1)
+    assert heatmap["data"][0]["type"] == "heatmap"
+    assert heatmap["layout"]["xaxis"]["dtick"] == 1
+
+
+def test_overview_as_of_changes_the_chart(app_with_data):
+    at = app_with_data.run()
+    before = values(chart(at, 0)["data"][0]["x"])
+    at.selectbox(key="overview_as_of").set_value(2016).run()
+    assert not at.exception
+    assert values(chart(at, 0)["data"][0]["x"]) != before
+    assert at.query_params["as_of"] in (["2016"], "2016")
+
+
+def test_overview_plan_switch(app_with_data):
+    at = app_with_data.run()
+    at.selectbox(key="overview_plan").set_value("weihai_2015").run()
+    assert at.metric[0].value == "11"
+
+
+# -- indicator detail ---------------------------------------------------------------------------------------------
+def test_indicator_page_draws_path_actuals_target_and_projection(app_with_data):
+    at = open_page(app_with_data, "indicator", target="cq13-table2-02")
+    assert not at.exception
+    spec = chart(at)
+    names = [trace.get("name") for trace in spec["data"]]
+    assert {"序时进度路径", "目标", "实际值(年报)", "实际值(快报)", "基期值", "趋势预测"} <= set(names)
+    actual = next(tr for tr in spec["data"] if tr.get("name") == "实际值(年报)")
+    assert {1.72, 1.88} <= set(values(actual["y"]))
+    assert spec["layout"]["xaxis"]["dtick"] == 1
+    assert "(%)" in spec["layout"]["yaxis"]["title"]["text"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "完成序时进度的" in text
+    assert "研究与试验发展经费投入强度" in text                      # the quote from 专栏2
+
+
+def test_indicator_as_of_changes_the_data(app_with_data):
+    at = open_page(app_with_data, "indicator", target="cq13-table2-02")
+    at.selectbox(key="indicator_as_of").set_value(2016).run()
+    actual = next(tr for tr in chart(at)["data"] if tr.get("name") == "实际值(年报)")
+    assert values(actual["y"]) == [1.27, 1.57, 1.72]                # 2010, 2015 (专栏1) and 2016; not 2017
+
+
+# -- comparison, evaluation, methodology, sources -----------------------------------------------------------------
+def test_comparison_of_rd_intensity_across_three_regions(app_with_data):
+    at = open_page(app_with_data, "compare")
+    assert not at.exception
+    ranking = at.dataframe[0].value
+    assert {"重庆市", "威海市", "X区"} <= set(ranking["地区"])
+    series = {trace["name"] for trace in chart(at)["data"]}
+    assert any(name.startswith("威海市") for name in series)
+
+
+def test_evaluation_table_and_excel(app_with_data):
+    at = open_page(app_with_data, "evaluation")
+    assert not at.exception
     table = at.dataframe[0].value
-    assert len(table) == 73                                         # 重庆市科技创新“十三五”规划
+    assert list(table.columns) == ["序号", "指标", "属性", "基期值", "目标值", "当前值", "完成率", "序时进度", "评价"]
+    assert len(table) == 73
+    assert at.get("download_button")
+
+
+def test_methodology_shows_thresholds_in_force(app):
+    at = open_page(app, "methodology")
+    assert not at.exception
+    values = at.dataframe[0].value.set_index("参数 / setting")["数值 / value"]
+    assert values["schedule_on_track"] == "0.95"
+
+
+def test_sources_lists_the_default_plan_with_quotes(app):
+    at = open_page(app, "sources")
+    assert not at.exception
+    assert at.title[0].value == "规划与出处"
+    table = at.dataframe[0].value
+    assert len(table) == 73
     assert "研究与试验发展经费投入强度" in set(table["指标"])
     assert table["原文"].str.len().min() > 0
-    assert at.query_params["plan"] == ["cq_sti_13fyp"] or at.query_params["plan"] == "cq_sti_13fyp"
 
 
-def test_choosing_another_plan_changes_the_table(app):
-    at = app.run()
-    at.selectbox(key="catalogue_plan").set_value("weihai_2015").run()
+def test_sources_plan_switch_and_decomposition(app):
+    at = open_page(app, "sources")
+    at.selectbox(key="sources_plan").set_value("xq_collab_2022").run()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert len(table) == 11
-    assert set(table["地区"]) == {"威海市"}
-    assert any("力争 2.5" in text for text in table["目标"])
+    assert len(at.dataframe[0].value) == 22
+    text = " ".join(c.value for c in at.caption)
+    assert "30+30+30+10" in text
 
 
-def test_traditional_plan_shows_simplified_names(app):
-    at = app.run()
-    at.selectbox(key="catalogue_plan").set_value("cq_work_2016").run()
+def test_sources_traditional_plan_shows_simplified_names(app):
+    at = open_page(app, "sources")
+    at.selectbox(key="sources_plan").set_value("cq_work_2016").run()
     table = at.dataframe[0].value
     assert "国家级技术创新平台" in set(table["原文表述"])
     assert any("每年新認定3―5家" in q for q in table["原文"])     # the quote stays as the document wrote it
 
 
-def test_kind_filter_and_search(app):
-    at = app.run()
-    at.multiselect(key="catalogue_kinds").set_value(["doubling"]).run()
+def test_sources_kind_filter_and_search(app):
+    at = open_page(app, "sources")
+    at.multiselect(key="sources_kinds").set_value(["doubling"]).run()
     assert set(at.dataframe[0].value["类型"]) == {"翻番"}
-    at.multiselect(key="catalogue_kinds").set_value([]).run()
-    at.text_input(key="catalogue_search").input("技术合同").run()
+    at.multiselect(key="sources_kinds").set_value([]).run()
+    at.text_input(key="sources_search").input("技术合同").run()
     assert set(at.dataframe[0].value["指标"]) == {"技术合同成交额"}
 
 
-def test_english_switch(app):
-    at = app.run()
+# -- language and empty database ----------------------------------------------------------------------------------
+def test_english_switch(app_with_data):
+    at = app_with_data.run()
     at.radio(key="lang").set_value("en").run()
     assert not at.exception
-    assert at.title[0].value == "Target catalogue"
+    assert at.title[0].value == "Overview"
     assert "Indicator" in at.dataframe[0].value.columns
+    assert "Achieved" in set(at.dataframe[0].value["Schedule verdict"])
 
 
 def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "empty.duckdb"))
-    import streamlit as st
-
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = _app(tmp_path / "empty.duckdb", monkeypatch).run()
     assert not at.exception
     assert "python -m etl" in at.info[0].value

@@ -110,6 +110,16 @@ class Store:
     def meta(self, key: str) -> str | None:
         return self.scalar("SELECT value FROM meta WHERE key = ?", [key])
 
+    def data_version(self) -> str:
+        """Changes with every write of actuals, batch status or qualitative status: a safe cache key."""
+        row = self.query_df(
+            """SELECT (SELECT coalesce(max(actual_id), 0) FROM actuals) AS a,
+                      (SELECT count(*) FROM batches WHERE status <> 'committed') AS r,
+                      (SELECT count(*) FROM target_status) AS s,
+                      (SELECT value FROM meta WHERE key = 'last_build_at') AS b"""
+        ).iloc[0]
+        return f"{self.path}|{row['b']}|{row['a']}|{row['r']}|{row['s']}"
+
     def plans(self) -> pd.DataFrame:
         return self.query_df("SELECT * FROM plans ORDER BY plan_id")
 
@@ -166,6 +176,15 @@ class Store:
 
     def plan_structure(self, plan_id: str) -> pd.DataFrame:
         return self.query_df("SELECT * FROM plan_structure WHERE plan_id = ? ORDER BY seq", [plan_id])
+
+    def target_quotes(self, target_id: str) -> pd.DataFrame:
+        """The sentences a target comes from (source) or that repeat it (restatement), with their plan."""
+        return self.query_df(
+            """SELECT q.role, q.quote, q.seed_file, p.title AS plan_title
+               FROM target_quotes q JOIN plans p ON p.seed_file = q.seed_file
+               WHERE q.target_id = ? ORDER BY q.role DESC""",
+            [target_id],
+        )
 
     def target_statuses(self) -> pd.DataFrame:
         """The latest status a person set for each qualitative target."""

@@ -1,21 +1,10 @@
-"""目标目录: every target of a plan with its kind, years, values and the quote it came from."""
+"""规划与出处: a plan's structure and every target with its kind, values and the quote it came from, in context."""
 
 import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import i18n
-
-
-def pick_plan(plans: pd.DataFrame) -> pd.Series:
-    """Plan picker, kept in the URL (?plan=…) so a link opens the same plan."""
-    ids = plans["plan_id"].tolist()
-    wanted = st.query_params.get("plan", "cq_sti_13fyp")
-    names = dict(zip(plans["plan_id"], plans["short_name"], strict=True))
-    plan_id = st.selectbox(ui.t("plan"), ids, index=ids.index(wanted) if wanted in ids else 0,
-                           format_func=names.get, key="catalogue_plan")
-    st.query_params["plan"] = plan_id
-    return plans.set_index("plan_id").loc[plan_id]
+from tracker import i18n, service
 
 
 def show_plan_header(plan: pd.Series, targets: pd.DataFrame, checks: pd.DataFrame, stated: pd.DataFrame) -> None:
@@ -35,8 +24,8 @@ def filter_targets(targets: pd.DataFrame) -> pd.DataFrame:
     lang = ui.lang()
     left, right = st.columns([1, 2])
     kinds = left.multiselect(ui.t("kind_filter"), list(i18n.KIND_LABELS), placeholder=ui.t("all_kinds"),
-                             format_func=lambda k: i18n.label(i18n.KIND_LABELS, k, lang), key="catalogue_kinds")
-    text = right.text_input(ui.t("search"), key="catalogue_search").strip()
+                             format_func=lambda k: i18n.label(i18n.KIND_LABELS, k, lang), key="sources_kinds")
+    text = right.text_input(ui.t("search"), key="sources_search").strip()
     shown = targets if not kinds else targets[targets["kind"].isin(kinds)]
     if text:
         hit = (shown["indicator"].str.contains(text, regex=False)
@@ -93,25 +82,59 @@ def show_details(stated: pd.DataFrame, checks: pd.DataFrame, notes: pd.DataFrame
         }), hide_index=True, width="stretch")
 
 
+def show_structure(plan_id: str, targets: pd.DataFrame, checks: pd.DataFrame) -> None:
+    """The outline the text gives, and decomposed targets with their sums (X区's four bases)."""
+    structure = ui.get_store().plan_structure(plan_id)
+    pairs = service.decomposition(targets)
+    if structure.empty and not pairs:
+        return
+    with st.expander(ui.t("structure_title"), expanded=False):
+        st.markdown("\n".join(f"{'    ' * depth}- {title}" for depth, title in service.structure_outline(structure)))
+    if pairs:
+        st.subheader(ui.t("decomposition_title"))
+        sums = checks[checks["check_kind"] == "decomposition"]
+        for parent, children in pairs:
+            check = sums[sums["target_ids"].str.startswith(parent.name)]
+            status = check["status"].iloc[0] if len(check) else "ok"
+            icon = {"ok": "✅", "warning": "⚠️", "mismatch": "❌"}[status]
+            lines = [f"**{parent['subject'] or parent['indicator']}** {i18n.describe_target(parent.to_dict(), ui.lang())}"]
+            lines += [f"    - {c.note or c.subject}: {i18n.describe_target(c._asdict(), ui.lang())}"
+                      for c in children.itertuples()]
+            st.markdown("- " + "\n".join(lines))
+            if len(check):
+                st.caption(f"{icon} {check['message'].iloc[0]}")
+
+
+def show_quote_in_context(targets: pd.DataFrame) -> None:
+    """Pick a target and read its sentence highlighted in the surrounding text."""
+    st.subheader(ui.t("quote_in_context"))
+    labels = {r.target_id: f"{r.indicator} · {r.target_year} · {r.target_id}" for r in targets.itertuples()}
+    chosen = st.selectbox(ui.t("pick_target"), list(labels), format_func=labels.get, key="sources_quote_target")
+    row = targets.set_index("target_id").loc[chosen]
+    before, quote, after = service.quote_in_context(row["seed_file"], int(row["quote_offset"]), row["quote"])
+    st.markdown(f"…{before} :orange-background[**{quote}**] {after}…")
+    st.caption(f"seeds/{row['seed_file']} · {ui.t('col_section')}: {row['section'] or '—'}")
+
+
 def main() -> None:
-    st.title(ui.t("nav_catalogue"))
+    st.title(ui.t("nav_sources"))
     st.caption(ui.t("catalogue_intro"))
-    stamp = ui.build_stamp()
-    plans = ui.load_plans(stamp)
+    version = ui.version()
+    plans = ui.load_plans(version)
     if plans.empty:
         st.info(ui.t("empty_db"))
         return
-    plan = pick_plan(plans)
-    targets = ui.load_targets(stamp, plan.name)
-    checks, notes = ui.load_plan_notes(stamp, plan.name)
-    stated = ui.load_seed_actuals(plan.name)
+    plan = ui.plan_picker(plans, key="sources_plan")
+    targets = ui.load_targets(version, plan.name)
+    checks, notes = ui.load_plan_notes(version, plan.name)
+    stated = ui.load_seed_actuals(version, plan.name)
     show_plan_header(plan, targets, checks, stated)
     shown = filter_targets(targets)
     if shown.empty:
         st.info(ui.t("no_match"))
     else:
         table = catalogue_table(shown)
-        st.dataframe(table, hide_index=True, width="stretch", height=520, key="catalogue_table", column_config={
+        st.dataframe(table, hide_index=True, width="stretch", height=520, key="sources_table", column_config={
             ui.t("col_indicator"): st.column_config.TextColumn(width="medium"),
             ui.t("col_target"): st.column_config.TextColumn(width="medium"),
             ui.t("col_year"): st.column_config.NumberColumn(width="small", format="%d"),
@@ -120,6 +143,8 @@ def main() -> None:
         })
         st.download_button(ui.t("download_csv"), table.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"{plan.name}-targets.csv", mime="text/csv")
+    show_quote_in_context(targets)
+    show_structure(plan.name, targets, checks)
     show_details(stated, checks, notes)
 
 

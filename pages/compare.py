@@ -1,0 +1,61 @@
+"""地区对比: one canonical indicator across regions and plans — targets, actuals, completion, ranking."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from tracker import charts
+from tracker.i18n import describe_target
+
+
+def pick_indicator(indicators: pd.DataFrame) -> pd.Series:
+    ids = indicators["indicator_id"].tolist()
+    wanted = st.query_params.get("indicator", "rd_intensity")
+    names = dict(zip(indicators["indicator_id"], indicators["indicator"], strict=True))
+    chosen = st.selectbox(ui.t("compare_indicator"), ids, index=ids.index(wanted) if wanted in ids else 0,
+                          format_func=names.get, key="compare_indicator")
+    st.query_params["indicator"] = chosen
+    return indicators.set_index("indicator_id").loc[chosen]
+
+
+def ranking_frame(ranking: pd.DataFrame) -> pd.DataFrame:
+    lang = ui.lang()
+    return pd.DataFrame({
+        ui.t("col_region"): ranking["region"],
+        ui.t("col_plan"): ranking["series"].str.split(" · ").str[1],
+        ui.t("col_target"): [describe_target(r, lang) for r in ranking.to_dict("records")],
+        ui.t("col_year"): ranking["target_year"],
+        ui.t("col_target_value"): ranking["target_value_used"],
+        ui.t("col_latest"): ranking["latest_value"],
+        ui.t("col_year_actual"): ranking["latest_year"],
+        ui.t("col_completion"): ranking["completion"] * 100,
+        ui.t("col_schedule"): ranking["schedule_label"],
+        ui.t("col_trend"): ranking["trend_label"],
+    })
+
+
+def main() -> None:
+    st.title(ui.t("nav_compare"))
+    version = ui.version()
+    indicators = ui.load_comparable_indicators(version)
+    if indicators.empty:
+        st.info(ui.t("empty_db"))
+        return
+    left, right = st.columns([3, 1])
+    with left:
+        indicator = pick_indicator(indicators)
+    years = list(range(2010, 2031))
+    as_of = ui.as_of_picker(years, key="compare_as_of", container=right)
+    lang = ui.lang()
+    series, ranking = ui.load_comparison(version, indicator.name, as_of, lang)
+    st.plotly_chart(charts.get_comparison_chart(series, lang, ui.t("compare_chart_title"), unit=indicator["unit"]),
+                    key="compare_chart")
+    st.subheader(ui.t("ranking_title"))
+    st.dataframe(ranking_frame(ranking), hide_index=True, width="stretch", column_config={
+        ui.t("col_year"): st.column_config.NumberColumn(format="%d"),
+        ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d"),
+        ui.t("col_completion"): st.column_config.NumberColumn(format="%.1f%%"),
+    })
+
+
+main()

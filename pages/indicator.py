@@ -1,0 +1,85 @@
+"""指标详情: one target's story — baseline, target, planned path, actual values, projection, sources, revisions."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from tracker import charts
+from tracker.i18n import describe_target
+from tracker.story import build_story
+
+
+def pick_target(targets: pd.DataFrame) -> str:
+    """Target picker, kept in the URL as ?target=…; the overview links here with it."""
+    lang = ui.lang()
+    ids = targets["target_id"].tolist()
+    labels = {r["target_id"]: f"{r['indicator']} · {describe_target(r, lang)} · {r['target_year']}"
+              for r in targets.to_dict("records")}
+    wanted = st.query_params.get("target")
+    target_id = st.selectbox(ui.t("pick_target"), ids, index=ids.index(wanted) if wanted in ids else 0,
+                             format_func=labels.get, key="indicator_target")
+    st.query_params["target"] = target_id
+    return target_id
+
+
+def show_sources(story) -> None:
+    st.subheader(ui.t("quotes_title"))
+    for q in story.quotes.itertuples():
+        role = "原文" if q.role == "source" else "正文复述"
+        st.markdown(f"> {' '.join(q.quote.split())}\n\n— {role} · 《{q.plan_title}》 · `seeds/{q.seed_file}`")
+    target = story.target
+    if isinstance(target.get("assumption"), str):
+        st.caption(f"{ui.t('col_assumption')}:{target['assumption']}")
+
+
+def show_history(story) -> None:
+    st.subheader(ui.t("history_title"))
+    history = story.history
+    if history is None or history.empty:
+        st.caption(ui.t("no_history"))
+        return
+    st.dataframe(pd.DataFrame({
+        ui.t("col_year_actual"): history["year"],
+        ui.t("col_value"): history["value"],
+        ui.t("col_unit"): history["unit"],
+        ui.t("col_current"): history["is_current"],
+        ui.t("col_vintage"): history["vintage"],
+        ui.t("col_reason"): history["reason"],
+        ui.t("col_source"): history["source"],
+        ui.t("col_batch"): history["batch_id"],
+        ui.t("col_entered_by"): history["entered_by"],
+        ui.t("col_entered_at"): history["entered_at"],
+    }), hide_index=True, width="stretch", column_config={
+        ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d"),
+    })
+
+
+def main() -> None:
+    st.title(ui.t("nav_indicator"))
+    version = ui.version()
+    plans = ui.load_plans(version)
+    if plans.empty:
+        st.info(ui.t("empty_db"))
+        return
+    all_targets = ui.load_targets(version)
+    wanted = st.query_params.get("target")
+    if wanted in set(all_targets["target_id"]):   # a link names the target: open its plan
+        st.query_params["plan"] = all_targets.set_index("target_id").loc[wanted, "plan_id"]
+    left, right = st.columns([3, 1])
+    plan = ui.plan_picker(plans, key="indicator_plan", container=left)
+    as_of = ui.as_of_picker(ui.load_plan_years(version, plan.name), key="indicator_as_of", container=right)
+    target_id = pick_target(all_targets[all_targets["plan_id"] == plan.name])
+    lang = ui.lang()
+    story = build_story(ui.get_store(), target_id, as_of=as_of, lang=lang)
+    st.caption(f"{story.target['region']} · {plan['title']} · {ui.t('col_schedule')}:{story.verdict['schedule_label']}"
+               f" · {ui.t('col_trend')}:{story.verdict['trend_label']}")
+    st.plotly_chart(charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})"),
+                    key="indicator_chart")
+    st.subheader(ui.t("explanation_title"))
+    for line in story.explanation:
+        st.markdown(f"- {line}")
+    show_sources(story)
+    show_history(story)
+
+
+main()

@@ -1,0 +1,87 @@
+"""总览: which targets of a plan are on schedule, which lag and by how much."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from tracker import charts, service
+from tracker.i18n import describe_target
+from tracker.verdicts import schedule_label
+
+
+def show_kpis(table: pd.DataFrame) -> None:
+    counts = service.kpi_counts(table)
+    cards = st.columns(len(counts))
+    cards[0].metric(ui.t("kpi_total"), counts["total"])
+    for card, code in zip(cards[1:], service.KPI_STATUSES, strict=True):
+        card.metric(schedule_label(code, ui.lang()), counts[code])
+
+
+def verdict_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The sortable table: numbers stay numbers so that sorting works; percentages × 100."""
+    lang = ui.lang()
+    baseline = [None if pd.isna(r.baseline_value_used) else f"{r.baseline_value_used:,.4g} ({int(r.baseline_year_used)})"
+                for r in table.itertuples()]
+    return pd.DataFrame({
+        ui.t("col_indicator"): table["indicator"],
+        ui.t("col_target"): [describe_target(r, lang) for r in table.to_dict("records")],
+        ui.t("col_year"): table["target_year"],
+        ui.t("col_baseline"): baseline,
+        ui.t("col_latest"): table["latest_value"],
+        ui.t("col_year_actual"): table["latest_year"],
+        ui.t("col_completion"): table["completion"] * 100,
+        ui.t("col_schedule_ratio"): table["schedule_ratio"] * 100,
+        ui.t("col_schedule"): table["schedule_label"],
+        ui.t("col_trend"): table["trend_label"],
+        ui.t("col_unit"): table["unit"],
+    })
+
+
+def show_table(table: pd.DataFrame, as_of: int | None) -> None:
+    st.subheader(ui.t("verdict_table_title"))
+    st.caption(ui.t("open_indicator_hint"))
+    event = st.dataframe(
+        verdict_frame(table), hide_index=True, width="stretch", height=460, key="overview_table",
+        on_select="rerun", selection_mode="single-row",
+        column_config={
+            ui.t("col_indicator"): st.column_config.TextColumn(width="medium"),
+            ui.t("col_year"): st.column_config.NumberColumn(format="%d", width="small"),
+            ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d", width="small"),
+            ui.t("col_latest"): st.column_config.NumberColumn(format="%.4g"),
+            ui.t("col_completion"): st.column_config.NumberColumn(format="%.1f%%"),
+            ui.t("col_schedule_ratio"): st.column_config.NumberColumn(format="%.1f%%"),
+        },
+    )
+    if event.selection.rows:
+        target_id = table.iloc[event.selection.rows[0]]["target_id"]
+        params = {"target": target_id, **({"as_of": str(as_of)} if as_of else {})}
+        st.switch_page("pages/indicator.py", query_params=params)
+
+
+def main() -> None:
+    st.title(ui.t("nav_overview"))
+    version = ui.version()
+    plans = ui.load_plans(version)
+    if plans.empty:
+        st.info(ui.t("empty_db"))
+        return
+    left, right = st.columns([3, 1])
+    plan = ui.plan_picker(plans, key="overview_plan", container=left)
+    as_of = ui.as_of_picker(ui.load_plan_years(version, plan.name), key="overview_as_of", container=right)
+    lang = ui.lang()
+    table = ui.load_verdicts(version, plan.name, as_of, lang)
+    st.caption(f"{plan['title']} · {plan['region']}")
+    show_kpis(table)
+    has_progress = (table["latest_year"] > table["baseline_year_used"]).any()
+    if not has_progress:
+        st.info(ui.t("no_actuals_yet"))
+    by_year = ui.load_verdicts_by_year(version, plan.name, lang)
+    with_data = by_year[by_year["target_id"].isin(table.loc[table["latest_value"].notna(), "target_id"])]
+    left, right = st.columns([2, 3])
+    left.plotly_chart(charts.get_status_chart(table, lang, ui.t("status_chart_title")), key="overview_status")
+    if has_progress and not with_data.empty:
+        right.plotly_chart(charts.get_heatmap(with_data, lang, ui.t("heatmap_title")), key="overview_heatmap")
+    show_table(table, as_of)
+
+
+main()

@@ -1,0 +1,183 @@
+"""DataFrame in, plotly Figure out: every chart of the dashboard.
+
+Figures set their own template, font and colours: Streamlit's default template leaves colours for the browser to
+fill in, which PNG export cannot, and Chromium picks Japanese glyph shapes unless the SC font is named.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from tracker.i18n import t
+from tracker.verdicts import SCHEDULE_LABELS, STATUS_COLOURS, schedule_label
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+COLOURS = {
+    "actual": "#1f4e9c", "provisional": "#6c8ebf", "target": "#c0392b", "stretch": "#e67e22",
+    "path": "#7f8c8d", "projection": "#8e44ad", "baseline": "#34495e", "band": "rgba(192,57,43,0.12)",
+}
+HEATMAP_ORDER = ["achieved", "completed", "on_track", "lagging", "severely_lagging", "not_completed",
+                 "regressing", "qualitative", "no_data"]
+
+
+def _layout(fig: go.Figure, title: str | None = None, *, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        template="plotly", font={"family": FONT, "size": 13}, height=height,
+        title={"text": title, "x": 0.01, "xanchor": "left"} if title else None,
+        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        paper_bgcolor="white", plot_bgcolor="white",
+        # Below the plot: long Chinese series names would run into the title above it.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0},
+    )
+    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee")
+    fig.update_yaxes(showgrid=True, gridcolor="#eeeeee")
+    return fig
+
+
+def _year_axis(fig: go.Figure, lang: str) -> None:
+    """Whole years only: without dtick plotly labels 2,021.5."""
+    fig.update_xaxes(dtick=1, tickformat="d", title_text=t("axis_year", lang))
+
+
+def get_status_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = None) -> go.Figure:
+    """Horizontal bars: targets per schedule status, in traffic-light colours."""
+    counts = table["schedule_status"].value_counts()
+    codes = [c for c in SCHEDULE_LABELS if c in counts.index]
+    labels = [schedule_label(c, lang) for c in codes]
+    fig = go.Figure(go.Bar(
+        x=[int(counts[c]) for c in codes], y=labels, orientation="h", text=[int(counts[c]) for c in codes],
+        textposition="outside", marker_color=[STATUS_COLOURS.get(c, "#999999") for c in codes],
+        hovertemplate="%{y}: %{x}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=t("axis_targets", lang))
+    return _layout(fig, title, height=max(220, 48 * len(codes) + 80))
+
+
+def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = None) -> go.Figure:
+    """Indicator × year, each cell coloured by that year's schedule verdict; hover shows the numbers."""
+    codes = [c for c in HEATMAP_ORDER if c in set(by_year["schedule_status"])] or ["no_data"]
+    index = {c: i for i, c in enumerate(codes)}
+    frame = by_year.assign(row=by_year["indicator"] + "|" + by_year["target_id"])
+    rows = list(dict.fromkeys(frame["row"]))
+    years = sorted(frame["year"].unique())
+    z = pd.DataFrame(math.nan, index=rows, columns=years)
+    text = pd.DataFrame("", index=rows, columns=years)
+    for r in frame.itertuples():
+        z.loc[r.row, r.year] = index.get(r.schedule_status, index.get("no_data", 0))
+        latest = "—" if pd.isna(r.latest_value) else f"{r.latest_value:,.4g}"
+        text.loc[r.row, r.year] = f"{schedule_label(r.schedule_status, lang)}<br>{latest} / {r.target_value_used:,.4g}" \
+            if not pd.isna(r.target_value_used) else schedule_label(r.schedule_status, lang)
+    n = len(codes)
+    # A stepped colour scale: one flat colour per status code.
+    scale = []
+    for i, code in enumerate(codes):
+        colour = STATUS_COLOURS.get(code, "#bdbdbd")
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    labels = [row.split("|")[0] for row in rows]
+    fig = go.Figure(go.Heatmap(
+        z=z.values, x=years, y=list(range(len(rows))), text=text.values, colorscale=scale, zmin=-0.5,
+        zmax=n - 0.5, xgap=2, ygap=2, hovertemplate="%{x}年 · %{customdata}<br>%{text}<extra></extra>",
+        customdata=[[label] * len(years) for label in labels],
+        colorbar={"tickvals": list(range(n)), "ticktext": [schedule_label(c, lang) for c in codes],
+                  "title": {"text": ""}, "thickness": 12},
+    ))
+    fig.update_yaxes(tickvals=list(range(len(rows))), ticktext=[_short(label) for label in labels],
+                     autorange="reversed", showgrid=False)
+    _year_axis(fig, lang)
+    fig.update_xaxes(showgrid=False)
+    return _layout(fig, title, height=max(260, 26 * len(rows) + 120))
+
+
+def _short(text: str, limit: int = 16) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go.Figure:
+    """Baseline, target (band, milestones), planned path, actual values with revisions, projection and gap."""
+    fig = go.Figure()
+    unit = story.unit
+    if len(story.path):
+        fig.add_trace(go.Scatter(
+            x=story.path["year"], y=story.path["value"], mode="lines", name=t("trace_path", lang),
+            line={"color": COLOURS["path"], "dash": "dot", "width": 2},
+            hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_path', lang)}</extra>",
+        ))
+    if story.band is not None:
+        lo, hi, label = story.band
+        fig.add_shape(type="rect", x0=story.target_year - 0.35, x1=story.target_year + 0.35, y0=lo, y1=hi,
+                      fillcolor=COLOURS["band"], line={"width": 0})
+        fig.add_annotation(x=story.target_year, y=hi, text=label, showarrow=False, yshift=10,
+                           font={"color": COLOURS["target"], "size": 11})
+    if story.targets is not None and len(story.targets):
+        fig.add_trace(go.Scatter(
+            x=story.targets["year"], y=story.targets["value"], mode="markers+text", name=t("trace_target", lang),
+            marker={"symbol": "star", "size": 14, "color": COLOURS["target"]},
+            text=story.targets["label"], textposition="middle right",
+            hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_target', lang)}</extra>",
+        ))
+    actuals = story.actuals
+    if len(actuals):
+        for vintage, colour, symbol in (("final", COLOURS["actual"], "circle"),
+                                        ("provisional", COLOURS["provisional"], "circle-open")):
+            part = actuals[actuals["is_provisional"] == (vintage == "provisional")]
+            if part.empty:
+                continue
+            fig.add_trace(go.Scatter(
+                x=part["year"], y=part["value"], mode="markers", name=t(f"trace_actual_{vintage}", lang),
+                marker={"size": 10, "color": colour, "symbol": symbol, "line": {"width": 2, "color": colour}},
+                customdata=part["hover"], hovertemplate="%{x}: %{y:,.4g} " + unit + "<br>%{customdata}<extra></extra>",
+            ))
+        fig.add_trace(go.Scatter(
+            x=actuals["year"], y=actuals["value"], mode="lines", showlegend=False, hoverinfo="skip",
+            line={"color": COLOURS["actual"], "width": 2},
+        ))
+    if story.baseline is not None:
+        year, value = story.baseline
+        fig.add_trace(go.Scatter(
+            x=[year], y=[value], mode="markers", name=t("trace_baseline", lang),
+            marker={"symbol": "diamond", "size": 12, "color": COLOURS["baseline"]},
+            hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_baseline', lang)}</extra>",
+        ))
+    if story.projection is not None and len(story.projection):
+        fig.add_trace(go.Scatter(
+            x=story.projection["year"], y=story.projection["value"], mode="lines+markers",
+            name=t("trace_projection", lang), line={"color": COLOURS["projection"], "dash": "dash"},
+            marker={"size": 6}, hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_projection', lang)}</extra>",
+        ))
+        if story.gap_text:
+            last = story.projection.iloc[-1]
+            fig.add_annotation(x=last["year"], y=last["value"], text=story.gap_text, showarrow=True, arrowhead=2,
+                               ax=-60, ay=30, font={"color": COLOURS["projection"], "size": 11})
+    _year_axis(fig, lang)
+    fig.update_yaxes(title_text=f"{story.indicator}({unit})" if unit else story.indicator, rangemode="tozero")
+    return _layout(fig, title, height=500)
+
+
+def get_comparison_chart(frame: pd.DataFrame, lang: str = "zh", title: str | None = None,
+                         unit: str = "") -> go.Figure:
+    """Actual values per region over the years, with each region's target as a star at its target year."""
+    fig = go.Figure()
+    palette = ["#1f4e9c", "#c0392b", "#27ae60", "#8e44ad", "#e67e22", "#16a085", "#7f8c8d"]
+    for i, (series, part) in enumerate(frame.groupby("series", sort=False)):
+        colour = palette[i % len(palette)]
+        values = part.dropna(subset=["actual"])
+        if len(values):
+            fig.add_trace(go.Scatter(
+                x=values["year"], y=values["actual"], mode="lines+markers", name=series,
+                line={"color": colour, "width": 2}, legendgroup=series,
+                hovertemplate=f"{series}<br>%{{x}}: %{{y:,.4g}} {unit}<extra></extra>",
+            ))
+        goals = part.dropna(subset=["target"]).drop_duplicates("year")
+        if len(goals):
+            fig.add_trace(go.Scatter(
+                x=goals["year"], y=goals["target"], mode="markers", name=f"{series} · {t('trace_target', lang)}",
+                marker={"symbol": "star", "size": 15, "color": colour}, legendgroup=series,
+                hovertemplate=f"{series}<br>{t('trace_target', lang)} %{{x}}: %{{y:,.4g}} {unit}<extra></extra>",
+            ))
+    _year_axis(fig, lang)
+    fig.update_yaxes(title_text=unit, rangemode="tozero")
+    return _layout(fig, title, height=500)
