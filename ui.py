@@ -62,6 +62,11 @@ def load_plan_years(version: str, plan_id: str) -> list[int]:  # noqa: ARG001
 
 
 @st.cache_data(show_spinner=False)
+def load_all_years(version: str) -> list[int]:  # noqa: ARG001
+    return service.all_years(get_store())
+
+
+@st.cache_data(show_spinner=False)
 def load_comparable_indicators(version: str) -> pd.DataFrame:  # noqa: ARG001
     return service.comparable_indicators(get_store())
 
@@ -78,6 +83,12 @@ def lang() -> str:
 
 def t(key: str) -> str:
     return i18n.t(key, lang())
+
+
+def lang_key(key: str) -> str:
+    """A widget key per language for widgets whose option labels are translated: Streamlit keeps showing the
+    label an option was first drawn with, so an English page would still say 最新数据. Chinese keeps the plain key."""
+    return key if lang() == "zh" else f"{key}.{lang()}"
 
 
 def language_switch() -> None:
@@ -103,7 +114,7 @@ def as_of_picker(years: list[int], key: str, container=st) -> int | None:
     options = [None, *years]
     wanted = st.query_params.get("as_of")
     index = options.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in years else 0
-    as_of = container.selectbox(t("as_of"), options, index=index, key=key,
+    as_of = container.selectbox(t("as_of"), options, index=index, key=lang_key(key),
                                 format_func=lambda y: t("as_of_latest") if y is None else str(y))
     if as_of is None:
         st.query_params.pop("as_of", None)

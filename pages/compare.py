@@ -44,8 +44,7 @@ def main() -> None:
     left, right = st.columns([3, 1])
     with left:
         indicator = pick_indicator(indicators)
-    years = list(range(2010, 2031))
-    as_of = ui.as_of_picker(years, key="compare_as_of", container=right)
+    as_of = ui.as_of_picker(ui.load_all_years(version), key="compare_as_of", container=right)
     lang = ui.lang()
     series, ranking = ui.load_comparison(version, indicator.name, as_of, lang)
     st.plotly_chart(charts.get_comparison_chart(series, lang, ui.t("compare_chart_title"), unit=indicator["unit"]),

@@ -9,15 +9,22 @@ from tracker.i18n import describe_target
 from tracker.story import build_story
 
 
-def pick_target(targets: pd.DataFrame) -> str:
-    """Target picker, kept in the URL as ?target=…; the overview links here with it."""
+def pick_target(targets: pd.DataFrame, verdicts: pd.DataFrame) -> str:
+    """Target picker, kept in the URL as ?target=…; the overview links here with it.
+
+    Without a target in the URL it opens the first target with values after its base year: a chart with data
+    says more than the plan's first sentence.
+    """
     lang = ui.lang()
     ids = targets["target_id"].tolist()
     labels = {r["target_id"]: f"{r['indicator']} · {describe_target(r, lang)} · {r['target_year']}"
               for r in targets.to_dict("records")}
     wanted = st.query_params.get("target")
-    target_id = st.selectbox(ui.t("pick_target"), ids, index=ids.index(wanted) if wanted in ids else 0,
-                             format_func=labels.get, key="indicator_target")
+    if wanted not in ids:
+        moving = verdicts.loc[verdicts["latest_year"] > verdicts["baseline_year_used"], "target_id"]
+        wanted = next((tid for tid in ids if tid in set(moving)), ids[0])
+    target_id = st.selectbox(ui.t("pick_target"), ids, index=ids.index(wanted),
+                             format_func=labels.get, key=ui.lang_key("indicator_target"))
     st.query_params["target"] = target_id
     return target_id
 
@@ -68,11 +75,13 @@ def main() -> None:
     left, right = st.columns([3, 1])
     plan = ui.plan_picker(plans, key="indicator_plan", container=left)
     as_of = ui.as_of_picker(ui.load_plan_years(version, plan.name), key="indicator_as_of", container=right)
-    target_id = pick_target(all_targets[all_targets["plan_id"] == plan.name])
     lang = ui.lang()
+    target_id = pick_target(all_targets[all_targets["plan_id"] == plan.name],
+                            ui.load_verdicts(version, plan.name, as_of, lang))
     story = build_story(ui.get_store(), target_id, as_of=as_of, lang=lang)
-    st.caption(f"{story.target['region']} · {plan['title']} · {ui.t('col_schedule')}:{story.verdict['schedule_label']}"
-               f" · {ui.t('col_trend')}:{story.verdict['trend_label']}")
+    colon = ":" if lang == "zh" else ": "
+    st.caption(f"{story.target['region']} · {plan['title']} · {ui.t('col_schedule')}{colon}"
+               f"{story.verdict['schedule_label']} · {ui.t('col_trend')}{colon}{story.verdict['trend_label']}")
     st.plotly_chart(charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})"),
                     key="indicator_chart")
     st.subheader(ui.t("explanation_title"))

@@ -24,7 +24,7 @@ def filter_targets(targets: pd.DataFrame) -> pd.DataFrame:
     lang = ui.lang()
     left, right = st.columns([1, 2])
     kinds = left.multiselect(ui.t("kind_filter"), list(i18n.KIND_LABELS), placeholder=ui.t("all_kinds"),
-                             format_func=lambda k: i18n.label(i18n.KIND_LABELS, k, lang), key="sources_kinds")
+                             format_func=lambda k: i18n.label(i18n.KIND_LABELS, k, lang), key=ui.lang_key("sources_kinds"))
     text = right.text_input(ui.t("search"), key="sources_search").strip()
     shown = targets if not kinds else targets[targets["kind"].isin(kinds)]
     if text:

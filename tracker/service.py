@@ -154,3 +154,12 @@ def decomposition(targets: pd.DataFrame) -> list[tuple[pd.Series, pd.DataFrame]]
     children = targets[targets["parent_target_id"].notna()]
     by_id = targets.set_index("target_id")
     return [(by_id.loc[parent], group) for parent, group in children.groupby("parent_target_id", sort=False)]
+
+
+def all_years(store: Store) -> list[int]:
+    """Every year from the first actual value to the last target year, for pickers spanning plans."""
+    span = store.query_df(
+        """SELECT least((SELECT min(year) FROM actuals_current), (SELECT min(target_year) FROM targets)) AS lo,
+                  greatest((SELECT max(year) FROM actuals_current), (SELECT max(target_year) FROM targets)) AS hi"""
+    ).iloc[0]
+    return [] if pd.isna(span["lo"]) else list(range(int(span["lo"]), int(span["hi"]) + 1))

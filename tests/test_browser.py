@@ -1,0 +1,110 @@
+"""One real-browser journey: the server as users start it, driven by headless Chromium through Playwright.
+
+Screenshots land in test-artifacts/ (git-ignored) so a person can look at what the test saw.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import add_entered_actuals
+
+from etl.build import run_build
+from tracker.config import PROJECT_ROOT
+from tracker.store import Store
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="chromium is not installed (scripts/test.sh installs it)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app on a free port, over its own database (DuckDB lets one process hold the file)."""
+    db = tmp_path_factory.mktemp("browser") / "tracker.duckdb"
+    store = Store.open(db)
+    run_build(store)
+    add_entered_actuals(store)
+    store.close()
+    port = _free_port()
+    env = {**os.environ, "TRACKER_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail(f"the server did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.set_default_timeout(30_000)
+        yield page
+        browser.close()
+
+
+def test_journey_overview_indicator_language(server, page):
+    # 1. The overview of the default plan, as an official opens it.
+    page.goto(server + "/")
+    page.get_by_role("heading", name="总览").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    assert page.get_by_text("重庆市科技创新“十三五”规划").first.is_visible()
+    page.screenshot(path=ARTIFACTS / "journey-1-overview.png")
+
+    # 2. An indicator through the sidebar, then the R&D-intensity target from its picker.
+    page.get_by_role("link", name="指标详情").click()
+    page.get_by_role("heading", name="指标详情").wait_for()
+    page.get_by_text("研究与试验发展经费投入强度").first.wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text("完成序时进度的").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "journey-2-indicator.png")
+
+    # 3. A shared link keeps plan and target in the URL.
+    assert "target=" in page.url
+
+    # 4. English.
+    page.get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="Indicator detail").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text("Where the numbers come from").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "journey-3-english.png")
