@@ -121,3 +121,17 @@ def as_of_picker(years: list[int], key: str, container=st) -> int | None:
     else:
         st.query_params["as_of"] = str(as_of)
     return as_of
+
+
+def plan_and_year(prefix: str) -> tuple[str, pd.Series, int | None] | None:
+    """The header most pages share: plan and as-of pickers side by side. None (after saying so) when the
+    database holds no catalogue yet. Returns (data version, plan row, as-of year)."""
+    current = version()
+    plans = load_plans(current)
+    if plans.empty:
+        st.info(t("empty_db"))
+        return None
+    left, right = st.columns([3, 1])
+    plan = plan_picker(plans, key=f"{prefix}_plan", container=left)
+    as_of = as_of_picker(load_plan_years(current, plan.name), key=f"{prefix}_as_of", container=right)
+    return current, plan, as_of

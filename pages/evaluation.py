@@ -9,14 +9,10 @@ from tracker import report
 def main() -> None:
     st.title(ui.t("nav_evaluation"))
     st.caption(ui.t("evaluation_intro"))
-    version = ui.version()
-    plans = ui.load_plans(version)
-    if plans.empty:
-        st.info(ui.t("empty_db"))
+    header = ui.plan_and_year("evaluation")
+    if header is None:
         return
-    left, right = st.columns([3, 1])
-    plan = ui.plan_picker(plans, key="evaluation_plan", container=left)
-    as_of = ui.as_of_picker(ui.load_plan_years(version, plan.name), key="evaluation_as_of", container=right)
+    version, plan, as_of = header
     lang = ui.lang()
     table = report.evaluation_table(ui.load_verdicts(version, plan.name, as_of, lang), lang)
     st.subheader(f"{plan['title']} · {ui.t('nav_evaluation')}")

@@ -63,18 +63,14 @@ def show_history(story) -> None:
 
 def main() -> None:
     st.title(ui.t("nav_indicator"))
-    version = ui.version()
-    plans = ui.load_plans(version)
-    if plans.empty:
-        st.info(ui.t("empty_db"))
-        return
-    all_targets = ui.load_targets(version)
+    all_targets = ui.load_targets(ui.version())
     wanted = st.query_params.get("target")
     if wanted in set(all_targets["target_id"]):   # a link names the target: open its plan
         st.query_params["plan"] = all_targets.set_index("target_id").loc[wanted, "plan_id"]
-    left, right = st.columns([3, 1])
-    plan = ui.plan_picker(plans, key="indicator_plan", container=left)
-    as_of = ui.as_of_picker(ui.load_plan_years(version, plan.name), key="indicator_as_of", container=right)
+    header = ui.plan_and_year("indicator")
+    if header is None:
+        return
+    version, plan, as_of = header
     lang = ui.lang()
     target_id = pick_target(all_targets[all_targets["plan_id"] == plan.name],
                             ui.load_verdicts(version, plan.name, as_of, lang))

@@ -60,14 +60,10 @@ def show_table(table: pd.DataFrame, as_of: int | None) -> None:
 
 def main() -> None:
     st.title(ui.t("nav_overview"))
-    version = ui.version()
-    plans = ui.load_plans(version)
-    if plans.empty:
-        st.info(ui.t("empty_db"))
+    header = ui.plan_and_year("overview")
+    if header is None:
         return
-    left, right = st.columns([3, 1])
-    plan = ui.plan_picker(plans, key="overview_plan", container=left)
-    as_of = ui.as_of_picker(ui.load_plan_years(version, plan.name), key="overview_as_of", container=right)
+    version, plan, as_of = header
     lang = ui.lang()
     table = ui.load_verdicts(version, plan.name, as_of, lang)
     st.caption(f"{plan['title']} · {plan['region']}")
