@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker import i18n, service
+from tracker import i18n, service, snapshot
 from tracker.store import Store
 
 
@@ -135,3 +135,37 @@ def plan_and_year(prefix: str) -> tuple[str, pd.Series, int | None] | None:
     plan = plan_picker(plans, key=f"{prefix}_plan", container=left)
     as_of = as_of_picker(load_plan_years(current, plan.name), key=f"{prefix}_as_of", container=right)
     return current, plan, as_of
+
+
+def png_download(make_png, *, key: str, file_name: str, label_key: str = "download_png", container=st) -> None:
+    """A button that renders the PNG on the server when clicked; says what to install when it cannot."""
+    ready = snapshot.export_readiness()
+    if not ready.ok:
+        container.caption(ready.message(lang()))
+        return
+    container.download_button(t(label_key), data=make_png, file_name=file_name, mime="image/png", key=key,
+                              on_click="ignore", icon=":material/image:")
+
+
+def plan_zip_export(plan: pd.Series, as_of: int | None, container=st) -> None:
+    """Build the plan's ZIP with a progress bar, then offer it for download (a deferred download cannot drive
+    a progress bar, hence two steps)."""
+    ready = snapshot.export_readiness()
+    if not ready.ok:
+        container.caption(ready.message(lang()))
+        return
+    state_key = f"plan_zip:{plan.name}:{as_of}:{version()}:{lang()}"
+    if container.button(t("export_zip"), key="overview_zip_build", icon=":material/folder_zip:"):
+        bar = container.progress(0.0, text=t("export_zip_running"))
+        try:
+            st.session_state[state_key] = snapshot.plan_zip(
+                get_store(), plan.name, as_of=as_of, lang=lang(),
+                progress=lambda done, total, label: bar.progress(done / total, text=f"{done}/{total} {label}"))
+        except snapshot.SnapshotError as exc:
+            container.error(str(exc))
+            return
+        bar.empty()
+    if state_key in st.session_state:
+        container.download_button(t("download_zip"), st.session_state[state_key], key="overview_zip_download",
+                                  file_name=f"{plan.name}-{as_of or 'latest'}.zip", mime="application/zip",
+                                  on_click="ignore", icon=":material/download:")

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import charts
+from tracker import charts, snapshot
 from tracker.i18n import describe_target
 
 
@@ -47,8 +47,13 @@ def main() -> None:
     as_of = ui.as_of_picker(ui.load_all_years(version), key="compare_as_of", container=right)
     lang = ui.lang()
     series, ranking = ui.load_comparison(version, indicator.name, as_of, lang)
-    st.plotly_chart(charts.get_comparison_chart(series, lang, ui.t("compare_chart_title"), unit=indicator["unit"]),
-                    key="compare_chart")
+    fig = charts.get_comparison_chart(series, lang, ui.t("compare_chart_title"), unit=indicator["unit"])
+    st.plotly_chart(fig, key="compare_chart")
+    caption = snapshot.Caption(plan="多规划比较" if lang == "zh" else "Several plans", indicator=indicator["indicator"],
+                               unit=indicator["unit"], source="各规划原文及录入的实际值" if lang == "zh" else
+                               "plan texts and entered actual values", as_of=as_of, lang=lang)
+    ui.png_download(lambda: snapshot.figure_png(fig, caption=caption), key="compare_png",
+                    file_name=f"comparison-{indicator.name}.png")
     st.subheader(ui.t("ranking_title"))
     st.dataframe(ranking_frame(ranking), hide_index=True, width="stretch", column_config={
         ui.t("col_year"): st.column_config.NumberColumn(format="%d"),

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from tracker import report
+from tracker import report, snapshot
 
 
 def main() -> None:
@@ -14,7 +14,8 @@ def main() -> None:
         return
     version, plan, as_of = header
     lang = ui.lang()
-    table = report.evaluation_table(ui.load_verdicts(version, plan.name, as_of, lang), lang)
+    verdicts = ui.load_verdicts(version, plan.name, as_of, lang)
+    table = report.evaluation_table(verdicts, lang)
     st.subheader(f"{plan['title']} · {ui.t('nav_evaluation')}")
     st.dataframe(table, hide_index=True, width="stretch", height=560, key="evaluation_table")
     workbook = report.evaluation_xlsx(
@@ -24,6 +25,10 @@ def main() -> None:
     st.download_button(ui.t("download_xlsx"), workbook, key="evaluation_download",
                        file_name=f"{plan.name}-evaluation-{as_of or 'latest'}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    ui.png_download(lambda: snapshot.table_png(table, f"{plan['title']} 中期评估表",
+                                               snapshot.plan_caption(plan, verdicts, as_of, lang)),
+                    key="evaluation_png", file_name=f"{plan.name}-evaluation-{as_of or 'latest'}.png",
+                    label_key="download_table_png")
 
 
 main()

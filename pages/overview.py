@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import charts, service
+from tracker import charts, service, snapshot
 from tracker.i18n import describe_target
 from tracker.verdicts import schedule_label
 
@@ -73,10 +73,24 @@ def main() -> None:
         st.info(ui.t("no_actuals_yet"))
     by_year = ui.load_verdicts_by_year(version, plan.name, lang)
     with_data = by_year[by_year["target_id"].isin(table.loc[table["latest_value"].notna(), "target_id"])]
+    status_fig = charts.get_status_chart(table, lang, ui.t("status_chart_title"))
+    heatmap_fig = charts.get_heatmap(with_data, lang, ui.t("heatmap_title")) \
+        if has_progress and not with_data.empty else None
+    caption = snapshot.plan_caption(plan, table, as_of, lang)
     left, right = st.columns([2, 3])
-    left.plotly_chart(charts.get_status_chart(table, lang, ui.t("status_chart_title")), key="overview_status")
-    if has_progress and not with_data.empty:
-        right.plotly_chart(charts.get_heatmap(with_data, lang, ui.t("heatmap_title")), key="overview_heatmap")
+    left.plotly_chart(status_fig, key="overview_status")
+    ui.png_download(lambda: snapshot.figure_png(status_fig, caption=caption), key="overview_status_png",
+                    file_name=f"{plan.name}-status.png", container=left)
+    if heatmap_fig is not None:
+        right.plotly_chart(heatmap_fig, key="overview_heatmap")
+        ui.png_download(lambda: snapshot.figure_png(heatmap_fig, caption=caption), key="overview_heatmap_png",
+                        file_name=f"{plan.name}-heatmap.png", container=right)
+    slide, pack = st.columns(2)
+    ui.png_download(lambda: snapshot.overview_png(plan["title"], service.kpi_counts(table), status_fig, heatmap_fig,
+                                                  caption, lang=lang),
+                    key="overview_png", file_name=f"{plan.name}-overview.png", label_key="download_overview_png",
+                    container=slide)
+    ui.plan_zip_export(plan, as_of, container=pack)
     show_table(table, as_of)
 
 

@@ -73,6 +73,19 @@ def test_overview_with_data_shows_heatmap_and_verdicts(app_with_data):
     assert heatmap["layout"]["xaxis"]["dtick"] == 1
 
 
+def download_labels(at: AppTest) -> list[str]:
+    return [button.proto.label for button in at.get("download_button")]
+
+
+def test_every_chart_page_offers_png_downloads(app_with_data):
+    at = app_with_data.run()
+    assert {"下载PNG", "下载总览图(PNG)"} <= set(download_labels(at))
+    assert at.button(key="overview_zip_build").proto.label == "生成图片包(ZIP)"
+    assert "下载PNG" in download_labels(open_page(app_with_data, "indicator", target="cq13-table2-02"))
+    assert "下载评估表图片(PNG)" in download_labels(open_page(app_with_data, "evaluation"))
+    assert "下载PNG" in download_labels(open_page(app_with_data, "compare"))
+
+
 def test_overview_as_of_changes_the_chart(app_with_data):
     at = app_with_data.run()
     before = values(chart(at, 0)["data"][0]["x"])

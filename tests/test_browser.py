@@ -91,6 +91,15 @@ def test_journey_overview_indicator_language(server, page):
     assert page.get_by_text("重庆市科技创新“十三五”规划").first.is_visible()
     page.screenshot(path=ARTIFACTS / "journey-1-overview.png")
 
+    # The slide picture, rendered on the server when the button is clicked.
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name="下载总览图(PNG)").click()
+    picture = ARTIFACTS / "journey-overview-slide.png"
+    download.value.save_as(picture)
+    data = picture.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(data[16:20], "big") == 3200                 # 1600 px at scale 2
+
     # 2. An indicator through the sidebar, then the R&D-intensity target from its picker.
     page.get_by_role("link", name="指标详情").click()
     page.get_by_role("heading", name="指标详情").wait_for()

@@ -116,7 +116,7 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
         fig.add_trace(go.Scatter(
             x=story.targets["year"], y=story.targets["value"], mode="markers+text", name=t("trace_target", lang),
             marker={"symbol": "star", "size": 14, "color": COLOURS["target"]},
-            text=story.targets["label"], textposition="middle right",
+            text=story.targets["label"], textposition="middle right", cliponaxis=False,
             hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_target', lang)}</extra>",
         ))
     actuals = story.actuals
@@ -154,7 +154,9 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
                                ax=-60, ay=30, font={"color": COLOURS["projection"], "size": 11})
     _year_axis(fig, lang)
     fig.update_yaxes(title_text=f"{story.indicator}({unit})" if unit else story.indicator, rangemode="tozero")
-    return _layout(fig, title, height=500)
+    _layout(fig, title, height=500)
+    fig.update_layout(margin={"r": 150})   # room for the target's label right of the last year
+    return fig
 
 
 def get_comparison_chart(frame: pd.DataFrame, lang: str = "zh", title: str | None = None,

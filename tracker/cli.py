@@ -2,6 +2,7 @@
 
   python -m tracker status [--plan …] [--region …] [--as-of YEAR] [--format csv|json|table]
   python -m tracker import FILE [--dry-run] [--user NAME]
+  python -m tracker export --out DIR [--plan …] [--as-of YEAR] [--lang zh|en] [--db FILE]
 """
 
 from __future__ import annotations
@@ -66,7 +67,13 @@ def run_import(argv: list[str]) -> int:
     return main_import(argv)
 
 
-COMMANDS = {"status": status, "import": run_import}
+def run_export(argv: list[str]) -> int:
+    from tracker.export_cli import main_export
+
+    return main_export(argv)
+
+
+COMMANDS = {"status": status, "import": run_import, "export": run_export}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -113,6 +113,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_xlsx": ("下载 Excel(已排版)", "Download Excel (formatted)"),
     "evaluation_intro": ("可直接粘贴进汇报材料的中期评估表。", "The evaluation table to paste into reports."),
     "thresholds_title": ("当前使用的阈值", "Thresholds in force"),
+    "download_png": ("下载PNG", "Download PNG"),
+    "download_overview_png": ("下载总览图(PNG)", "Download overview (PNG)"),
+    "download_table_png": ("下载评估表图片(PNG)", "Download table (PNG)"),
+    "export_zip": ("生成图片包(ZIP)", "Build picture pack (ZIP)"),
+    "export_zip_running": ("正在生成图片…", "Rendering pictures…"),
+    "download_zip": ("下载图片包", "Download ZIP"),
     "all": ("全部", "All"),
     "all_kinds": ("全部类型", "All kinds"),
 }

@@ -50,7 +50,8 @@ def evaluation_table(verdicts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             target += f" → {_num(r['target_value_used'], unit)}"
         assessment = r["schedule_label"] if r["trend_status"] == "insufficient" \
             else f"{r['schedule_label']};{r['trend_label']}"
-        rows.append([n, r["indicator"], r.get("binding") or "", baseline, f"{target}({int(r['target_year'])})",
+        binding = r.get("binding") if isinstance(r.get("binding"), str) else ""
+        rows.append([n, r["indicator"], binding, baseline, f"{target}({int(r['target_year'])})",
                      current, _pct(r.get("completion")), _pct(r.get("schedule_ratio")), assessment])
     table = pd.DataFrame(rows, columns=COLUMNS[lang])
     table.attrs["status"] = verdicts["schedule_status"].tolist()   # for colouring the assessment cell

@@ -1,0 +1,854 @@
+"""Figure to PNG bytes for reports and slides, and the ZIP of a whole plan.
+
+One Chromium (kaleido) serves the whole process. It is started lazily, every render holds one lock, and every wait
+has a timeout, so a missing browser or a stuck render gives a Chinese error message instead of a hung page.
+Streamlit serves each session from its own thread, and kaleido's own sync server hands results back through one
+shared queue, so two sessions exporting at once could receive each other's picture. Here each render is a
+coroutine submitted to the renderer's event loop with its own future (run_coroutine_threadsafe), and the lock
+serialises renders on top of that (one Chromium tab, bounded memory, and the lazy start/restart is race-free).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import contextlib
+import copy
+import functools
+import io
+import re
+import shutil
+import subprocess
+import threading
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+from PIL import ImageFont
+
+from tracker.charts import FONT
+from tracker.verdicts import STATUS_COLOURS, schedule_label
+
+INSTALL_COMMAND = "apt-get install -y --no-install-recommends chromium fonts-noto-cjk"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+CJK_FAMILY = "Noto Sans CJK SC"
+START_TIMEOUT = 60.0      # seconds for Chromium to start
+RENDER_TIMEOUT = 60.0     # seconds for one picture (kaleido's own timeout; we wait a little longer)
+LOCK_TIMEOUT = 180.0      # seconds a render waits for another session's render before giving up
+FONT_SCALE = 1.3          # screen charts use 13 px text; a 1600 px wide slide picture needs more
+CAPTION_FONT_PX = 15      # caption text, logical pixels (× scale in the PNG)
+CAPTION_COLOUR = "#555555"
+
+_TEXT = {
+    "zh": {
+        "plan": "规划", "indicator": "指标", "unit": "单位", "source": "数据来源", "as_of": "评估年份",
+        "latest": "最新数据", "generated": "生成时间", "no_progress": "尚无规划期内的实际值,暂无年度热力图",
+        "rows_hidden": "指标(共{n}项,明细见各指标图)", "evaluation": "中期评估表", "overview": "总览",
+    },
+    "en": {
+        "plan": "Plan", "indicator": "Indicator", "unit": "Unit", "source": "Source", "as_of": "As of",
+        "latest": "latest data", "generated": "Generated", "no_progress": "No actual values within the plan period yet",
+        "rows_hidden": "Indicators ({n}; see each indicator's chart)", "evaluation": "Mid-term evaluation",
+        "overview": "Overview",
+    },
+}
+
+
+class SnapshotError(RuntimeError):
+    """A picture could not be made (render failed or timed out)."""
+
+
+class SnapshotUnavailable(SnapshotError):
+    """PNG export cannot work on this machine: Chromium or the CJK font is missing."""
+
+
+# ---- readiness -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Readiness:
+    ok: bool
+    chromium_path: str | None
+    cjk_font: bool
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+
+def _find_chromium() -> str | None:
+    for name in BROWSERS:
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+def _has_cjk_font() -> bool:
+    """Whether fontconfig knows Noto Sans CJK (without it every Chinese character in a PNG is a box)."""
+    if shutil.which("fc-list") is None:
+        return False
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "Noto Sans CJK" in out
+
+
+@functools.lru_cache(maxsize=1)
+def export_readiness() -> Readiness:
+    """Can this machine export PNGs? Cached: call export_readiness.cache_clear() after installing packages."""
+    chromium, font = _find_chromium(), _has_cjk_font()
+    if chromium and font:
+        return Readiness(True, chromium, True, f"PNG 导出可用(浏览器 {chromium},字体 {CJK_FAMILY})。",
+                         f"PNG export ready (browser {chromium}, font {CJK_FAMILY}).")
+    missing_zh = "、".join(([] if chromium else ["Chromium 浏览器"]) + ([] if font else ["中文字体 Noto Sans CJK"]))
+    missing_en = " and ".join(([] if chromium else ["the Chromium browser"]) + ([] if font else ["the Noto Sans CJK font"]))
+    return Readiness(
+        False, chromium, font,
+        f"无法导出 PNG:本机缺少{missing_zh}。请管理员以 root 身份执行:{INSTALL_COMMAND}",
+        f"PNG export unavailable: {missing_en} missing. Ask an administrator to run (as root): {INSTALL_COMMAND}",
+    )
+
+
+def _require_ready() -> Readiness:
+    ready = export_readiness()
+    if not ready.ok:
+        raise SnapshotUnavailable(ready.message_zh)
+    return ready
+
+
+# ---- the one renderer of the process -------------------------------------------------------------------------
+
+RELOAD_EVERY = 25   # pictures between page reloads (kaleido reloads after every one; see _kaleido_class)
+
+
+@functools.lru_cache(maxsize=1)
+def _kaleido_class():
+    """Kaleido, reloading its page every RELOAD_EVERY pictures instead of after each one.
+
+    The reload re-parses the 4 MB plotly.js: ~0.2 s of the ~0.4 s a 3200×1800 picture takes here. kaleido's page
+    renders with Plotly.toImage, which draws into a fresh element and purges it, so nothing carries over between
+    pictures; the periodic reload bounds any leak. _return_kaleido_tab is private to kaleido (pinned in
+    requirements.txt); if a version lacks it, the stock class is used and only speed changes.
+    """
+    import kaleido  # imported here: the app starts even where kaleido cannot
+
+    if not hasattr(kaleido.Kaleido, "_return_kaleido_tab"):
+        return kaleido.Kaleido
+
+    class ReusingKaleido(kaleido.Kaleido):
+        _pictures = 0
+
+        async def _return_kaleido_tab(self, tab) -> None:
+            self._pictures += 1
+            if self._pictures % RELOAD_EVERY == 0:
+                await super()._return_kaleido_tab(tab)
+            else:
+                await self.tabs_ready.put(tab)
+
+    return ReusingKaleido
+
+
+class _Renderer:
+    """A Kaleido (one headless Chromium) living in an event loop on its own daemon thread.
+
+    Each render is its own coroutine with its own future, so a result can only reach the caller that asked.
+    """
+
+    def __init__(self, chromium_path: str):
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido-renderer", daemon=True)
+        self._thread.start()
+        self._kaleido = None
+        try:
+            self._kaleido = self._wait(self._submit(self._open(chromium_path)), START_TIMEOUT)
+        except BaseException:
+            self.close()
+            raise
+
+    @staticmethod
+    async def _open(chromium_path: str):
+        # mathjax=False: its default is a CDN script, and this intranet server has no internet.
+        k = _kaleido_class()(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=chromium_path)
+        await k.open()
+        return k
+
+    def _submit(self, coroutine) -> concurrent.futures.Future:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+
+    @staticmethod
+    def _wait(future: concurrent.futures.Future, timeout: float):
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise
+
+    def submit(self, spec: dict, width: int, height: int, scale: float) -> concurrent.futures.Future:
+        opts = {"format": "png", "width": width, "height": height, "scale": scale}
+        return self._submit(self._kaleido.calc_fig(spec, opts=opts))
+
+    def close(self) -> None:
+        if self._kaleido is not None:
+            with contextlib.suppress(BaseException):   # best effort: the thread is a daemon anyway
+                self._wait(self._submit(self._kaleido.close()), 15)
+            self._kaleido = None
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+
+_LOCK = threading.Lock()
+_renderer: _Renderer | None = None
+
+
+class _Session:
+    """Holds the process's render lock; starts the renderer on first use and replaces it after a failure."""
+
+    def __enter__(self) -> _Session:
+        global _renderer
+        ready = _require_ready()
+        if not _LOCK.acquire(timeout=LOCK_TIMEOUT):
+            raise SnapshotError("图片导出繁忙(其他用户正在导出),请稍后重试。")
+        self._pending: list[concurrent.futures.Future] = []
+        if _renderer is None:
+            try:
+                _renderer = _Renderer(ready.chromium_path)
+            except Exception as exc:
+                _LOCK.release()
+                raise SnapshotError(f"无法启动用于导出的 Chromium:{exc}") from exc
+            # Registered after the start, so that it runs first at exit (atexit is last in, first out): before
+            # the clean-up of Chromium's temporary profile, which fails while Chromium still writes to it.
+            atexit.register(stop_server)
+        return self
+
+    def submit(self, spec: dict, width: int, height: int, scale: float) -> concurrent.futures.Future:
+        future = _renderer.submit(spec, width, height, scale)
+        self._pending.append(future)
+        return future
+
+    def wait(self, future: concurrent.futures.Future) -> bytes:
+        try:
+            return _renderer._wait(future, RENDER_TIMEOUT + 15)
+        except concurrent.futures.TimeoutError as exc:
+            _stop_renderer_locked()   # a stuck Chromium is replaced on the next render
+            raise SnapshotError(f"图片导出超时(超过 {RENDER_TIMEOUT:.0f} 秒),已重启渲染进程,请重试。") from exc
+        except Exception as exc:
+            if type(exc).__name__ not in ("JavascriptError", "KaleidoError"):
+                _stop_renderer_locked()   # the browser itself failed: start afresh next time
+            raise SnapshotError(f"图片导出失败:{exc}") from exc
+        finally:
+            if future in self._pending:
+                self._pending.remove(future)
+
+    def __exit__(self, *exc) -> None:
+        for future in self._pending:   # left behind by an error: nobody will read them
+            future.cancel()
+        _LOCK.release()
+
+
+def _render_locked(spec: dict, width: int, height: int, scale: float) -> bytes:
+    """PNG bytes of a figure dict, rendered while holding the lock."""
+    with _Session() as session:
+        return session.wait(session.submit(spec, width, height, scale))
+
+
+def _stop_renderer_locked() -> None:
+    global _renderer
+    if _renderer is not None:
+        _renderer.close()
+        _renderer = None
+
+
+def stop_server() -> None:
+    """Stop the process's Chromium (registered at exit; the next render starts it again)."""
+    if _LOCK.acquire(timeout=30):
+        try:
+            _stop_renderer_locked()
+        finally:
+            _LOCK.release()
+
+
+# ---- captions --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Caption:
+    """Where the numbers of a picture come from, printed under it."""
+
+    plan: str
+    indicator: str | None = None
+    unit: str | None = None
+    source: str | None = None
+    as_of: int | None = None          # None: the latest data
+    generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    latest_year: int | None = None    # shown beside "latest data" when as_of is None
+    lang: str = "zh"
+
+    def lines(self) -> list[str]:
+        """The caption as text lines (before wrapping)."""
+        s = _TEXT["en" if self.lang == "en" else "zh"]
+        sep = ":" if self.lang != "en" else ": "
+        first = f"{s['plan']}{sep}{self.plan}"
+        if self.indicator:
+            first += f"    {s['indicator']}{sep}{self.indicator}"
+        if self.unit:
+            first += f"({s['unit']}{sep}{self.unit})" if self.lang != "en" else f" ({s['unit']}: {self.unit})"
+        if self.as_of is not None:
+            as_of = str(self.as_of)
+        else:
+            as_of = s["latest"] + (f"({self.latest_year})" if self.latest_year else "")
+        second = (f"{s['source']}{sep}{self.source or '—'}    {s['as_of']}{sep}{as_of}    "
+                  f"{s['generated']}{sep}{self.generated_at:%Y-%m-%d %H:%M}")
+        return [first, second]
+
+
+@functools.lru_cache(maxsize=8)
+def _measure_font(size_px: int) -> ImageFont.FreeTypeFont | None:
+    """Noto Sans CJK SC for measuring text widths (fc-match names the .ttc file and the SC face's index)."""
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", CJK_FAMILY], capture_output=True, text=True,
+                             timeout=20).stdout.split("\n")
+        return ImageFont.truetype(out[0], size_px, index=int(out[1] or 0))
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+
+
+def _text_px(text: str, size_px: float) -> float:
+    """Rendered width of text in Noto Sans CJK SC (an estimate when the font file cannot be read)."""
+    font = _measure_font(round(size_px))
+    if font is not None:
+        return font.getlength(text)
+    return sum(size_px if ord(ch) > 0x2E80 else 0.56 * size_px for ch in text)
+
+
+def _wrap(text: str, size_px: float, max_px: float) -> list[str]:
+    """Greedy wrap by measured width; Chinese has no spaces, so any character may end a line."""
+    lines, current = [], ""
+    for char in text:
+        if current and _text_px(current + char, size_px) > max_px:
+            lines.append(current.rstrip())
+            current = char.lstrip()
+        else:
+            current += char
+    return [*lines, current] if current else lines
+
+
+# The caption lives in the figure itself, so the PNG comes straight from Chromium (re-encoding a 3200×1800 PNG
+# with Pillow to add a strip costs ~0.3 s a chart). Layout, bottom up: caption | legend | x-axis labels | plot.
+# Plotly's automatic margins take the maximum of what each element needs, they do not stack, so the room under the
+# plot is reserved by hand: layout.title (the only text plotly places in container coordinates) becomes the
+# caption, the chart's own title moves to an annotation above the plot, the legend is pinned in container
+# coordinates above the caption and the x axes stop pushing the margin.
+_LINE = 1.3   # plotly's line spacing for <br>
+
+
+# Figures are handled as plain dicts from here on: copying and validating a plotly Figure object three times
+# (copy, restyle, caption) cost ~0.13 s a chart, a third of the whole export of a plan.
+_AXIS = re.compile(r"^[xy]axis\d*$")
+_NON_CARTESIAN = {"table", "pie", "indicator", "sunburst", "treemap", "icicle", "funnel", "sankey"}
+
+
+def _title_text(title) -> str | None:
+    return title.get("text") if isinstance(title, dict) else title
+
+
+def _cartesian(spec: dict) -> bool:
+    return any(trace.get("type", "scatter") not in _NON_CARTESIAN for trace in spec.get("data", []))
+
+
+def _axes(spec: dict, letter: str) -> list[dict]:
+    """The layout's x (or y) axes, creating the default one a cartesian figure uses without naming it."""
+    layout = spec["layout"]
+    if _cartesian(spec):
+        layout.setdefault(f"{letter}axis", {})
+    return [axis for key, axis in layout.items() if _AXIS.match(key) and key[0] == letter]
+
+
+def _legend_height(spec: dict, plot_px: float) -> float:
+    """Height of a horizontal legend below the plot: items packed into rows as wide as the plot."""
+    layout = spec["layout"]
+    size = layout.get("legend", {}).get("font", {}).get("size") or layout.get("font", {}).get("size") or 13
+    names = [str(trace.get("name") or f"trace {i}") for i, trace in enumerate(spec.get("data", []))
+             if trace.get("showlegend") is not False]
+    if not layout.get("showlegend", len(names) > 1):
+        return 0
+    rows, used = 1, 0.0
+    for name in names:
+        item = _text_px(name, size) + 40 + size  # symbol, gaps
+        if used and used + item > plot_px:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows * (size * 1.5 + 6) + 8
+
+
+def _xaxis_height(spec: dict) -> float:
+    """Room the x axes need under the plot: tick labels and the axis title."""
+    base = spec["layout"].get("font", {}).get("size") or 13
+    need = 0.0
+    for axis in _axes(spec, "x"):
+        if axis.get("visible") is False:
+            continue
+        px = 0.0
+        if axis.get("showticklabels") is not False:
+            px += (axis.get("tickfont", {}).get("size") or base) * 1.45 + 8
+        title = axis.get("title")
+        if _title_text(title):
+            size = title.get("font", {}).get("size") if isinstance(title, dict) else None
+            px += (size or base) * 1.45 + 12
+        need = max(need, px)
+    return need
+
+
+def _caption_lines(caption: Caption, width: int) -> tuple[list[str], float]:
+    """The caption wrapped to the picture's width, and the height it takes."""
+    lines = [part for line in caption.lines() for part in _wrap(line, CAPTION_FONT_PX, width - 48)]
+    return lines, len(lines) * CAPTION_FONT_PX * _LINE + 20
+
+
+def _add_caption(spec: dict, caption: Caption, width: int, height: int) -> dict:
+    """Reserve the bottom of the picture for the caption (see above); spec is a copy and is changed in place."""
+    layout = spec.setdefault("layout", {})
+    size = CAPTION_FONT_PX
+    lines, caption_px = _caption_lines(caption, width)
+    margin = layout.setdefault("margin", {})
+    top = margin.get("t", 60)
+    title = layout.get("title")
+    if _title_text(title):
+        font = (title.get("font") if isinstance(title, dict) else None) or {"size": round(18 * FONT_SCALE)}
+        layout.setdefault("annotations", []).append({
+            "xref": "paper", "yref": "paper", "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "yshift": 12,
+            "text": _title_text(title), "showarrow": False, "align": "left", "font": font})
+        top = max(top, font.get("size", 22) * 1.4 + 24)
+    legend = layout.get("legend", {})
+    legend_below = legend.get("orientation") == "h" and legend.get("y", 1) < 0
+    legend_px = _legend_height(spec, width - 160) if legend_below else 0
+    bottom = caption_px + legend_px + _xaxis_height(spec) + 8
+    for axis in _axes(spec, "x"):
+        axis["automargin"] = False
+    margin.update(t=top, b=bottom)
+    # With yanchor "bottom" plotly anchors the first line of a multi-line title; the others hang below it.
+    first_line_bottom = 12 + (len(lines) - 1) * size * _LINE
+    layout["title"] = {
+        "text": "<br>".join(lines), "xref": "container", "yref": "container", "x": 20 / width, "xanchor": "left",
+        "y": first_line_bottom / height, "yanchor": "bottom", "automargin": False, "pad": {"t": 0, "b": 0},
+        "font": {"family": FONT, "size": size, "color": CAPTION_COLOUR},
+    }
+    if legend_below:
+        layout["legend"] = {**legend, "yref": "container", "y": (caption_px + 2) / height, "yanchor": "bottom"}
+    return spec
+
+
+# ---- figures to PNG --------------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _plotly_template() -> dict:
+    import plotly.io as pio
+
+    return pio.templates["plotly"].to_plotly_json()
+
+
+def report_spec(fig: go.Figure | dict, font_scale: float = FONT_SCALE) -> dict:
+    """The figure as a dict styled for export: plotly template, Noto Sans CJK SC, white backgrounds, larger text.
+
+    Streamlit's template leaves colours for the browser to fill in (black lines in a PNG); naming the SC font
+    keeps Chromium from picking Japanese glyph shapes. The caller's figure is never changed (to_dict copies).
+    """
+    spec = fig.to_dict() if hasattr(fig, "to_dict") else copy.deepcopy(fig)
+    layout = spec.setdefault("layout", {})
+    for key in ("width", "height"):
+        layout.pop(key, None)
+    layout.update(template=_plotly_template(), paper_bgcolor="white", plot_bgcolor="white")
+    font = layout.setdefault("font", {})
+    base = font.get("size") or 13
+    font.update(family=FONT, size=round(base * font_scale))
+    title = layout.get("title")
+    if _title_text(title):
+        title = layout["title"] = title if isinstance(title, dict) else {"text": title}
+        title_font = title.setdefault("font", {})
+        title_font.update(family=FONT, size=round((title_font.get("size") or max(base + 5, 18)) * font_scale))
+    for annotation in layout.get("annotations", []):
+        annotation_font = annotation.setdefault("font", {})
+        annotation_font["family"] = FONT
+        if annotation_font.get("size"):
+            annotation_font["size"] = round(annotation_font["size"] * font_scale)
+    # Labels right of a point (the target's "≥ 400 亿元" at the last year) would be cut at the plot's edge.
+    labelled = [trace for trace in spec.get("data", []) if "text" in str(trace.get("mode", ""))
+                and "right" in str(trace.get("textposition", ""))]
+    for trace in labelled:
+        trace["cliponaxis"] = False
+    if labelled:
+        margin = layout.setdefault("margin", {})
+        margin["r"] = max(margin.get("r", 0), 170)
+    for axis in _axes(spec, "x") + _axes(spec, "y"):
+        # The plotly template draws white grid lines for its blue-grey plot area; on white they would vanish.
+        axis.setdefault("gridcolor", "#e5e5e5")
+        axis.setdefault("zerolinecolor", "#cccccc")
+    return spec
+
+
+def _spec(fig: go.Figure | dict, width: int, height: int, caption: Caption | None) -> dict:
+    spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
+    return _add_caption(spec, caption, width, height) if caption is not None else spec
+
+
+def _render(fig: go.Figure | dict, width: int, height: int, scale: float, caption: Caption | None) -> bytes:
+    return _render_locked(_spec(fig, width, height, caption), width, height, scale)
+
+
+def figure_png(fig: go.Figure, *, width: int = 1600, height: int = 900, scale: float = 2,
+               caption: Caption | None = None) -> bytes:
+    """A report-ready PNG of exactly (width × scale) × (height × scale) pixels, the caption included."""
+    return _render(report_spec(fig), width, height, scale, caption)
+
+
+def figures_png(items: Iterable[tuple[go.Figure, Caption | None]], *, width: int = 1600, height: int = 900,
+                scale: float = 2, chunk: int = 8) -> Iterator[bytes]:
+    """figure_png for many figures, in order; the next figure is prepared while Chromium draws the previous one.
+
+    items may be a lazy generator (plan_zip builds each chart there). The lock is held for up to chunk pictures
+    at a time, so another session's single picture waits at most one chunk (~2 s).
+    """
+    items = iter(items)
+    exhausted = False
+    while not exhausted:
+        with _Session() as session:
+            pending = None
+            for _ in range(chunk):
+                try:
+                    fig, caption = next(items)
+                except StopIteration:
+                    exhausted = True
+                    break
+                future = session.submit(_spec(report_spec(fig), width, height, caption), width, height, scale)
+                if pending is not None:
+                    yield session.wait(pending)
+                pending = future
+            if pending is not None:
+                yield session.wait(pending)
+
+
+# ---- the overview as one slide ---------------------------------------------------------------------------------
+
+def overview_figure(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_fig: go.Figure | None,
+                    lang: str = "zh", plot_height: int = 780) -> go.Figure:
+    """KPI numbers across the top, the status chart on the left and the year heatmap on the right (16:9)."""
+    from tracker.i18n import t
+
+    s = _TEXT["en" if lang == "en" else "zh"]
+    fig = go.Figure()
+    fig.update_layout(
+        template="plotly", paper_bgcolor="white", plot_bgcolor="white", showlegend=False,
+        font={"family": FONT, "size": 15, "color": "#2a3f5f"},
+        title={"text": plan_title, "x": 0.01, "xanchor": "left", "font": {"size": 28, "family": FONT}},
+        margin={"l": 20, "r": 20, "t": 70, "b": 30},
+    )
+    # KPI cards: a coloured bar, a big number, the label.
+    items = list(kpis.items())
+    gap = 0.012
+    card_w = (1 - gap * (len(items) - 1)) / max(len(items), 1)
+    for i, (code, value) in enumerate(items):
+        x0 = i * (card_w + gap)
+        colour = "#1f4e9c" if code == "total" else STATUS_COLOURS.get(code, "#999999")
+        label = t("kpi_total", lang) if code == "total" else schedule_label(code, lang)
+        fig.add_shape(type="rect", xref="paper", yref="paper", x0=x0, x1=x0 + card_w, y0=0.80, y1=1.0,
+                      fillcolor="#f5f7fa", line={"color": "#dde3ea", "width": 1}, layer="below")
+        fig.add_shape(type="rect", xref="paper", yref="paper", x0=x0, x1=x0 + 0.006, y0=0.80, y1=1.0,
+                      fillcolor=colour, line={"width": 0})
+        fig.add_annotation(xref="paper", yref="paper", x=x0 + card_w / 2, y=0.935, text=f"<b>{value}</b>",
+                           showarrow=False, font={"size": 46, "color": "#1b2a41"}, yanchor="middle")
+        fig.add_annotation(xref="paper", yref="paper", x=x0 + card_w / 2, y=0.835, text=label, showarrow=False,
+                           font={"size": 18, "color": "#444444"}, yanchor="middle")
+
+    panel_top = 0.68
+    # Room on the left of each panel for its category labels (automargin off: the caption needs fixed margins).
+    status_domain, heat_domain = [0.075, 0.33], [0.50, 0.90]
+    if heatmap_fig is None:
+        status_domain = [0.075, 0.58]
+    fig.add_annotation(xref="paper", yref="paper", x=0, y=panel_top + 0.06, xanchor="left",
+                       text=f"<b>{status_fig.layout.title.text or t('status_chart_title', lang)}</b>",
+                       showarrow=False, font={"size": 19})
+    for trace in status_fig.data:
+        fig.add_trace(go.Figure(trace).data[0].update(xaxis="x", yaxis="y", cliponaxis=False))
+    fig.layout.xaxis.update(status_fig.layout.xaxis.to_plotly_json())
+    fig.layout.yaxis.update(status_fig.layout.yaxis.to_plotly_json())
+    fig.update_layout(
+        xaxis={"domain": status_domain, "anchor": "y", "gridcolor": "#e5e5e5", "title": {"font": {"size": 15}},
+               "range": [0, max([max(tr.x) for tr in status_fig.data if tr.x] or [1]) * 1.18]},
+        yaxis={"domain": [0, panel_top], "anchor": "x", "tickfont": {"size": 17}, "automargin": False},
+    )
+    if heatmap_fig is None:
+        fig.add_annotation(xref="paper", yref="paper", x=0.81, y=panel_top / 2, text=s["no_progress"],
+                           showarrow=False, font={"size": 20, "color": "#666666"})
+        return fig
+    fig.add_annotation(xref="paper", yref="paper", x=heat_domain[0] - 0.18, y=panel_top + 0.06, xanchor="left",
+                       text=f"<b>{heatmap_fig.layout.title.text or t('heatmap_title', lang)}</b>", showarrow=False,
+                       font={"size": 19})
+    for trace in heatmap_fig.data:
+        copy = go.Figure(trace).data[0].update(xaxis="x2", yaxis="y2")
+        if isinstance(copy, go.Heatmap):
+            copy.colorbar.update(x=heat_domain[1] + 0.01, xanchor="left", y=0, yanchor="bottom", len=panel_top,
+                                 tickfont={"size": 15}, thickness=16)
+        fig.add_trace(copy)
+    fig.update_layout(xaxis2=heatmap_fig.layout.xaxis.to_plotly_json(),
+                      yaxis2=heatmap_fig.layout.yaxis.to_plotly_json())
+    rows = len(heatmap_fig.layout.yaxis.tickvals or [])
+    row_px = plot_height * panel_top / max(rows, 1)
+    yaxis2 = {"domain": [0, panel_top], "anchor": "x2", "tickfont": {"size": int(min(15, max(9, row_px * 0.8)))}}
+    if row_px < 10:   # too many indicators for readable labels on a slide: say how many instead
+        yaxis2.update(showticklabels=False, title={"text": s["rows_hidden"].format(n=rows), "font": {"size": 15}})
+    fig.update_layout(xaxis2={"domain": heat_domain, "anchor": "y2", "tickfont": {"size": 15}, "title": None},
+                      yaxis2=yaxis2)
+    return fig
+
+
+def overview_png(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_fig: go.Figure | None,
+                 caption: Caption | None, *, lang: str = "zh", width: int = 1600, height: int = 900,
+                 scale: float = 2) -> bytes:
+    """One slide-ready 16:9 picture of a plan's overview: KPI numbers, status chart, heatmap, caption."""
+    fig = overview_figure(plan_title, kpis, status_fig, heatmap_fig, lang, plot_height=height - 190)
+    return _render(fig, width, height, scale, caption)
+
+
+# ---- the evaluation table as a picture -------------------------------------------------------------------------
+
+# Relative column widths of report.evaluation_table's nine columns (序号 to 评价), and their alignment.
+_TABLE_WIDTHS = [5, 30, 7, 17, 26, 17, 9, 10, 24]
+_TABLE_ALIGN = ["center", "left", "center", "center", "left", "center", "center", "center", "left"]
+_DARK = {"#1a9850", "#d73027", "#a50026"}      # status colours that need white text
+
+
+def _cell_text(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def table_figure(table: pd.DataFrame, title: str, status_colours: list | None = None,
+                 width: int = 1600) -> tuple[go.Figure, float]:
+    """The table as a plotly Table, text wrapped to the column widths; returns (figure, height it needs)."""
+    font_px, line_px, pad = 15, 21, 7     # plotly's table line height for 15 px text is ~21 px
+    nine = len(table.columns) == len(_TABLE_WIDTHS)
+    widths = _TABLE_WIDTHS if nine else [1] * len(table.columns)
+    usable = width - 40
+    room = [usable * w / sum(widths) - 24 for w in widths]       # minus the cell's padding
+    columns, row_lines = [], [1] * len(table)
+    for j, name in enumerate(table.columns):
+        values = []
+        for i, value in enumerate(table[name].tolist()):
+            lines = _wrap(_cell_text(value), font_px, room[j]) or [""]
+            row_lines[i] = max(row_lines[i], len(lines))
+            values.append("<br>".join(lines))
+        columns.append(values)
+    if status_colours is None and table.attrs.get("status"):
+        status_colours = [STATUS_COLOURS.get(code, "white") for code in table.attrs["status"]]
+    fill = [["white" if i % 2 == 0 else "#f7f9fb" for i in range(len(table))] for _ in table.columns]
+    font_colour = [["#222222"] * len(table) for _ in table.columns]
+    if status_colours is not None:
+        fill[-1] = list(status_colours)
+        font_colour[-1] = ["white" if str(c).lower() in _DARK else "#222222" for c in status_colours]
+    header_px = line_px + 2 * pad + 4
+    fig = go.Figure(go.Table(
+        columnwidth=widths,
+        header={"values": [f"<b>{c}</b>" for c in table.columns], "fill_color": "#dde5f0",
+                "line_color": "#9aa5b1", "align": "center", "height": header_px,
+                "font": {"size": font_px + 1, "color": "#1b2a41", "family": FONT}},
+        cells={"values": columns, "fill_color": fill, "line_color": "#c3cbd3", "height": line_px + 2 * pad,
+               "align": _TABLE_ALIGN if nine else "left",
+               "font": {"size": font_px, "color": font_colour, "family": FONT}},
+    ))
+    fig.update_layout(
+        template="plotly", paper_bgcolor="white", font={"family": FONT, "size": font_px},
+        title={"text": title, "font": {"size": 24, "family": FONT}},
+        margin={"l": 20, "r": 20, "t": 70, "b": 10},
+    )
+    # Measured: plotly draws ~0.15 px more per row than the sum; a table taller than its area scrolls and drops
+    # its last rows, so round generously up.
+    body = header_px + sum(n * line_px + 2 * pad for n in row_lines) * 1.01 + 16
+    return fig, 70 + body + 10
+
+
+def table_png(table: pd.DataFrame, title: str, caption: Caption | None, status_colours: list | None = None,
+              *, width: int = 1600, scale: float = 2) -> bytes:
+    """The evaluation table as a PNG; the picture is as tall as the table (at least 16:9).
+
+    status_colours: the fill of each row's last (评价) cell; by default from table.attrs["status"].
+    """
+    fig, needed = table_figure(table, title, status_colours, width)
+    strip = _caption_lines(caption, width)[1] + 10 if caption else 0
+    return _render(fig, width, max(round(width * 9 / 16), round(needed + strip)), scale, caption)
+
+
+# ---- the ZIP of a whole plan -----------------------------------------------------------------------------------
+
+def _file_stem(text: str, limit: int = 40) -> str:
+    """A readable file name part: path separators and characters Windows rejects become "_"."""
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", str(text)).strip("._")
+    return stem[:limit] or "indicator"
+
+
+def _plan_source(plan: pd.Series) -> str:
+    return f"《{plan['title']}》(seeds/{plan['seed_file']})"
+
+
+def _actual_sources(history: pd.DataFrame | None) -> str:
+    """The sources of the values a chart shows, e.g. "统计公报、规划文本"."""
+    if history is None or history.empty:
+        return ""
+    current = history[history["is_current"]] if "is_current" in history else history
+    names = [s for s in dict.fromkeys(current["source"].dropna().astype(str)) if s.strip()]
+    return "、".join(names[:3])
+
+
+def _year(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def plan_caption(plan: pd.Series, verdicts: pd.DataFrame, as_of: int | None, lang: str = "zh",
+                 generated_at: datetime | None = None) -> Caption:
+    """The caption of a plan-wide picture (overview, status chart, heatmap, evaluation table).
+
+    plan: a row of store.plans() indexed by plan_id (what ui.plan_picker returns); verdicts: service.verdicts.
+    """
+    source = f"{_plan_source(plan)}及录入的实际值" if lang != "en" else f"{_plan_source(plan)} and entered actuals"
+    latest = verdicts["latest_year"].max() if len(verdicts) else None
+    return Caption(plan=plan["title"], source=source, as_of=as_of, latest_year=_year(latest), lang=lang,
+                   generated_at=generated_at or datetime.now().replace(microsecond=0))
+
+
+def indicator_caption(plan: pd.Series, story, as_of: int | None, lang: str = "zh",
+                      generated_at: datetime | None = None) -> Caption:
+    """The caption of one target's chart: the plan, indicator and region, unit, where target and actuals come from."""
+    actual_source = _actual_sources(story.history)
+    label = ";实际值:" if lang != "en" else "; actuals: "
+    return Caption(
+        plan=plan["title"], indicator=f"{story.indicator}({story.target['region']})", unit=story.unit,
+        source=_plan_source(plan) + (f"{label}{actual_source}" if actual_source else ""), as_of=as_of,
+        latest_year=_year(story.verdict.get("latest_year")), lang=lang,
+        generated_at=generated_at or datetime.now().replace(microsecond=0))
+
+
+def indicator_file_name(number: int, story) -> str:
+    """e.g. 04-研究与试验发展经费投入强度-2020.png (number: the target's row in the plan, as in the evaluation table)."""
+    return f"{number:02d}-{_file_stem(story.indicator)}-{int(story.target_year)}.png"
+
+
+class _ReadCache:
+    """A store whose whole-table reads are made once: build_story reads every target and actual per target.
+
+    Besides saving ~0.06 s a chart, the whole ZIP then shows one consistent state of the data even if someone
+    uploads values meanwhile. Frames are handed out as copies, so a caller cannot change the cached one.
+    """
+
+    CACHED = frozenset({"plans", "targets", "actuals_current", "target_statuses"})
+
+    def __init__(self, store):
+        self._store = store
+        self._memo: dict = {}
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self._store, name)
+        if name not in self.CACHED:
+            return attribute
+
+        def cached(*args, **kwargs):
+            key = (name, args, tuple(sorted(kwargs.items())))
+            if key not in self._memo:
+                self._memo[key] = attribute(*args, **kwargs)
+            return self._memo[key].copy()
+
+        return cached
+
+
+def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
+             progress: Callable[[int, int, str], None] | None = None) -> bytes:
+    """overview.png, evaluation.png/.xlsx and one PNG per non-qualitative target of the plan, with a README."""
+    from tracker import charts, report, service
+    from tracker.i18n import t
+    from tracker.story import build_story
+
+    _require_ready()
+    store = _ReadCache(store)
+    plan = store.plans().set_index("plan_id").loc[plan_id]
+    verdicts = service.verdicts(store, plan_id=plan_id, as_of=as_of, lang=lang)
+    charted = [(n, r) for n, r in enumerate(verdicts.to_dict("records"), start=1) if r["kind"] != "qualitative"]
+    total = 3 + len(charted)
+    done = 0
+    generated = datetime.now().replace(microsecond=0)
+    caption = plan_caption(plan, verdicts, as_of, lang, generated)
+
+    def step(label: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, label)
+
+    buffer = io.BytesIO()
+    names: list[str] = []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:   # PNGs are compressed already
+        def put(name: str, data: bytes) -> None:
+            zf.writestr(name, data)
+            names.append(name)
+
+        by_year = service.verdicts_by_year(store, plan_id=plan_id, years=service.plan_years(store, plan_id),
+                                           lang=lang)
+        with_data = by_year[by_year["target_id"].isin(verdicts.loc[verdicts["latest_value"].notna(), "target_id"])]
+        has_progress = bool((verdicts["latest_year"] > verdicts["baseline_year_used"]).any())
+        heatmap = charts.get_heatmap(with_data, lang, t("heatmap_title", lang)) \
+            if has_progress and not with_data.empty else None
+        put("overview.png", overview_png(
+            plan["title"], service.kpi_counts(verdicts), charts.get_status_chart(verdicts, lang, t("status_chart_title", lang)),
+            heatmap, caption, lang=lang))
+        step(_TEXT[lang if lang in _TEXT else "zh"]["overview"])
+
+        table = report.evaluation_table(verdicts, lang)
+        title = f"{plan['title']} 中期评估表" if lang != "en" else f"{plan['title']} · mid-term evaluation"
+        put("evaluation.png", table_png(table, title, caption))
+        step("evaluation.png")
+        put("evaluation.xlsx", report.evaluation_xlsx(table, title=title, as_of=as_of, source=caption.source))
+        step("evaluation.xlsx")
+
+        def charts_of_targets():
+            for n, row in charted:
+                story = build_story(store, row["target_id"], as_of=as_of, lang=lang)
+                labels.append((f"indicators/{indicator_file_name(n, story)}", story.indicator))
+                yield (charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})"),
+                       indicator_caption(plan, story, as_of, lang, generated))
+
+        labels: list[tuple[str, str]] = []
+        for i, png in enumerate(figures_png(charts_of_targets())):
+            name, label = labels[i]
+            while name in names:   # unique even if a plan repeated an indicator, number and year
+                name = name.replace(".png", "-b.png")
+            put(name, png)
+            step(label)
+        put("README.txt", _readme(plan, caption, names).encode("utf-8-sig"))
+    return buffer.getvalue()
+
+
+def _readme(plan: pd.Series, caption: Caption, names: list[str]) -> str:
+    """README.txt of the ZIP (in Chinese: the officials' language, whatever the pictures' language)."""
+    indicators = [n for n in names if n.startswith("indicators/")]
+    as_of, latest, generated, source = caption.as_of, caption.latest_year, caption.generated_at, caption.source
+    when = f"{as_of} 年" if as_of else f"最新数据(最新年份 {latest})" if latest else "最新数据"
+    return "\n".join([
+        f"《{plan['title']}》指标监测图片包",
+        "",
+        f"评估年份:{when}",
+        f"生成时间:{generated:%Y-%m-%d %H:%M}",
+        f"数据来源:{source}。基期值与目标值取自规划原文,实际值为统计人员录入或上传的数据(以最新修订为准)。",
+        "",
+        "内容:",
+        "  overview.png      总览:各状态目标数、序时进度分布、各年度序时进度热力图(16:9,可直接用于幻灯片)",
+        "  evaluation.png    中期评估表(图片)",
+        "  evaluation.xlsx   中期评估表(Excel,可编辑)",
+        f"  indicators/       每个定量目标一张图(共 {len(indicators)} 张),文件名:序号-指标-目标年份.png;"
+        "序号与中期评估表一致,定性目标无图",
+        "",
+        "每张图片下方注明规划、指标、单位、数据来源、评估年份和生成时间。",
+        "由“规划指标目标监测”系统生成。",
+        "",
+    ]).replace("\n", "\r\n")   # CRLF: the file is opened with Notepad on the officials' Windows PCs
