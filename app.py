@@ -18,6 +18,11 @@ pages = {
         st.Page("pages/compare.py", title=ui.t("nav_compare"), icon=":material/compare_arrows:", url_path="region-comparison"),
         st.Page("pages/evaluation.py", title=ui.t("nav_evaluation"), icon=":material/table_chart:", url_path="evaluation-table"),
     ],
+    ui.t("nav_section_data"): [
+        st.Page("pages/entry.py", title=ui.t("nav_entry"), icon=":material/edit_note:", url_path="data-entry"),
+        st.Page("pages/upload.py", title=ui.t("nav_upload"), icon=":material/upload_file:", url_path="data-upload"),
+        st.Page("pages/batches.py", title=ui.t("nav_batches"), icon=":material/history:", url_path="data-batches"),
+    ],
     ui.t("nav_section_reference"): [
         st.Page("pages/sources.py", title=ui.t("nav_sources"), icon=":material/menu_book:", url_path="plans-and-sources"),
         st.Page("pages/methodology.py", title=ui.t("nav_methodology"), icon=":material/functions:", url_path="method"),

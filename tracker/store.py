@@ -248,6 +248,176 @@ class Store:
                 before_commit(cur)
 
 
+    # -- actual values: entry, upload, revert (issue 5) ---
+    # Every write takes `user` explicitly, so that a role check can later be added here, in one place.
+    _ACTUAL_INPUT = ("region", "indicator", "region_id", "indicator_id", "year", "value", "unit", "source",
+                     "vintage", "reason", "note")
+
+    @staticmethod
+    def _new_batch_id(kind: str, now: datetime) -> str:
+        """'upload-20250301-101500-3fa2c1': readable, sortable by time, unique."""
+        import uuid  # local: this block is the issue-5 addition and keeps its imports to itself
+
+        return f"{kind}-{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+    def region_aliases(self) -> pd.DataFrame:
+        return self.query_df("SELECT * FROM region_aliases ORDER BY region, alias")
+
+    def current_values(self) -> pd.DataFrame:
+        """The value that counts for every region, indicator and year (one read, for validation and diffs)."""
+        return self.query_df(
+            """SELECT region, indicator, year, value, unit, vintage, source, batch_id, entered_by, entered_at
+               FROM actuals_current"""
+        )
+
+    def commit_actuals(self, rows: pd.DataFrame, *, user: str, kind: str, note: str | None = None,
+                       file_name: str | None = None, file_sha256: str | None = None,
+                       before_commit=None) -> str:
+        """Write rows as one batch of revisions in one transaction (all or nothing); returns the batch id.
+
+        rows: region, indicator, year and value (NULL withdraws a value), optionally region_id, indicator_id,
+        unit, source, vintage (快报/年报), reason, note. before_commit(cursor) runs last inside the transaction
+        (tests use it to simulate a crash).
+        """
+        user = (user or "").strip()
+        if not user:
+            raise ValueError("请填写填报人 / a user name is required")
+        if kind not in ("entry", "upload"):
+            raise ValueError(f"unknown batch kind {kind!r}")
+        if rows.empty:
+            raise ValueError("没有要写入的数值 / no rows to write")
+        missing = {"region", "indicator", "year", "value"} - set(rows.columns)
+        if missing:
+            raise ValueError(f"missing columns: {sorted(missing)}")
+        now = datetime.now()
+        batch_id = self._new_batch_id(kind, now)
+        frame = rows[[c for c in self._ACTUAL_INPUT if c in rows.columns]].assign(
+            batch_id=batch_id, entered_by=user, entered_at=now
+        )
+        with self.transaction() as cur:
+            cur.execute(
+                """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, file_name,
+                                        file_sha256, row_count)
+                   VALUES (?, ?, 'committed', ?, ?, ?, ?, ?, ?)""",
+                [batch_id, kind, user, now, note, file_name, file_sha256, len(frame)],
+            )
+            _insert_frame(cur, "actuals", frame)
+            if before_commit is not None:
+                before_commit(cur)
+        return batch_id
+
+    def revert_batch(self, batch_id: str, *, user: str, reason: str) -> str:
+        """Undo a batch: mark it reverted (its revisions stop counting, the previous ones count again) and record
+        the undo as a batch of kind 'revert'. Nothing is deleted. Returns the revert batch's id."""
+        user, reason = (user or "").strip(), (reason or "").strip()
+        if not user:
+            raise ValueError("请填写填报人 / a user name is required")
+        if not reason:
+            raise ValueError("请填写撤销原因 / a reason is required")
+        now = datetime.now()
+        revert_id = self._new_batch_id("revert", now)
+        with self.transaction() as cur:
+            row = cur.execute("SELECT kind, status, row_count FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+            if row is None:
+                raise ValueError(f"批次 {batch_id} 不存在 / no such batch")
+            kind, status, count = row
+            if kind == "seed":
+                raise ValueError("规划文本陈述值(seed 批次)不能撤销,它由 python -m etl 维护 / the seed batch cannot be reverted")
+            if kind == "revert":
+                raise ValueError("撤销记录本身不能再撤销 / a revert cannot be reverted")
+            if status != "committed":
+                raise ValueError(f"批次 {batch_id} 已经撤销过 / the batch is already reverted")
+            cur.execute("UPDATE batches SET status = 'reverted' WHERE batch_id = ?", [batch_id])
+            cur.execute(
+                """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, row_count,
+                                        reverts_batch_id)
+                   VALUES (?, 'revert', 'committed', ?, ?, ?, ?, ?)""",
+                [revert_id, user, now, reason, count, batch_id],
+            )
+        return revert_id
+
+    def batches(self) -> pd.DataFrame:
+        """Every batch, newest first, with its counts: revisions, new values, revised values, withdrawals and how
+        many of its values still count."""
+        return self.query_df(
+            """WITH r AS (
+                   SELECT batch_id, value, is_current,
+                          row_number() OVER (PARTITION BY region, indicator, year ORDER BY actual_id) = 1 AS first
+                   FROM actuals_history
+               ), c AS (
+                   SELECT batch_id,
+                          count(*) AS revisions,
+                          count(*) FILTER (WHERE first AND value IS NOT NULL) AS new_values,
+                          count(*) FILTER (WHERE NOT first AND value IS NOT NULL) AS revised_values,
+                          count(*) FILTER (WHERE value IS NULL) AS withdrawn_values,
+                          count(*) FILTER (WHERE is_current) AS current_values
+                   FROM r GROUP BY batch_id
+               )
+               SELECT b.*,
+                      -- a revert writes no revisions of its own: it counts the ones it undid
+                      CASE WHEN b.kind = 'revert' THEN b.row_count ELSE coalesce(c.revisions, 0) END AS revisions, coalesce(c.new_values, 0) AS new_values,
+                      coalesce(c.revised_values, 0) AS revised_values,
+                      coalesce(c.withdrawn_values, 0) AS withdrawn_values,
+                      coalesce(c.current_values, 0) AS current_values,
+                      r.batch_id AS reverted_by
+               FROM batches b
+               LEFT JOIN c USING (batch_id)
+               LEFT JOIN batches r ON r.reverts_batch_id = b.batch_id
+               ORDER BY b.created_at DESC, b.batch_id DESC"""
+        )
+
+    def batch(self, batch_id: str) -> dict | None:
+        """One batch as a dict, or None."""
+        frame = self.query_df("SELECT * FROM batches WHERE batch_id = ?", [batch_id])
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def find_batch_by_sha256(self, sha256: str) -> pd.DataFrame:
+        """Earlier uploads of a file with this checksum, newest first."""
+        return self.query_df(
+            "SELECT * FROM batches WHERE file_sha256 = ? ORDER BY created_at DESC", [sha256]
+        )
+
+    def batch_revisions(self, batch_id: str) -> pd.DataFrame:
+        """The revisions a batch wrote, each with the value that counted before it (old → new) and whether it
+        counts now."""
+        return self.query_df(
+            """WITH h AS (
+                   SELECT a.*, b.kind AS batch_kind
+                   FROM actuals a JOIN batches b USING (batch_id)
+                   WHERE b.status = 'committed' OR a.batch_id = ?
+               ), ordered AS (
+                   SELECT *,
+                          lag(value) OVER w AS previous_value,
+                          lag(batch_id) OVER w AS previous_batch_id
+                   FROM h
+                   WINDOW w AS (PARTITION BY region, indicator, year ORDER BY batch_kind <> 'seed', actual_id)
+               )
+               SELECT o.region, o.indicator, o.year, o.previous_value, o.value, o.unit, o.vintage, o.source,
+                      o.reason, o.note, o.previous_batch_id, o.actual_id, hist.is_current
+               FROM ordered o JOIN actuals_history hist USING (actual_id)
+               WHERE o.batch_id = ?
+               ORDER BY o.region, o.indicator, o.year""",
+            [batch_id, batch_id],
+        )
+
+    def value_history(self, region: str, indicator: str, year: int) -> pd.DataFrame:
+        """Every revision of one value, newest first, with its batch, person, vintage, reason and is_current."""
+        return self.query_df(
+            """SELECT h.actual_id, h.value, h.unit, h.vintage, h.source, h.reason, h.note, h.batch_id,
+                      h.batch_kind, h.batch_status, h.entered_by, h.entered_at, h.is_current
+               FROM actuals_history h
+               WHERE h.region = ? AND h.indicator = ? AND h.year = ?
+               ORDER BY h.actual_id DESC""",
+            [region, indicator, year],
+        )
+
+    def actual_keys(self) -> pd.DataFrame:
+        """Region, indicator and year of every value ever entered (for the history picker)."""
+        return self.query_df(
+            "SELECT DISTINCT region, indicator, year FROM actuals ORDER BY region, indicator, year DESC"
+        )
+
+
 def _insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     """Insert a DataFrame's columns by name (columns absent from the frame take their defaults)."""
     if frame.empty:

@@ -1,0 +1,96 @@
+"""数据批次: every batch with its counts, the values of one batch, reverting it, and the history of one value."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from tracker.entry_i18n import batches_table, history_table, label, revisions_table, tt
+
+
+def T(key: str, **values) -> str:
+    return tt(key, ui.lang(), **values)
+
+
+def pick_batch(batches: pd.DataFrame) -> pd.Series:
+    ids = batches["batch_id"].tolist()
+    by_id = batches.set_index("batch_id")
+
+    def describe(batch_id: str) -> str:
+        b = by_id.loc[batch_id]
+        parts = [batch_id, label(b["kind"], ui.lang()), label(b["status"], ui.lang()), str(b["created_by"]),
+                 f"{b['created_at']:%Y-%m-%d %H:%M}"]
+        return " · ".join(parts + ([str(b["file_name"])] if isinstance(b["file_name"], str) else []))
+
+    wanted = st.query_params.get("batch")
+    batch_id = st.selectbox(T("batch_pick"), ids, index=ids.index(wanted) if wanted in ids else 0,
+                            format_func=describe, key="batches_pick")
+    return by_id.loc[batch_id]
+
+
+def show_batch(store, batch: pd.Series) -> None:
+    revisions = store.batch_revisions(batch.name)
+    if not revisions.empty:
+        st.caption(T("batch_rows"))
+        st.dataframe(revisions_table(revisions, ui.lang()), hide_index=True, width="stretch", key="batches_rows")
+    elif isinstance(batch["note"], str):
+        st.caption(batch["note"])
+
+
+def revert(store, batch: pd.Series) -> None:
+    st.subheader(T("revert_title"))
+    if batch["kind"] == "seed":
+        st.info(T("not_revertable_seed"))
+        return
+    if batch["kind"] == "revert":
+        st.info(T("not_revertable_revert"))
+        return
+    if batch["status"] != "committed":
+        st.info(T("not_revertable_done", by=batch["reverted_by"] or ""))
+        return
+    a, b = st.columns([1, 2])
+    user = a.text_input(T("user"), key="batches_user", help=T("user_help")).strip()
+    reason = b.text_input(T("revert_reason"), key="batches_reason").strip()
+    agreed = st.checkbox(T("revert_confirm", batch=batch.name, n=int(batch["revisions"])), key="batches_confirm")
+    if st.button(T("revert_button"), key="batches_revert", disabled=not (agreed and user and reason)):
+        revert_id = store.revert_batch(batch.name, user=user, reason=reason)
+        st.session_state["batches_flash"] = T("reverted", batch=batch.name, revert=revert_id)
+        st.session_state.pop("batches_confirm", None)
+        st.rerun()
+
+
+def value_history(store) -> None:
+    st.subheader(T("history_title"))
+    keys = store.actual_keys()
+    if keys.empty:
+        return
+    a, b, c = st.columns([1, 3, 1])
+    region = a.selectbox(T("region"), list(dict.fromkeys(keys["region"])), key="batches_history_region")
+    keys = keys[keys["region"] == region]
+    indicator = b.selectbox(T("col_indicator"), sorted(set(keys["indicator"])), key="batches_history_indicator",
+                            index=None, placeholder=T("choose"))
+    if indicator is None:
+        return
+    years = keys.loc[keys["indicator"] == indicator, "year"].tolist()
+    year = c.selectbox(T("year"), years, key="batches_history_year")
+    history = store.value_history(region, indicator, int(year))
+    st.dataframe(history_table(history, ui.lang()), hide_index=True, width="stretch", key="batches_history_table")
+
+
+def main() -> None:
+    st.title(T("batches_title"))
+    st.caption(T("batches_intro"))
+    if "batches_flash" in st.session_state:
+        st.success(st.session_state.pop("batches_flash"))
+    store = ui.get_store()
+    batches = store.batches()
+    if batches.empty:
+        st.info(T("no_batches"))
+        return
+    st.dataframe(batches_table(batches, ui.lang()), hide_index=True, width="stretch", key="batches_table")
+    batch = pick_batch(batches)
+    show_batch(store, batch)
+    revert(store, batch)
+    value_history(store)
+
+
+main()

@@ -1,0 +1,133 @@
+"""数据填报: type in the actual values of one plan, region and year; checked as you type, saved as one batch."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from tracker.entry_i18n import changes_table, problems_table, tt
+from tracker.validate import VINTAGES, Reference, commit, entry_grid, entry_rows, validate
+
+EDITOR = "entry_table"
+
+
+def T(key: str, **values) -> str:
+    return tt(key, ui.lang(), **values)
+
+
+def pick_scope(store, plans: pd.DataFrame) -> tuple[str, str, int, pd.DataFrame]:
+    """Plan, region and year; the editor starts afresh whenever one of them changes."""
+    names = dict(zip(plans["plan_id"], plans["short_name"], strict=True))
+    a, b, c = st.columns([3, 2, 1])
+    ids = list(names)
+    wanted = st.query_params.get("plan", "cq_sti_13fyp")          # the plan the other pages have open
+    plan_id = a.selectbox(T("plan"), ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get,
+                          key="entry_plan")
+    targets = store.targets(plan_id)
+    regions = list(dict.fromkeys(targets["region"]))
+    region = b.selectbox(T("region"), regions, key="entry_region")
+    plan = plans.set_index("plan_id").loc[plan_id]
+    this_year = dt.date.today().year
+    first = int(plan["base_year"] if pd.notna(plan["base_year"]) else plan["start_year"]) - 5
+    years = list(range(this_year, first - 1, -1))
+    default = min(int(plan["target_year"]), this_year - 1)
+    year = c.selectbox(T("year"), years, index=years.index(default) if default in years else 0, key="entry_year")
+    scope = (plan_id, region, year)
+    if st.session_state.get("entry_scope") != scope:
+        st.session_state.pop(EDITOR, None)
+        st.session_state["entry_scope"] = scope
+    return plan_id, region, year, targets
+
+
+def batch_fields() -> tuple[str, str | None, str | None, str | None, str | None]:
+    a, b, c = st.columns([1, 1, 2])
+    user = a.text_input(T("user"), key="entry_user", help=T("user_help")).strip()
+    vintage = b.radio(T("vintage"), ["", *VINTAGES], key="entry_vintage", horizontal=True,
+                      format_func=lambda v: v or T("vintage_none"), help=T("vintage_help")) or None
+    source = c.text_input(T("source"), key="entry_source", help=T("source_help")).strip() or None
+    d, e = st.columns(2)
+    reason = d.text_input(T("reason"), key="entry_reason", help=T("reason_help")).strip() or None
+    note = e.text_input(T("note"), key="entry_note").strip() or None
+    return user, vintage, source, reason, note
+
+
+def edit(grid: pd.DataFrame) -> pd.DataFrame:
+    cfg = st.column_config
+    return st.data_editor(
+        grid, key=EDITOR, hide_index=True, width="stretch", num_rows="fixed", placeholder="",
+        column_order=["indicator", "unit", "previous", "value", "vintage", "source", "reason",
+                      "current_source", "current_batch"],
+        disabled=["indicator", "unit", "previous", "current_source", "current_batch"],
+        column_config={
+            "indicator": cfg.TextColumn(T("col_indicator"), width="medium"),
+            "unit": cfg.TextColumn(T("col_unit"), width="small"),
+            "previous": cfg.NumberColumn(T("col_previous"), format="localized"),
+            "value": cfg.TextColumn(T("col_value"), help=T("col_value_help")),
+            "vintage": cfg.SelectboxColumn(T("vintage"), options=list(VINTAGES)),
+            "source": cfg.TextColumn(T("source")),
+            "reason": cfg.TextColumn(T("reason")),
+            "current_source": cfg.TextColumn(T("col_current_source")),
+            "current_batch": cfg.TextColumn(T("col_current_batch")),
+        },
+    )
+
+
+def show_check(validation) -> None:
+    problems = validation.problems
+    n_err = int((problems["level"] == "error").sum())
+    n_warn = int((problems["level"] == "warning").sum())
+    if n_err:
+        st.error(T("errors_block", n=n_err))
+    if n_warn:
+        st.warning(T("warnings_note", n=n_warn))
+    if not problems.empty:
+        st.dataframe(problems_table(problems, ui.lang()), hide_index=True, width="stretch", key="entry_problems")
+    changes = validation.changes
+    if changes.empty:
+        if not n_err:
+            st.info(T("no_changes"))
+    else:
+        st.subheader(T("changes_title_blocked" if n_err else "changes_title"))
+        st.dataframe(changes_table(changes, ui.lang()), hide_index=True, width="stretch", key="entry_changes")
+
+
+def save(store, validation, user: str, note: str | None) -> None:
+    batch_id = commit(store, validation, user=user, kind="entry", note=note)
+    st.session_state["entry_flash"] = T("saved", batch=batch_id, n=len(validation.changes))
+    st.session_state.pop(EDITOR, None)
+    st.rerun()
+
+
+def main() -> None:
+    st.title(T("entry_title"))
+    st.caption(T("entry_intro"))
+    if "entry_flash" in st.session_state:
+        st.success(st.session_state.pop("entry_flash"))
+    store = ui.get_store()           # read directly, not through cached loaders: values change on this page
+    plans = store.plans()
+    if plans.empty:
+        st.info(T("empty_db"))
+        return
+    plan_id, region, year, targets = pick_scope(store, plans)
+    user, vintage, source, reason, note = batch_fields()
+    ref = Reference.from_store(store)
+    grid = entry_grid(ref, targets, region, year)
+    if grid.empty:
+        st.info(T("entry_no_indicators"))
+        return
+    edited = edit(grid)
+    raw = entry_rows(grid, edited, region, year, default_source=source)
+    if raw.empty:
+        st.caption(T("entry_hint"))
+        return
+    validation = validate(raw, ref, default_vintage=vintage, default_reason=reason)
+    show_check(validation)
+    ready = bool(user) and not validation.has_errors and not validation.changes.empty
+    if not user:
+        st.caption(T("user_missing"))
+    if st.button(T("entry_save"), type="primary", disabled=not ready, key="entry_save"):
+        save(store, validation, user, note)
+
+
+main()

@@ -1,0 +1,170 @@
+"""数据上传: download a template, upload a file, read every problem with its cell, see the changes, confirm, commit."""
+
+import datetime as dt
+import hashlib
+
+import streamlit as st
+
+import ui
+from tracker.entry_i18n import changes_table, problems_table, tt
+from tracker.excel import TemplateSpec, long_template, wide_template
+from tracker.upload import UnreadableFile, check_upload
+from tracker.validate import VINTAGES, commit
+
+FILE_TYPES = ["xlsx", "xlsm", "xls", "csv"]
+
+
+def T(key: str, **values) -> str:
+    return tt(key, ui.lang(), **values)
+
+
+def templates(store, plans) -> None:
+    with st.expander(T("templates")):
+        st.caption(T("templates_intro"))
+        names = dict(zip(plans["plan_id"], plans["short_name"], strict=True))
+        a, b = st.columns([3, 1])
+        ids = list(names)
+        wanted = st.query_params.get("plan", "cq_sti_13fyp")      # the plan the other pages have open
+        plan_id = a.selectbox(T("plan"), ids, index=ids.index(wanted) if wanted in ids else 0,
+                              format_func=names.get, key="upload_template_plan")
+        this_year = dt.date.today().year
+        last = int(plans.set_index("plan_id").loc[plan_id, "target_year"])
+        year = b.number_input(T("template_year"), 1990, this_year, min(last, this_year - 1),
+                              key=f"upload_template_year_{plan_id}")
+        spec = TemplateSpec.from_store(store, plan_id, int(year))
+        c, d = st.columns(2)
+        xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        # Built only when clicked: openpyxl takes a while and the page reruns on every widget change.
+        c.download_button(T("download_long"), lambda: long_template(spec), file_name=f"{plan_id}-长表模板.xlsx",
+                          mime=xlsx, on_click="ignore", key="upload_download_long", icon=":material/download:")
+        d.download_button(T("download_wide"), lambda: wide_template(spec), file_name=f"{plan_id}-宽表模板.xlsx",
+                          mime=xlsx, on_click="ignore", key="upload_download_wide", icon=":material/download:")
+
+
+def options(store) -> dict:
+    user = st.text_input(T("user"), key="upload_user", help=T("user_help")).strip()
+    with st.expander(T("upload_options")):
+        regions = [""] + store.regions()["region"].tolist()
+        this_year = dt.date.today().year
+        a, b, c = st.columns(3)
+        region = a.selectbox(T("default_region"), regions, key="upload_region", format_func=lambda r: r or T("auto"))
+        years = [0, *range(this_year, 1989, -1)]
+        year = b.selectbox(T("default_year"), years, key="upload_year", format_func=lambda y: str(y) if y else T("auto"))
+        vintage = c.radio(T("vintage"), ["", *VINTAGES], key="upload_vintage", horizontal=True,
+                          format_func=lambda v: v or T("vintage_none"), help=T("vintage_help"))
+        d, e = st.columns(2)
+        reason = d.text_input(T("reason"), key="upload_reason", help=T("reason_help")).strip()
+        note = e.text_input(T("note"), key="upload_note").strip()
+    return {"user": user, "default_region": region or None, "default_year": year or None,
+            "default_vintage": vintage or None, "default_reason": reason or None, "note": note or None}
+
+
+def run_check(store, name: str, data: bytes, opts: dict, sheet: str | None, *, reuse: bool = False):
+    """Read and validate; with reuse, the last result for the same file and options is kept for this session
+    (a 100,000-row file takes seconds, and every click reruns the page)."""
+    keys = ("default_region", "default_year", "default_vintage", "default_reason")
+    token = (hashlib.sha256(data).hexdigest(), name, sheet, *(opts[k] for k in keys))
+    cached = st.session_state.get("upload_cache")
+    if reuse and cached and cached[0] == token:
+        return cached[1]
+    check = check_upload(store, name, data, sheet=sheet, **{k: opts[k] for k in keys})
+    st.session_state["upload_cache"] = (token, check)
+    return check
+
+
+def summary(check) -> None:
+    read, counts = check.read, check.validation.counts
+    if read.layout:
+        st.caption(T("read_summary", sheet=read.sheet, layout=T(f"layout_{read.layout}"), row=read.header_row))
+    problems = check.problems
+    cols = st.columns(6)
+    cols[0].metric(T("metric_values"), counts.get("values", 0))
+    cols[1].metric(T("metric_errors"), int((problems["level"] == "error").sum()))
+    cols[2].metric(T("metric_warnings"), int((problems["level"] == "warning").sum()))
+    cols[3].metric(T("metric_new"), counts.get("new", 0))
+    cols[4].metric(T("metric_changed"), counts.get("changed", 0))
+    cols[5].metric(T("metric_unchanged"), counts.get("unchanged", 0))
+
+
+def show_problems(check) -> None:
+    problems = check.problems
+    n_err = int((problems["level"] == "error").sum())
+    n_warn = int((problems["level"] == "warning").sum())
+    if n_err:
+        st.error(T("errors_block", n=n_err))
+    if n_warn:
+        st.warning(T("warnings_note", n=n_warn))
+    if not problems.empty:
+        st.subheader(T("problems_title"))
+        message = "Message" if ui.lang() == "en" else "说明"
+        st.dataframe(problems_table(problems, ui.lang()), hide_index=True, width="stretch", key="upload_problems",
+                     column_config={message: st.column_config.TextColumn(width="large")})
+
+
+def show_changes(check) -> None:
+    changes = check.validation.changes
+    if changes.empty:
+        if not check.has_errors:
+            st.info(T("no_changes"))
+        return
+    st.subheader(T("changes_title_blocked" if check.has_errors else "changes_title"))
+    st.dataframe(changes_table(changes, ui.lang()), hide_index=True, width="stretch", key="upload_changes")
+
+
+def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: str | None) -> None:
+    n = len(check.validation.changes)
+    if check.has_errors or n == 0:
+        return
+    agreed = st.checkbox(T("confirm", n=n), key="upload_confirm")
+    if not opts["user"]:
+        st.caption(T("user_missing"))
+    if st.button(T("commit"), type="primary", key="upload_commit", disabled=not (agreed and opts["user"])):
+        fresh = run_check(store, name, data, opts, sheet)   # the database may have moved since the preview
+        if fresh.has_errors or not fresh.validation.changes[["region", "indicator", "year", "value"]].equals(
+                check.validation.changes[["region", "indicator", "year", "value"]]):
+            st.warning(T("stale"))
+            return
+        batch_id = commit(store, fresh.validation, user=opts["user"], kind="upload", note=opts["note"],
+                          file_name=name, file_sha256=fresh.read.sha256)
+        st.session_state["upload_committed"] = (fresh.read.sha256, batch_id)
+        st.session_state["upload_flash"] = T("saved", batch=batch_id, n=n)
+        st.session_state.pop("upload_confirm", None)
+        st.rerun()
+
+
+def main() -> None:
+    st.title(T("upload_title"))
+    st.caption(T("upload_intro"))
+    if "upload_flash" in st.session_state:
+        st.success(st.session_state.pop("upload_flash"))
+    store = ui.get_store()
+    plans = store.plans()
+    if plans.empty:
+        st.info(T("empty_db"))
+        return
+    templates(store, plans)
+    opts = options(store)
+    uploaded = st.file_uploader(T("upload_file"), type=FILE_TYPES, key="upload_file")
+    if uploaded is None:
+        return
+    name, data = uploaded.name, uploaded.getvalue()
+    committed = st.session_state.get("upload_committed")
+    sheet = st.session_state.get("upload_sheet") or None
+    try:
+        check = run_check(store, name, data, opts, sheet, reuse=True)
+    except UnreadableFile as exc:
+        st.error(T("unreadable", msg=exc.message_zh))
+        return
+    if len(check.read.sheets) > 1:
+        st.selectbox(T("sheet"), ["", *check.read.sheets], key="upload_sheet",
+                     format_func=lambda s: s or T("sheet_auto"))
+    if committed and committed[0] == check.read.sha256:
+        st.info(T("committed_file", batch=committed[1]))
+        return
+    summary(check)
+    show_problems(check)
+    show_changes(check)
+    confirm_and_commit(store, check, opts, name, data, sheet)
+
+
+main()

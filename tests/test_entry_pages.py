@@ -1,0 +1,183 @@
+"""The entry, upload and batches pages under AppTest: type values in, upload a file, commit, revert."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tracker.config import PROJECT_ROOT
+from tracker.store import Store
+
+PAGES = PROJECT_ROOT / "pages"
+TIMEOUT = 60
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def db(tmp_path, built, monkeypatch):
+    """A database file of the test's own with the real catalogue; the pages open it through ui.get_store()."""
+    path = tmp_path / "tracker.duckdb"
+    s = Store.open(path)
+    s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield s
+    st.cache_resource.clear()       # closes nothing itself, but drops the page's store before the file goes
+    s.close()
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+
+
+def xlsx(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def current(store, region, indicator, year):
+    cur = store.current_values()
+    hit = cur[(cur["region"] == region) & (cur["indicator"] == indicator) & (cur["year"] == year)]
+    return None if hit.empty else hit.iloc[0]["value"]
+
+
+def table(at: AppTest, *columns: str):
+    """The read-only table that has these columns (st.dataframe keys are not exposed to AppTest)."""
+    for df in at.dataframe:
+        if df.editing_mode == "read_only" and set(columns) <= set(df.value.columns):
+            return df.value
+    raise LookupError(columns)
+
+
+def open_entry(at: AppTest) -> AppTest:
+    at.run()
+    at.selectbox(key="entry_plan").set_value("cq_sti_13fyp").run()
+    at.selectbox(key="entry_region").set_value("重庆市").run()
+    at.selectbox(key="entry_year").set_value(2016).run()
+    return at
+
+
+def edit(at: AppTest, changes: dict[str, dict]) -> AppTest:
+    """Edit the data editor by indicator name, as a person typing into it would."""
+    grid = at.data_editor(key="entry_table").value
+    rows = {int(grid.index[grid["indicator"] == name][0]): cols for name, cols in changes.items()}
+    at.session_state["entry_table"] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def test_entry_page_checks_as_you_type_and_saves_one_batch(db):
+    at = open_entry(page("entry"))
+    assert not at.exception
+    grid = at.data_editor(key="entry_table").value
+    assert {"研究与试验发展经费投入强度", "高新技术企业"} <= set(grid["indicator"])
+    edit(at, {"研究与试验发展经费投入强度": {"value": "120"}, "高新技术企业": {"value": "1,435家"}})
+    assert not at.exception
+    assert "1 个错误" in at.error[0].value
+    problems = table(at, "级别", "说明")
+    assert "百分比不能超过 100" in problems["说明"].iloc[0]
+    assert problems["单元格"].iloc[0].startswith("第 ") and problems["单元格"].iloc[0].endswith("· 数值")
+    assert at.button(key="entry_save").disabled
+
+    edit(at, {"研究与试验发展经费投入强度": {"value": "1.72", "vintage": "快报"}, "高新技术企业": {"value": "1,435家"}})
+    assert not at.error
+    changes = table(at, "变化", "原值")
+    assert set(changes["指标"]) == {"研究与试验发展经费投入强度", "高新技术企业"}
+    assert at.button(key="entry_save").disabled                 # no 填报人 yet
+    at.text_input(key="entry_user").input("张三").run()
+    at.button(key="entry_save").click().run()
+    assert not at.exception
+    assert "已保存批次" in at.success[0].value
+    assert current(db, "重庆市", "研究与试验发展经费投入强度", 2016) == 1.72
+    assert current(db, "重庆市", "高新技术企业", 2016) == 1435
+    batches = db.batches()
+    entry = batches[batches["kind"] == "entry"].iloc[0]
+    assert (entry["created_by"], entry["revisions"]) == ("张三", 2)
+    history = db.value_history("重庆市", "研究与试验发展经费投入强度", 2016)
+    assert history.iloc[0]["vintage"] == "快报"
+    # The table starts afresh and shows the saved values.
+    grid = at.data_editor(key="entry_table").value
+    assert grid.set_index("indicator").loc["研究与试验发展经费投入强度", "value"] == "1.72"
+
+
+def test_entry_page_english(db):  # noqa: ARG001 - the fixture sets TRACKER_DB
+    at = page("entry")
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception and at.title[0].value == "Data entry"
+
+
+def test_upload_page_shows_problems_and_writes_nothing_on_error(db):
+    at = page("upload").run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 2
+    bad = xlsx([["地区", "指标", "年份", "数值"], ["重庆市", "技术合同成交额", 2016, "很多"],
+                ["重庆市", "高新技术企", 2016, 1435]])
+    at.file_uploader(key="upload_file").set_value(("bad.xlsx", bad, XLSX)).run()
+    assert not at.exception
+    assert "2 个错误" in at.error[0].value
+    problems = table(at, "级别", "说明")
+    assert problems[["工作表", "单元格", "内容"]].values.tolist() == [["Sheet", "D2", "很多"], ["Sheet", "B3", "高新技术企"]]
+    assert "最接近的名称:高新技术企业" in problems["说明"].iloc[1]
+    assert not [b for b in at.button if b.key == "upload_commit"]
+    assert db.batches()["kind"].tolist() == ["seed"]
+
+
+def test_upload_page_diff_confirm_commit_then_revert_on_batches_page(db):
+    at = page("upload").run()
+    good = xlsx([["2016年重庆市科技指标"], ["指标", "数值", "单位"],
+                 ["技术合同成交额", 250, "亿元"], ["研發投入強度", "1.72%", None]])
+    at.file_uploader(key="upload_file").set_value(("统计局.xlsx", good, XLSX)).run()
+    assert not at.exception and not at.error
+    changes = table(at, "变化", "原值")
+    assert changes[["指标", "原值", "新值"]].values.tolist() == [["技术合同成交额", "", "250"],
+                                                             ["研究与试验发展经费投入强度", "", "1.72"]]
+    assert at.button(key="upload_commit").disabled
+    at.text_input(key="upload_user").input("李四").run()
+    at.checkbox(key="upload_confirm").check().run()
+    at.button(key="upload_commit").click().run()
+    assert not at.exception
+    assert "已保存批次" in at.success[0].value
+    assert current(db, "重庆市", "技术合同成交额", 2016) == 250
+    upload = db.batches().iloc[0]
+    assert (upload["kind"], upload["file_name"], upload["created_by"], upload["revisions"]) == \
+        ("upload", "统计局.xlsx", "李四", 2)
+
+    bp = page("batches").run()
+    assert not bp.exception
+    assert table(bp, "批次", "修订数")["批次"].iloc[0] == upload["batch_id"]
+    bp.selectbox(key="batches_pick").set_value(upload["batch_id"]).run()
+    assert len(table(bp, "原值", "当前有效")) == 2
+    assert bp.button(key="batches_revert").disabled
+    bp.text_input(key="batches_user").input("王五").run()
+    bp.text_input(key="batches_reason").input("上传了错误的文件").run()
+    bp.checkbox(key="batches_confirm").check().run()
+    bp.button(key="batches_revert").click().run()
+    assert not bp.exception
+    assert "已撤销批次" in bp.success[0].value
+    assert current(db, "重庆市", "技术合同成交额", 2016) is None
+    listing = db.batches().set_index("batch_id")
+    assert listing.loc[upload["batch_id"], "status"] == "reverted"
+    assert (listing["kind"] == "revert").sum() == 1
+    # History of one value shows both the upload and that it no longer counts.
+    bp.selectbox(key="batches_history_region").set_value("重庆市").run()
+    bp.selectbox(key="batches_history_indicator").set_value("技术合同成交额").run()
+    bp.selectbox(key="batches_history_year").set_value(2016).run()
+    history = table(bp, "批次状态")
+    assert history["批次状态"].tolist() == ["已撤销"] and history["填报人"].tolist() == ["李四"]
+
+
+def test_batches_page_refuses_to_revert_the_seed_batch(db):  # noqa: ARG001
+    at = page("batches").run()
+    assert not at.exception
+    assert "seed" in at.info[0].value
+    assert not [b for b in at.button if b.key == "batches_revert"]
