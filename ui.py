@@ -6,10 +6,14 @@ seen at once. (It must not start with "_": Streamlit leaves such arguments out o
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
-from tracker import i18n, service, snapshot
+from tracker import auth, i18n, service, snapshot
+from tracker.auth import SsoRoles, User
+from tracker.config import sso_roles_path
 from tracker.store import Store
 
 
@@ -169,3 +173,83 @@ def plan_zip_export(plan: pd.Series, as_of: int | None, container=st) -> None:
         container.download_button(t("download_zip"), st.session_state[state_key], key="overview_zip_download",
                                   file_name=f"{plan.name}-{as_of or 'latest'}.zip", mime="application/zip",
                                   on_click="ignore", icon=":material/download:")
+
+
+# -- who is signed in -----------------------------------------------------------------------------------------------
+def _sso_identity() -> dict | None:
+    """The identity st.login signed in, when a provider is configured in secrets.toml (else None)."""
+    info = st.user.to_dict()
+    return info if info.get("is_logged_in") else None
+
+
+def sso_configured() -> bool:
+    # Streamlit reports is_logged_in (False) only when secrets.toml has an [auth] section.
+    return "is_logged_in" in st.user.to_dict()
+
+
+def current_user() -> User | None:
+    """The signed-in user (single sign-on or a local account), or None; an expired session signs out."""
+    identity = _sso_identity()
+    if identity is not None:
+        return SsoRoles.load(sso_roles_path()).user_for(identity.get("email"), identity.get("name"))
+    session = st.session_state.get("auth")
+    if session is None:
+        return None
+    now = datetime.now()
+    if auth.session_expired(session["signed_in_at"], session["last_seen_at"], now):
+        del st.session_state["auth"]
+        st.session_state["auth_flash"] = t("session_expired")
+        return None
+    session["last_seen_at"] = now
+    return session["user"]
+
+
+def require_role(role: str) -> User:
+    """Stop the page with a clear message unless the signed-in user has role (pages check, the store checks too)."""
+    user = current_user()
+    if user is None or not user.can(role):
+        st.warning(t("need_role").format(role=auth.ROLE_LABELS[role][0 if lang() == "zh" else 1]))
+        st.stop()
+    return user
+
+
+def account_panel(user: User | None) -> None:
+    """Sidebar: who is signed in with a sign-out button; for visitors, how to sign in (or create the first admin)."""
+    box = st.sidebar.container(border=True)
+    if "auth_flash" in st.session_state:
+        box.info(st.session_state.pop("auth_flash"))
+    if user is not None:
+        role = auth.ROLE_LABELS[user.role][0 if lang() == "zh" else 1]
+        box.markdown(f"**{user.label}** · {role}")
+        if user.source == "sso":
+            box.button(t("sign_out"), key="auth_sso_logout", on_click=st.logout)
+        elif box.button(t("sign_out"), key="auth_logout"):
+            del st.session_state["auth"]
+            st.rerun()
+    elif not get_store().has_accounts() and not sso_configured():
+        box.caption(t("no_accounts"))
+    else:
+        box.caption(t("visitor"))
+
+
+def sign_in_form() -> None:
+    """The sign-in form of the 登录 page: single sign-on when configured, else (or also) a local account."""
+    if sso_configured():
+        st.button(t("sign_in_sso"), key="auth_sso_login", on_click=st.login, type="primary")
+    store = get_store()
+    if not store.has_accounts():
+        st.info(t("no_accounts"))
+        return
+    with st.form("auth_form"):
+        username = st.text_input(t("username"), key="auth_username")
+        password = st.text_input(t("password"), type="password", key="auth_password")
+        submitted = st.form_submit_button(t("sign_in"), type="primary")
+    if submitted:
+        try:
+            user = store.sign_in(username.strip(), password, channel="web")
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        now = datetime.now()
+        st.session_state["auth"] = {"user": user, "signed_in_at": now, "last_seen_at": now}
+        st.switch_page("pages/overview.py")

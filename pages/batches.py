@@ -47,11 +47,10 @@ def revert(store, batch: pd.Series) -> None:
     if batch["status"] != "committed":
         st.info(T("not_revertable_done", by=batch["reverted_by"] or ""))
         return
-    a, b = st.columns([1, 2])
-    user = a.text_input(T("user"), key="batches_user", help=T("user_help")).strip()
-    reason = b.text_input(T("revert_reason"), key="batches_reason").strip()
+    user = ui.current_user()
+    reason = st.text_input(T("revert_reason"), key="batches_reason").strip()
     agreed = st.checkbox(T("revert_confirm", batch=batch.name, n=int(batch["revisions"])), key="batches_confirm")
-    if st.button(T("revert_button"), key="batches_revert", disabled=not (agreed and user and reason)):
+    if st.button(T("revert_button"), key="batches_revert", disabled=not (agreed and reason)):
         revert_id = store.revert_batch(batch.name, user=user, reason=reason)
         st.session_state["batches_flash"] = T("reverted", batch=batch.name, revert=revert_id)
         st.session_state.pop("batches_confirm", None)
@@ -79,6 +78,7 @@ def value_history(store) -> None:
 def main() -> None:
     st.title(T("batches_title"))
     st.caption(T("batches_intro"))
+    ui.require_role("editor")
     if "batches_flash" in st.session_state:
         st.success(st.session_state.pop("batches_flash"))
     store = ui.get_store()

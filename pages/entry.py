@@ -40,16 +40,15 @@ def pick_scope(store, plans: pd.DataFrame) -> tuple[str, str, int, pd.DataFrame]
     return plan_id, region, year, targets
 
 
-def batch_fields() -> tuple[str, str | None, str | None, str | None, str | None]:
-    a, b, c = st.columns([1, 1, 2])
-    user = a.text_input(T("user"), key="entry_user", help=T("user_help")).strip()
+def batch_fields() -> tuple[str | None, str | None, str | None, str | None]:
+    b, c = st.columns([1, 2])
     vintage = b.radio(T("vintage"), ["", *VINTAGES], key="entry_vintage", horizontal=True,
                       format_func=lambda v: v or T("vintage_none"), help=T("vintage_help")) or None
     source = c.text_input(T("source"), key="entry_source", help=T("source_help")).strip() or None
     d, e = st.columns(2)
     reason = d.text_input(T("reason"), key="entry_reason", help=T("reason_help")).strip() or None
     note = e.text_input(T("note"), key="entry_note").strip() or None
-    return user, vintage, source, reason, note
+    return vintage, source, reason, note
 
 
 def edit(grid: pd.DataFrame) -> pd.DataFrame:
@@ -92,7 +91,7 @@ def show_check(validation) -> None:
         st.dataframe(changes_table(changes, ui.lang()), hide_index=True, width="stretch", key="entry_changes")
 
 
-def save(store, validation, user: str, note: str | None) -> None:
+def save(store, validation, user, note: str | None) -> None:
     batch_id = commit(store, validation, user=user, kind="entry", note=note)
     st.session_state["entry_flash"] = T("saved", batch=batch_id, n=len(validation.changes))
     st.session_state.pop(EDITOR, None)
@@ -110,7 +109,9 @@ def main() -> None:
         st.info(T("empty_db"))
         return
     plan_id, region, year, targets = pick_scope(store, plans)
-    user, vintage, source, reason, note = batch_fields()
+    user = ui.require_role("editor")
+    st.caption(T("entered_as", user=user.label))
+    vintage, source, reason, note = batch_fields()
     ref = Reference.from_store(store)
     grid = entry_grid(ref, targets, region, year)
     if grid.empty:
@@ -123,9 +124,7 @@ def main() -> None:
         return
     validation = validate(raw, ref, default_vintage=vintage, default_reason=reason)
     show_check(validation)
-    ready = bool(user) and not validation.has_errors and not validation.changes.empty
-    if not user:
-        st.caption(T("user_missing"))
+    ready = not validation.has_errors and not validation.changes.empty
     if st.button(T("entry_save"), type="primary", disabled=not ready, key="entry_save"):
         save(store, validation, user, note)
 

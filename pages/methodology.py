@@ -5,14 +5,13 @@ import streamlit as st
 
 import ui
 from tracker.config import PROJECT_ROOT
-from tracker.thresholds import DEFAULT_THRESHOLDS
 
 
 def main() -> None:
     st.title(ui.t("nav_methodology"))
     st.subheader(ui.t("thresholds_title"))
     lang = ui.lang()
-    rows = DEFAULT_THRESHOLDS.describe()
+    rows = ui.get_store().thresholds().describe()       # the ones in force, as the engine uses them
     st.dataframe(pd.DataFrame({
         "参数 / setting": [name for name, *_ in rows],
         "数值 / value": [f"{value:g}" for _, value, *_ in rows],

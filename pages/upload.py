@@ -42,7 +42,8 @@ def templates(store, plans) -> None:
 
 
 def options(store) -> dict:
-    user = st.text_input(T("user"), key="upload_user", help=T("user_help")).strip()
+    user = ui.require_role("editor")
+    st.caption(T("entered_as", user=user.label))
     with st.expander(T("upload_options")):
         regions = [""] + store.regions()["region"].tolist()
         this_year = dt.date.today().year
@@ -116,9 +117,7 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
     if check.has_errors or n == 0:
         return
     agreed = st.checkbox(T("confirm", n=n), key="upload_confirm")
-    if not opts["user"]:
-        st.caption(T("user_missing"))
-    if st.button(T("commit"), type="primary", key="upload_commit", disabled=not (agreed and opts["user"])):
+    if st.button(T("commit"), type="primary", key="upload_commit", disabled=not agreed):
         fresh = run_check(store, name, data, opts, sheet)   # the database may have moved since the preview
         if fresh.has_errors or not fresh.validation.changes[["region", "indicator", "year", "value"]].equals(
                 check.validation.changes[["region", "indicator", "year", "value"]]):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl.build import BuildResult, build_tables, run_build
+from tracker.auth import User
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR
 from tracker.store import Store
 
@@ -92,3 +93,10 @@ def progress_db_path(tmp_path_factory) -> Path:
     add_entered_actuals(store)
     store.close()
     return path
+
+
+# People acting in tests that write (the roles are what matters to the store).
+CLERK = User("张三", "editor")
+REVIEWER = User("王五", "editor")
+VIEWER = User("official", "viewer", display_name="李局长")
+ADMIN = User("admin", "admin", display_name="管理员")

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import openpyxl
 import pytest
+from conftest import CLERK, REVIEWER, VIEWER
 from streamlit.testing.v1 import AppTest
 
+from tracker.auth import User
 from tracker.config import PROJECT_ROOT
 from tracker.store import Store
 
 PAGES = PROJECT_ROOT / "pages"
+SECOND_CLERK = User("李四", "editor")
 TIMEOUT = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,8 +36,13 @@ def db(tmp_path, built, monkeypatch):
     s.close()
 
 
-def page(name: str) -> AppTest:
-    return AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+def page(name: str, user: User | None = CLERK) -> AppTest:
+    """A page run on its own, with user signed in (as the sidebar's sign-in form leaves the session)."""
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    if user is not None:
+        now = datetime.now()
+        at.session_state["auth"] = {"user": user, "signed_in_at": now, "last_seen_at": now}
+    return at
 
 
 def xlsx(rows) -> bytes:
@@ -92,8 +101,7 @@ def test_entry_page_checks_as_you_type_and_saves_one_batch(db):
     assert not at.error
     changes = table(at, "变化", "原值")
     assert set(changes["指标"]) == {"研究与试验发展经费投入强度", "高新技术企业"}
-    assert at.button(key="entry_save").disabled                 # no 填报人 yet
-    at.text_input(key="entry_user").input("张三").run()
+    assert "填报人:张三" in " ".join(c.value for c in at.caption)   # the signed-in account, not free text
     at.button(key="entry_save").click().run()
     assert not at.exception
     assert "已保存批次" in at.success[0].value
@@ -133,7 +141,7 @@ def test_upload_page_shows_problems_and_writes_nothing_on_error(db):
 
 
 def test_upload_page_diff_confirm_commit_then_revert_on_batches_page(db):
-    at = page("upload").run()
+    at = page("upload", SECOND_CLERK).run()
     good = xlsx([["2016年重庆市科技指标"], ["指标", "数值", "单位"],
                  ["技术合同成交额", 250, "亿元"], ["研發投入強度", "1.72%", None]])
     at.file_uploader(key="upload_file").set_value(("统计局.xlsx", good, XLSX)).run()
@@ -141,8 +149,7 @@ def test_upload_page_diff_confirm_commit_then_revert_on_batches_page(db):
     changes = table(at, "变化", "原值")
     assert changes[["指标", "原值", "新值"]].values.tolist() == [["技术合同成交额", "", "250"],
                                                              ["研究与试验发展经费投入强度", "", "1.72"]]
-    assert at.button(key="upload_commit").disabled
-    at.text_input(key="upload_user").input("李四").run()
+    assert at.button(key="upload_commit").disabled             # not yet confirmed
     at.checkbox(key="upload_confirm").check().run()
     at.button(key="upload_commit").click().run()
     assert not at.exception
@@ -152,13 +159,12 @@ def test_upload_page_diff_confirm_commit_then_revert_on_batches_page(db):
     assert (upload["kind"], upload["file_name"], upload["created_by"], upload["revisions"]) == \
         ("upload", "统计局.xlsx", "李四", 2)
 
-    bp = page("batches").run()
+    bp = page("batches", REVIEWER).run()
     assert not bp.exception
     assert table(bp, "批次", "修订数")["批次"].iloc[0] == upload["batch_id"]
     bp.selectbox(key="batches_pick").set_value(upload["batch_id"]).run()
     assert len(table(bp, "原值", "当前有效")) == 2
     assert bp.button(key="batches_revert").disabled
-    bp.text_input(key="batches_user").input("王五").run()
     bp.text_input(key="batches_reason").input("上传了错误的文件").run()
     bp.checkbox(key="batches_confirm").check().run()
     bp.button(key="batches_revert").click().run()
@@ -174,6 +180,16 @@ def test_upload_page_diff_confirm_commit_then_revert_on_batches_page(db):
     bp.selectbox(key="batches_history_year").set_value(2016).run()
     history = table(bp, "批次状态")
     assert history["批次状态"].tolist() == ["已撤销"] and history["填报人"].tolist() == ["李四"]
+
+
+@pytest.mark.parametrize("name", ["entry", "upload", "batches"])
+@pytest.mark.parametrize("user", [None, VIEWER])
+def test_editing_pages_refuse_viewers_and_anonymous_visitors(db, name, user):  # noqa: ARG001
+    at = page(name, user).run()
+    assert not at.exception
+    assert "需要以“填报”或更高角色登录" in at.warning[0].value
+    assert not at.get("data_editor") and not at.get("file_uploader")
+    assert not [b for b in at.button if b.key in ("entry_save", "upload_commit", "batches_revert")]
 
 
 def test_batches_page_refuses_to_revert_the_seed_batch(db):  # noqa: ARG001

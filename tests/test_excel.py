@@ -16,9 +16,11 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import CLERK
 from test_actuals import assert_same, snapshot
 
 from etl.build import run_build
+from tracker.auth import SYSTEM
 from tracker.config import PROJECT_ROOT
 from tracker.excel import LIST_SHEET, LONG_SHEET, WIDE_SHEET, TemplateSpec, long_template, wide_template
 from tracker.importer import main_import
@@ -108,7 +110,7 @@ def test_long_template_round_trip(store):
     got = values(result)
     assert got[("重庆市", "研究与试验发展经费投入强度", 2016)] == 1.72
     assert got[("重庆市", "技术合同成交额", 2017)] == 245
-    batch = commit(store, result.validation, user="张三", kind="upload", file_name="t.xlsx",
+    batch = commit(store, result.validation, user=CLERK, kind="upload", file_name="t.xlsx",
                    file_sha256=result.read.sha256)
     assert store.batch(batch)["row_count"] == len(result.validation.changes)
     again = check(store, buf.getvalue())
@@ -357,7 +359,7 @@ def test_merged_region_cells_down_a_column(store):
 
 def test_percent_cells_read_as_fractions_get_a_hint(store):
     store.commit_actuals(pd.DataFrame([{"region": "重庆市", "indicator": "研究与试验发展经费投入强度", "year": 2016,
-                                        "value": 1.72}]), user="t", kind="entry")
+                                        "value": 1.72}]), user=CLERK, kind="entry")
     data = xlsx(("数据", [["地区", "指标", "年份", "数值"],
                           ["重庆市", "研究与试验发展经费投入强度", 2017, 0.0188]]))   # Excel's 1.88% cell
     result = check(store, data)
@@ -389,7 +391,7 @@ def test_an_invalid_file_leaves_the_database_exactly_as_it_was(store):
     result = check(store, data)
     assert result.has_errors
     with pytest.raises(ValueError):
-        commit(store, result.validation, user="张三", kind="upload")
+        commit(store, result.validation, user=CLERK, kind="upload")
     assert_same(before, snapshot(store))
 
 
@@ -401,12 +403,19 @@ def test_unreadable_files_raise_a_chinese_message(store, name, data):
 
 
 # -- command line -----------------------------------------------------------------------------------------------
+PASSWORD = "test-password-1"
+
+
 @pytest.fixture
-def db_file(tmp_path, built):
+def db_file(tmp_path, built, monkeypatch):
+    """A seeded database with two editor accounts and a viewer; the CLI reads the password from TRACKER_PASSWORD."""
     path = tmp_path / "tracker.duckdb"
     s = Store.open(path)
     s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
+    for name, role in (("张三", "editor"), ("李四", "editor"), ("局长", "viewer")):
+        s.add_user(SYSTEM, name, role=role, password=PASSWORD)
     s.close()
+    monkeypatch.setenv("TRACKER_PASSWORD", PASSWORD)
     return path
 
 
@@ -491,6 +500,20 @@ def test_cli_locked_database_exits_3(tmp_path, db_file):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_cli_writing_needs_an_editor_account(tmp_path, db_file, capsys, monkeypatch):
+    path = _file(tmp_path, GOOD)
+    before = _tables(db_file)
+    assert main_import([str(path), "--db", str(db_file)]) == 5                       # no --user
+    assert "--user" in capsys.readouterr().err
+    assert main_import([str(path), "--db", str(db_file), "--user", "局长"]) == 5     # a viewer
+    assert "无权执行" in capsys.readouterr().err
+    monkeypatch.setenv("TRACKER_PASSWORD", "wrong-password")
+    assert main_import([str(path), "--db", str(db_file), "--user", "张三"]) == 5     # wrong password
+    assert "不正确" in capsys.readouterr().err
+    assert_same(before, _tables(db_file))
+    assert main_import([str(path), "--db", str(db_file), "--dry-run"]) == 0          # a dry run needs no account
 
 
 def test_cli_as_a_module(tmp_path, db_file):

@@ -3,6 +3,7 @@
   python -m tracker status [--plan …] [--region …] [--as-of YEAR] [--format csv|json|table]
   python -m tracker import FILE [--dry-run] [--user NAME]
   python -m tracker export --out DIR [--plan …] [--as-of YEAR] [--lang zh|en] [--db FILE]
+  python -m tracker user add NAME --role viewer|editor|admin | passwd NAME | disable NAME | enable NAME | list
 """
 
 from __future__ import annotations
@@ -73,7 +74,13 @@ def run_export(argv: list[str]) -> int:
     return main_export(argv)
 
 
-COMMANDS = {"status": status, "import": run_import, "export": run_export}
+def run_user(argv: list[str]) -> int:
+    from tracker.users_cli import main_user
+
+    return main_user(argv)
+
+
+COMMANDS = {"status": status, "import": run_import, "export": run_export, "user": run_user}
 
 
 def main(argv: list[str] | None = None) -> int:

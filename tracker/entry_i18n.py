@@ -12,8 +12,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_batches": ("数据批次", "Batches"),
     # shared
     "user": ("填报人", "Entered by"),
-    "user_help": ("必填:写入的每个数值都记录填报人", "Required: every value written records who entered it"),
-    "user_missing": ("请先填写填报人。", "Fill in who is entering the data first."),
+    "entered_as": ("填报人:{user}(当前登录账户)", "Entered by: {user} (the signed-in account)"),
     "plan": ("规划", "Plan"),
     "region": ("地区", "Region"),
     "year": ("年份", "Year"),

@@ -123,6 +123,52 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_zip": ("生成图片包(ZIP)", "Build picture pack (ZIP)"),
     "export_zip_running": ("正在生成图片…", "Rendering pictures…"),
     "download_zip": ("下载图片包", "Download ZIP"),
+    "sign_in": ("登录", "Sign in"),
+    "visitor": ("访客(只读)。填报和管理请先登录。", "Visitor (read-only). Sign in to enter data or administer."),
+    "sign_in_intro": ("填报人员和管理员请用账户登录;查看看板无需登录。",
+                      "Staff and administrators sign in here; the dashboard needs no sign-in."),
+    "sign_in_sso": ("单点登录", "Single sign-on"),
+    "sign_out": ("退出", "Sign out"),
+    "username": ("账户名", "Account"),
+    "password": ("密码", "Password"),
+    "session_expired": ("登录已过期,请重新登录。", "Your session expired; please sign in again."),
+    "no_accounts": (
+        "尚无账户,应用为只读。创建首个管理员:`.venv/bin/python -m tracker user add admin --role admin`",
+        "No accounts yet: the app is read-only. Create the first admin: "
+        "`.venv/bin/python -m tracker user add admin --role admin`",
+    ),
+    "need_role": ("此页需要以“{role}”或更高角色登录(左侧栏登录)。", "This page needs a signed-in {role} or above."),
+    "nav_section_admin": ("管理", "Administration"),
+    "nav_accounts": ("账户管理", "Accounts"),
+    "nav_audit": ("审计日志", "Audit trail"),
+    "nav_settings": ("系统设置", "Settings"),
+    "display_name": ("姓名", "Name"),
+    "email": ("电子邮箱", "E-mail"),
+    "role": ("角色", "Role"),
+    "initial_password": ("初始密码(至少8位)", "Initial password (8+ characters)"),
+    "new_password": ("新密码", "New password"),
+    "account_add": ("新建账户", "Add account"),
+    "account_added": ("已创建账户 {name}。", "Account {name} created."),
+    "account_change": ("修改账户", "Change an account"),
+    "save_role": ("保存角色", "Save role"),
+    "reset_password": ("重设密码", "Reset password"),
+    "password_reset": ("已重设 {name} 的密码。", "Password of {name} reset."),
+    "disable_account": ("停用账户", "Disable account"),
+    "enable_account": ("启用账户", "Enable account"),
+    "audit_actor": ("操作人", "Actor"),
+    "audit_time": ("时间", "Time"),
+    "audit_object": ("对象", "Object"),
+    "audit_detail": ("内容", "Detail"),
+    "audit_action": ("操作", "Action"),
+    "save_thresholds": ("保存阈值", "Save thresholds"),
+    "thresholds_saved": ("阈值已保存,所有评价立即按新阈值计算。", "Saved; every verdict now uses the new thresholds."),
+    "catalogue_refresh": ("从 seeds/ 刷新规划目录", "Refresh the catalogue from seeds/"),
+    "catalogue_refresh_help": (
+        "重新读取规划文本和目录文件,在一个事务中替换目录;已录入的实际值不受影响。",
+        "Re-reads the plan texts and catalogue files and swaps the catalogue in one transaction; entered values "
+        "are not touched.",
+    ),
+    "catalogue_refreshed": ("目录已刷新:{n} 个目标。", "Catalogue refreshed: {n} targets."),
     "all": ("全部", "All"),
     "all_kinds": ("全部类型", "All kinds"),
 }
@@ -157,6 +203,20 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
 
 
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "≈": "≈", "between": ""}
+
+
+AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
+    "entry": ("网页填报", "Typed entry"),
+    "upload": ("文件上传/导入", "Upload or import"),
+    "revert": ("撤销批次", "Batch reverted"),
+    "catalogue_refresh": ("刷新规划目录", "Catalogue refresh"),
+    "user_add": ("新建账户", "Account added"),
+    "user_password": ("重设密码", "Password reset"),
+    "user_role": ("修改角色", "Role changed"),
+    "user_disable": ("停用账户", "Account disabled"),
+    "user_enable": ("启用账户", "Account enabled"),
+    "threshold_change": ("修改阈值", "Threshold changed"),
+}
 
 
 def t(key: str, lang: str = "zh") -> str:

@@ -1,7 +1,11 @@
-"""Command line: `python -m tracker import FILE [--dry-run] [--user NAME]` — the upload page's parser and validator.
+"""Command line: `python -m tracker import FILE [--dry-run] --user NAME` — the upload page's parser and validator.
+
+Writing needs an editor account: --user names it and the password comes from a prompt, or from the environment
+variable TRACKER_PASSWORD for scripts. A dry run writes nothing and needs no account.
 
 Exit status: 0 committed (or valid in a dry run, or nothing to change), 1 the file has errors (nothing written),
-2 the file cannot be read, 3 the database is locked by another process.
+2 the file cannot be read, 3 the database is locked by another process, 5 sign-in failed or the account may not
+write.
 """
 
 from __future__ import annotations
@@ -14,19 +18,43 @@ from pathlib import Path
 
 import pandas as pd
 
+from tracker.auth import PermissionDenied, User, require
 from tracker.store import DatabaseLockedError, Store
 from tracker.upload import UnreadableFile, UploadCheck, check_upload
 from tracker.validate import VINTAGES, commit
 
-EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_LOCKED, EXIT_DENIED = 0, 1, 2, 3, 5
 SHOWN_PROBLEMS = 200
 SHOWN_CHANGES = 50
 LEVELS = {"error": "错误", "warning": "提示"}
 CHANGES = {"new": "新增", "changed": "修改", "withdrawn": "撤回", "unchanged": "不变"}
 
 
-def default_user() -> str:
-    return os.environ.get("USER") or getpass.getuser()
+def read_password(username: str) -> str | None:
+    """TRACKER_PASSWORD when set, else a prompt on the terminal; None without either."""
+    if os.environ.get("TRACKER_PASSWORD"):
+        return os.environ["TRACKER_PASSWORD"]
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass(f"账户 {username} 的密码:")
+
+
+def sign_in(store: Store, username: str | None) -> User | None:
+    """The editor signing this import in, or None after printing why not."""
+    if not username:
+        print("写入需要填报账户:请用 --user 指定账户名(密码在提示时输入,或设置环境变量 TRACKER_PASSWORD)。"
+              "只检查不写入可用 --dry-run。", file=sys.stderr)
+        return None
+    password = read_password(username)
+    if password is None:
+        print("需要密码:请在终端运行以便输入,或设置环境变量 TRACKER_PASSWORD。", file=sys.stderr)
+        return None
+    try:
+        user = store.sign_in(username, password, channel="cli")
+        return require(user, "editor", "导入实际值")
+    except (ValueError, PermissionDenied) as exc:
+        print(exc, file=sys.stderr)
+        return None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -34,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
                                 description="导入实际值文件(.xlsx / .csv):检查、显示变化、确认后一次写入")
     p.add_argument("file", type=Path, help="要导入的文件")
     p.add_argument("--dry-run", action="store_true", help="只检查并显示将要发生的变化,不写入")
-    p.add_argument("--user", default=None, help="填报人(默认为 $USER)")
+    p.add_argument("--user", default=None, help="填报账户名(写入时必填;密码来自提示或 $TRACKER_PASSWORD)")
     p.add_argument("--sheet", default=None, help="要读取的工作表(默认:第一个有可识别表头的工作表)")
     p.add_argument("--db", type=Path, default=None, help="DuckDB 文件(默认 $TRACKER_DB 或 data/tracker.duckdb)")
     p.add_argument("--region", default=None, help="文件没有地区列时使用的地区")
@@ -47,7 +75,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main_import(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    user = (args.user or default_user()).strip()
     try:
         data = args.file.read_bytes()
     except OSError as exc:
@@ -76,9 +103,13 @@ def main_import(argv: list[str] | None = None) -> int:
         if args.dry_run:
             print("\n试运行(--dry-run):检查通过,未写入。去掉 --dry-run 即可写入。")
             return EXIT_OK
+        user = sign_in(store, (args.user or "").strip())
+        if user is None:
+            print("\n未写入任何数据。", file=sys.stderr)
+            return EXIT_DENIED
         batch_id = commit(store, check.validation, user=user, kind="upload", note=args.note,
                           file_name=args.file.name, file_sha256=check.read.sha256)
-        print(f"\n已写入批次 {batch_id}(填报人 {user}):{len(check.validation.changes)} 个数值。"
+        print(f"\n已写入批次 {batch_id}(填报人 {user.username}):{len(check.validation.changes)} 个数值。"
               "如需撤销,请在「数据批次」页操作。")
         return EXIT_OK
     finally:

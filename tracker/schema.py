@@ -5,7 +5,7 @@ what people enter and are never rebuilt. Uniqueness of seed-derived keys is chec
 rather than by PRIMARY KEY constraints, so that one transaction can delete and re-insert the same keys.
 """
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DDL = """
 CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
@@ -177,6 +177,43 @@ CREATE TABLE IF NOT EXISTS target_status (
     note      VARCHAR,
     set_by    VARCHAR NOT NULL,
     set_at    TIMESTAMP NOT NULL
+);
+
+-- Accounts, sign-in attempts, the audit trail and settings (admins change thresholds here) ----------------------
+CREATE TABLE IF NOT EXISTS users (
+    username      VARCHAR PRIMARY KEY,
+    display_name  VARCHAR,
+    email         VARCHAR,
+    role          VARCHAR NOT NULL,          -- viewer | editor | admin
+    password_hash VARCHAR,                   -- argon2id, salted; never the password
+    active        BOOLEAN NOT NULL DEFAULT TRUE,
+    created_at    TIMESTAMP NOT NULL,
+    updated_at    TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS login_attempts (
+    username VARCHAR NOT NULL,
+    occurred_at TIMESTAMP NOT NULL,
+    ok       BOOLEAN NOT NULL,
+    channel  VARCHAR                         -- web | cli
+);
+
+CREATE SEQUENCE IF NOT EXISTS audit_seq START 1;
+CREATE TABLE IF NOT EXISTS audit_log (
+    audit_id BIGINT NOT NULL DEFAULT nextval('audit_seq'),
+    occurred_at TIMESTAMP NOT NULL,
+    actor    VARCHAR NOT NULL,               -- account name, SSO e-mail, or 'system' for server-side scripts
+    role     VARCHAR,
+    action   VARCHAR NOT NULL,               -- entry | upload | revert | catalogue_refresh | user_add | …
+    object   VARCHAR,                        -- batch id, account name, setting …
+    detail   VARCHAR                         -- what changed, as text
+);
+
+CREATE TABLE IF NOT EXISTS settings (
+    key        VARCHAR PRIMARY KEY,
+    value      VARCHAR NOT NULL,
+    updated_by VARCHAR NOT NULL,
+    updated_at TIMESTAMP NOT NULL
 );
 
 -- Every revision with a flag for the one that counts: the newest revision of a committed batch, where anything a

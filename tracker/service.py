@@ -24,15 +24,17 @@ def verdicts(
     plan_id: str | None = None,
     region: str | None = None,
     as_of: int | None = None,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    thresholds: Thresholds | None = None,
     lang: str = "zh",
 ) -> pd.DataFrame:
-    """One verdict row per target of the plan (all plans when None), as of a year (None: latest data)."""
+    """One verdict row per target of the plan (all plans when None), as of a year (None: latest data).
+
+    thresholds None: the ones in force (the defaults as changed by an admin)."""
     targets = store.targets(plan_id)
     if region is not None:
         targets = targets[targets["region"] == region].reset_index(drop=True)
     return verdicts_for(targets, store.actuals_current(), store.target_statuses(), as_of=as_of,
-                        thresholds=thresholds, lang=lang)
+                        thresholds=thresholds or store.thresholds(), lang=lang)
 
 
 def verdicts_for(
@@ -68,12 +70,13 @@ def kpi_counts(table: pd.DataFrame) -> dict[str, int]:
 
 
 def verdicts_by_year(
-    store: Store, *, plan_id: str, years: list[int], thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    store: Store, *, plan_id: str, years: list[int], thresholds: Thresholds | None = None,
     lang: str = "zh",
 ) -> pd.DataFrame:
     """The verdict table as of each year, stacked (for the indicator × year heatmap)."""
     targets = store.targets(plan_id)
     actuals, statuses = store.actuals_current(), store.target_statuses()
+    thresholds = thresholds or store.thresholds()
     frames = [verdicts_for(targets, actuals, statuses, as_of=year, thresholds=thresholds, lang=lang)
               .assign(year=year) for year in years]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -100,7 +103,7 @@ def comparable_indicators(store: Store) -> pd.DataFrame:
 
 
 def comparison(store: Store, indicator_id: str, *, as_of: int | None = None,
-               thresholds: Thresholds = DEFAULT_THRESHOLDS, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
+               thresholds: Thresholds | None = None, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
     """One indicator across regions and plans: (series for the chart, ranking table).
 
     The series frame has one row per series (region · plan) and year with the actual value and, in the target
@@ -109,7 +112,7 @@ def comparison(store: Store, indicator_id: str, *, as_of: int | None = None,
     targets = store.targets()
     chosen = targets[(targets["indicator_id"] == indicator_id) & (targets["kind"] != "qualitative")]
     table = verdicts_for(chosen.reset_index(drop=True), store.actuals_current(), store.target_statuses(),
-                         as_of=as_of, thresholds=thresholds, lang=lang)
+                         as_of=as_of, thresholds=thresholds or store.thresholds(), lang=lang)
     plans = store.plans().set_index("plan_id")["short_name"]
     table["series"] = table["region"] + " · " + table["plan_id"].map(plans)
     actuals = store.actuals_current()

@@ -15,8 +15,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from tracker.auth import SYSTEM, User, require
 from tracker.config import db_path
 from tracker.schema import DDL, SCHEMA_VERSION
+from tracker.store_accounts import AccountsMixin, write_audit
 
 SEED_BATCH_ID = "seed"
 SEED_USER = "seed-etl"
@@ -40,7 +42,7 @@ class DatabaseLockedError(RuntimeError):
     """Another process holds the DuckDB file open for writing."""
 
 
-class Store:
+class Store(AccountsMixin):
     """Access to one DuckDB file. Create it with Store.open()."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None):
@@ -211,6 +213,7 @@ class Store:
         seed_actuals: pd.DataFrame,
         meta: Mapping[str, str],
         *,
+        actor: User = SYSTEM,
         before_commit=None,
     ) -> None:
         """Swap in a freshly built catalogue in one transaction; rows people entered are not touched.
@@ -218,6 +221,7 @@ class Store:
         tables maps every name in SEED_TABLES to its rows; seed_actuals replace the actuals of the seed batch.
         before_commit(cursor) runs inside the transaction last (tests use it to simulate a crash mid-write).
         """
+        require(actor, "admin", "刷新规划目录")
         missing = set(SEED_TABLES) - set(tables)
         if missing:
             raise ValueError(f"missing seed tables: {sorted(missing)}")
@@ -244,6 +248,8 @@ class Store:
             _insert_frame(cur, "actuals", rows)
             for key, value in meta.items():
                 cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+            write_audit(cur, actor, "catalogue_refresh", meta.get("catalogue_sha256"),
+                   f"{len(tables['targets'])} 个目标,{len(seed_actuals)} 个文本陈述值")
             if before_commit is not None:
                 before_commit(cur)
 
@@ -270,7 +276,7 @@ class Store:
                FROM actuals_current"""
         )
 
-    def commit_actuals(self, rows: pd.DataFrame, *, user: str, kind: str, note: str | None = None,
+    def commit_actuals(self, rows: pd.DataFrame, *, user: User, kind: str, note: str | None = None,
                        file_name: str | None = None, file_sha256: str | None = None,
                        before_commit=None) -> str:
         """Write rows as one batch of revisions in one transaction (all or nothing); returns the batch id.
@@ -279,9 +285,7 @@ class Store:
         unit, source, vintage (快报/年报), reason, note. before_commit(cursor) runs last inside the transaction
         (tests use it to simulate a crash).
         """
-        user = (user or "").strip()
-        if not user:
-            raise ValueError("请填写填报人 / a user name is required")
+        require(user, "editor", "写入实际值")
         if kind not in ("entry", "upload"):
             raise ValueError(f"unknown batch kind {kind!r}")
         if rows.empty:
@@ -292,26 +296,26 @@ class Store:
         now = datetime.now()
         batch_id = self._new_batch_id(kind, now)
         frame = rows[[c for c in self._ACTUAL_INPUT if c in rows.columns]].assign(
-            batch_id=batch_id, entered_by=user, entered_at=now
+            batch_id=batch_id, entered_by=user.username, entered_at=now
         )
         with self.transaction() as cur:
             cur.execute(
                 """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, file_name,
                                         file_sha256, row_count)
                    VALUES (?, ?, 'committed', ?, ?, ?, ?, ?, ?)""",
-                [batch_id, kind, user, now, note, file_name, file_sha256, len(frame)],
+                [batch_id, kind, user.username, now, note, file_name, file_sha256, len(frame)],
             )
             _insert_frame(cur, "actuals", frame)
+            write_audit(cur, user, kind, batch_id, f"{len(frame)} 个数值" + (f",文件 {file_name}" if file_name else ""))
             if before_commit is not None:
                 before_commit(cur)
         return batch_id
 
-    def revert_batch(self, batch_id: str, *, user: str, reason: str) -> str:
+    def revert_batch(self, batch_id: str, *, user: User, reason: str) -> str:
         """Undo a batch: mark it reverted (its revisions stop counting, the previous ones count again) and record
         the undo as a batch of kind 'revert'. Nothing is deleted. Returns the revert batch's id."""
-        user, reason = (user or "").strip(), (reason or "").strip()
-        if not user:
-            raise ValueError("请填写填报人 / a user name is required")
+        require(user, "editor", "撤销批次")
+        reason = (reason or "").strip()
         if not reason:
             raise ValueError("请填写撤销原因 / a reason is required")
         now = datetime.now()
@@ -332,8 +336,9 @@ class Store:
                 """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, row_count,
                                         reverts_batch_id)
                    VALUES (?, 'revert', 'committed', ?, ?, ?, ?, ?)""",
-                [revert_id, user, now, reason, count, batch_id],
+                [revert_id, user.username, now, reason, count, batch_id],
             )
+            write_audit(cur, user, "revert", batch_id, f"撤销批次 {batch_id}({count} 个数值),原因:{reason};记录为 {revert_id}")
         return revert_id
 
     def batches(self) -> pd.DataFrame:

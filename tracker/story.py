@@ -11,7 +11,7 @@ from tracker import progress
 from tracker.i18n import describe_target
 from tracker.service import verdicts_for
 from tracker.store import Store
-from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from tracker.thresholds import Thresholds
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,9 @@ def _pct(value) -> str:
 
 
 def build_story(store: Store, target_id: str, *, as_of: int | None = None,
-                thresholds: Thresholds = DEFAULT_THRESHOLDS, lang: str = "zh") -> IndicatorStory:
-    """Everything the indicator page shows for one target."""
+                thresholds: Thresholds | None = None, lang: str = "zh") -> IndicatorStory:
+    """Everything the indicator page shows for one target (thresholds None: the ones in force)."""
+    thresholds = thresholds or store.thresholds()
     targets = store.targets()
     row = targets[targets["target_id"] == target_id]
     if row.empty:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tracker.auth import User
 from tracker.names import NameResolver
 from tracker.text import to_simplified
 
@@ -538,7 +539,7 @@ def empty_raw() -> pd.DataFrame:
 
 
 # -- committing -------------------------------------------------------------------------------------------------
-def commit(store, validation: Validation, *, user: str, kind: str, note: str | None = None,
+def commit(store, validation: Validation, *, user: User, kind: str, note: str | None = None,
            file_name: str | None = None, file_sha256: str | None = None) -> str | None:
     """Write the changes of a validation as one batch; None when nothing changed. Refuses a result with errors."""
     if validation.has_errors:

@@ -1,0 +1,52 @@
+"""系统设置: the thresholds of the methodology and a catalogue refresh from seeds/. Admins only."""
+
+from dataclasses import fields, replace
+
+import streamlit as st
+
+import ui
+from etl.build import run_build
+from etl.catalogue import CatalogueError
+from tracker.thresholds import THRESHOLD_DESCRIPTIONS, Thresholds
+
+
+def thresholds_form(store, admin) -> None:
+    st.subheader(ui.t("thresholds_title"))
+    current = store.thresholds()
+    with st.form("settings_thresholds"):
+        values = {}
+        for f in fields(Thresholds):
+            zh, en = THRESHOLD_DESCRIPTIONS.get(f.name, (f.name, f.name))
+            values[f.name] = st.number_input(f"{f.name} — {zh if ui.lang() == 'zh' else en}",
+                                             value=float(getattr(current, f.name)), format="%.4f",
+                                             key=f"settings_{f.name}")
+        if st.form_submit_button(ui.t("save_thresholds")):
+            try:
+                store.set_thresholds(admin, replace(current, **values))
+            except (ValueError, PermissionError) as exc:
+                st.error(str(exc))
+            else:
+                st.success(ui.t("thresholds_saved"))
+
+
+def refresh(store, admin) -> None:
+    st.subheader(ui.t("catalogue_refresh"))
+    st.caption(ui.t("catalogue_refresh_help"))
+    if st.button(ui.t("catalogue_refresh"), key="settings_refresh"):
+        try:
+            result = run_build(store, actor=admin)
+        except (CatalogueError, ValueError, PermissionError) as exc:
+            st.error(str(exc))
+        else:
+            st.success(ui.t("catalogue_refreshed").format(n=len(result.tables["targets"])))
+
+
+def main() -> None:
+    st.title(ui.t("nav_settings"))
+    admin = ui.require_role("admin")
+    store = ui.get_store()
+    thresholds_form(store, admin)
+    refresh(store, admin)
+
+
+main()

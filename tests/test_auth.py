@@ -1,0 +1,81 @@
+"""Roles, password hashes, throttling, session expiry and SSO mapping (the pure part of who may do what)."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from tracker import auth
+from tracker.auth import PermissionDenied, SsoRoles, User
+
+NOW = datetime(2026, 11, 22, 9, 0, 0)
+
+
+def test_hashes_are_salted_slow_argon2_and_verify():
+    first, second = auth.hash_password("正确的密码-2026"), auth.hash_password("正确的密码-2026")
+    assert first != second                                  # a fresh salt each time
+    assert first.startswith("$argon2id$")
+    assert auth.verify_password(first, "正确的密码-2026") and auth.verify_password(second, "正确的密码-2026")
+    assert not auth.verify_password(first, "错误的密码-2026")
+    assert not auth.verify_password("not-a-hash", "whatever-123")
+    assert not auth.verify_password(None, "whatever-123")
+
+
+@pytest.mark.parametrize(("password", "problem"), [("short", "至少"), (" padded-password", "空格"),
+                                                   ("long-enough-1", None)])
+def test_password_rules(password, problem):
+    found = auth.password_problem(password)
+    assert (found is None) if problem is None else (problem in found)
+
+
+@pytest.mark.parametrize(("role", "needed", "allowed"), [
+    ("viewer", "viewer", True), ("viewer", "editor", False), ("viewer", "admin", False),
+    ("editor", "editor", True), ("editor", "admin", False), ("admin", "editor", True), ("admin", "admin", True),
+])
+def test_role_ladder(role, needed, allowed):
+    user = User("u", role)
+    if allowed:
+        assert auth.require(user, needed, "测试") is user
+    else:
+        with pytest.raises(PermissionDenied, match="无权执行“测试”"):
+            auth.require(user, needed, "测试")
+
+
+def test_nobody_logged_in_is_refused():
+    with pytest.raises(PermissionDenied, match="需要登录"):
+        auth.require(None, "viewer", "查看")
+
+
+@pytest.mark.parametrize(("failures", "seconds_ago", "wait"), [
+    (0, 0, 0), (2, 0, 0),          # the first failures cost nothing
+    (3, 0, 2), (4, 0, 4), (5, 1, 7),  # then 2, 4, 8 … seconds from the last failure
+    (5, 10, 0), (30, 0, auth.MAX_WAIT_SECONDS),
+])
+def test_failed_logins_are_slowed_down(failures, seconds_ago, wait):
+    assert auth.wait_seconds(failures, NOW - timedelta(seconds=seconds_ago), NOW) == wait
+
+
+@pytest.mark.parametrize(("logged_in", "last_seen", "expired"), [
+    (timedelta(minutes=5), timedelta(minutes=1), False),
+    (timedelta(hours=2), timedelta(minutes=31), True),      # idle too long
+    (timedelta(hours=11), timedelta(minutes=1), True),      # absolute limit
+])
+def test_sessions_expire(logged_in, last_seen, expired):
+    assert auth.session_expired(NOW - logged_in, NOW - last_seen, NOW) is expired
+
+
+def test_sso_roles_by_email(tmp_path):
+    path = tmp_path / "sso_roles.toml"
+    path.write_text('default_role = "viewer"\n[roles]\n"Li.Ming@kjj.gov.cn" = "admin"\n"clerk@tjj.gov.cn" = "editor"\n',
+                    encoding="utf-8")
+    roles = SsoRoles.load(path)
+    assert roles.user_for("li.ming@kjj.gov.cn", "李明").role == "admin"
+    assert roles.user_for("clerk@tjj.gov.cn").role == "editor"
+    assert roles.user_for("someone@else.cn").role == "viewer"
+    assert roles.user_for(None) is None
+    closed = tmp_path / "closed.toml"
+    closed.write_text('default_role = ""\n[roles]\n"a@b.cn" = "viewer"\n', encoding="utf-8")
+    assert SsoRoles.load(closed).user_for("x@y.cn") is None
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[roles]\n"a@b.cn" = "superuser"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="superuser"):
+        SsoRoles.load(bad)

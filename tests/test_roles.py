@@ -1,0 +1,248 @@
+"""Who may do what, checked where the data is written; the audit trail of every write; sign-in in the app."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pytest
+from conftest import ADMIN, CLERK, VIEWER
+from streamlit.testing.v1 import AppTest
+from test_actuals import assert_same, snapshot
+
+from etl.build import run_build
+from tracker.auth import SYSTEM, PermissionDenied
+from tracker.config import PROJECT_ROOT
+from tracker.service import verdicts
+from tracker.store import Store
+from tracker.users_cli import main_user
+
+APP = str(PROJECT_ROOT / "app.py")
+PASSWORD = "correct-horse-1"
+RD = ("重庆市", "研究与试验发展经费投入强度")
+
+
+def one_value(year: int, value: float) -> pd.DataFrame:
+    return pd.DataFrame([{"region": RD[0], "indicator": RD[1], "year": year, "value": value}])
+
+
+# -- refusals -----------------------------------------------------------------------------------------------------
+WRITES = {
+    "commit_actuals": lambda s, u: s.commit_actuals(one_value(2016, 1.72), user=u, kind="entry"),
+    "revert_batch": lambda s, u: s.revert_batch("seed", user=u, reason="x"),
+    "catalogue_refresh": lambda s, u: run_build(s, actor=u),
+    "add_user": lambda s, u: s.add_user(u, "newbie", role="admin", password=PASSWORD),
+    "set_password_of_another": lambda s, u: s.set_password(u, "admin", "taken-over-1"),
+    "set_role": lambda s, u: s.set_role(u, "admin", "viewer"),
+    "set_active": lambda s, u: s.set_active(u, "admin", False),
+    "set_thresholds": lambda s, u: s.set_thresholds(u, replace(s.thresholds(), schedule_on_track=0.5)),
+}
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+@pytest.mark.parametrize("user", [None, VIEWER])
+def test_viewers_and_anonymous_callers_cannot_write_by_any_function(fresh_store, write, user):
+    fresh_store.add_user(SYSTEM, "admin", role="admin", password=PASSWORD)
+    before = snapshot(fresh_store) | {"users": fresh_store.users(), "audit": fresh_store.audit_log()}
+    with pytest.raises(PermissionDenied):
+        WRITES[write](fresh_store, user)
+    after = snapshot(fresh_store) | {"users": fresh_store.users(), "audit": fresh_store.audit_log()}
+    assert_same(before, after)
+
+
+def test_editors_cannot_administer(fresh_store):
+    for write in ("catalogue_refresh", "add_user", "set_role", "set_thresholds"):
+        with pytest.raises(PermissionDenied, match="无权执行"):
+            WRITES[write](fresh_store, CLERK)
+
+
+# -- the audit trail ----------------------------------------------------------------------------------------------
+def test_each_kind_of_write_leaves_its_audit_row(fresh_store):
+    store = fresh_store
+    store.add_user(SYSTEM, "wang", role="editor", password=PASSWORD)
+    store.set_password(ADMIN, "wang", "another-pass-2")
+    store.set_role(ADMIN, "wang", "viewer")
+    store.set_active(ADMIN, "wang", False)
+    entry = store.commit_actuals(one_value(2016, 1.72), user=CLERK, kind="entry")
+    upload = store.commit_actuals(one_value(2017, 1.88), user=CLERK, kind="upload", file_name="统计局.xlsx")
+    store.revert_batch(upload, user=CLERK, reason="文件有误")
+    run_build(store, actor=ADMIN)
+    store.set_thresholds(ADMIN, replace(store.thresholds(), schedule_on_track=0.9))
+    log = store.audit_log()
+    assert set(log["action"]) >= {"user_add", "user_password", "user_role", "user_disable", "entry", "upload",
+                                  "revert", "catalogue_refresh", "threshold_change"}
+    by_action = log.set_index("action")
+    assert by_action.loc["entry", "actor"] == "张三" and by_action.loc["entry", "object"] == entry
+    assert "统计局.xlsx" in by_action.loc["upload", "detail"]
+    assert by_action.loc["threshold_change", "detail"] == "0.95 → 0.9"
+    assert by_action.loc["user_add", "actor"] == "system"                 # created from the server's shell
+    assert log["occurred_at"].notna().all()
+    # entered_by is the account that wrote, never free text
+    assert store.value_history(*RD, 2016).iloc[0]["entered_by"] == "张三"
+
+
+def test_a_failed_write_leaves_no_audit_row(fresh_store):
+    def crash(_cursor):
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        fresh_store.commit_actuals(one_value(2016, 1.72), user=CLERK, kind="entry", before_commit=crash)
+    assert "entry" not in set(fresh_store.audit_log()["action"])
+
+
+# -- sign-in ------------------------------------------------------------------------------------------------------
+def test_wrong_password_is_refused_and_slowed_down(fresh_store):
+    store = fresh_store
+    store.add_user(SYSTEM, "zhang", role="editor", password=PASSWORD)
+    assert store.sign_in("zhang", PASSWORD).role == "editor"
+    for _ in range(3):
+        with pytest.raises(ValueError, match="不正确"):
+            store.sign_in("zhang", "guess-guess")
+    # Now even the right password must wait: guessing is slow.
+    with pytest.raises(ValueError, match="秒后再试"):
+        store.sign_in("zhang", PASSWORD)
+    later = datetime.now() + timedelta(seconds=10)
+    assert store.sign_in("zhang", PASSWORD, now=later).username == "zhang"
+    attempts = store.query_df("SELECT ok FROM login_attempts WHERE username = 'zhang'")["ok"].tolist()
+    assert attempts.count(False) == 3
+
+
+def test_disabled_accounts_and_unknown_names_cannot_sign_in(fresh_store):
+    fresh_store.add_user(SYSTEM, "li", role="editor", password=PASSWORD)
+    fresh_store.set_active(ADMIN, "li", False)
+    for name in ("li", "nobody"):
+        with pytest.raises(ValueError, match="不正确"):
+            fresh_store.sign_in(name, PASSWORD)
+
+
+def test_thresholds_an_admin_saves_are_the_ones_in_force(fresh_store):
+    from conftest import add_entered_actuals
+
+    add_entered_actuals(fresh_store)
+    row = lambda: verdicts(fresh_store, plan_id="cq_sti_13fyp").set_index("target_id").loc["cq13-table2-02"]  # noqa: E731
+    assert row()["schedule_status"] == "severely_lagging"          # r ≈ 0.79 with the default 0.80
+    fresh_store.set_thresholds(ADMIN, replace(fresh_store.thresholds(), schedule_lagging=0.75))
+    assert fresh_store.thresholds().schedule_lagging == 0.75
+    assert row()["schedule_status"] == "lagging"
+
+
+# -- the user command line ----------------------------------------------------------------------------------------
+def run_cli(*args) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main_user(list(args))
+    return code, out.getvalue() + err.getvalue()
+
+
+def test_user_command_line(tmp_path, monkeypatch):
+    db = str(tmp_path / "t.duckdb")
+    monkeypatch.setenv("TRACKER_PASSWORD", PASSWORD)
+    assert run_cli("--db", db, "add", "admin", "--role", "admin")[0] == 0
+    assert run_cli("--db", db, "add", "wang", "--role", "editor", "--name", "王小明")[0] == 0
+    code, text = run_cli("--db", db, "add", "wang", "--role", "editor")
+    assert code == 1 and "已存在" in text
+    code, text = run_cli("--db", db, "list")
+    assert code == 0 and "王小明" in text and "argon2" not in text
+    monkeypatch.setenv("TRACKER_PASSWORD", "short")
+    code, text = run_cli("--db", db, "passwd", "wang")
+    assert code == 1 and "至少" in text
+    assert run_cli("--db", db, "disable", "wang")[0] == 0
+    store = Store.open(db)
+    try:
+        stored = store.account("wang")["password_hash"]
+        assert stored.startswith("$argon2id$") and PASSWORD not in stored
+        with pytest.raises(ValueError):
+            store.sign_in("wang", PASSWORD)
+        assert {"user_add", "user_disable"} <= set(store.audit_log()["action"])
+    finally:
+        store.close()
+
+
+# -- the app: sign-in, navigation by role, single sign-on ---------------------------------------------------------
+@pytest.fixture
+def app_db(tmp_path, monkeypatch):
+    path = tmp_path / "tracker.duckdb"
+    store = Store.open(path)
+    run_build(store)
+    store.add_user(SYSTEM, "zhang", role="editor", password=PASSWORD, display_name="张三")
+    store.add_user(SYSTEM, "boss", role="admin", password=PASSWORD)
+    store.close()
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+
+
+def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
+    """Fill the 登录 page's form, as a person does."""
+    if not at.text_input or at.title[0].value != "登录":
+        at.switch_page("pages/sign_in.py").run()
+    at.text_input(key="auth_username").input(name)
+    at.text_input(key="auth_password").input(password)
+    return next(b for b in at.button if b.label == "登录").click().run()
+
+
+def titles_after_switch(at: AppTest, page: str) -> str:
+    at.switch_page(page).run()
+    return at.title[0].value if at.title else ""
+
+
+def test_anonymous_visitors_read_dashboards_but_cannot_reach_editing_pages(app_db):  # noqa: ARG001
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "总览"
+    for page in ("pages/entry.py", "pages/upload.py", "pages/batches.py", "pages/audit.py"):
+        with pytest.raises(Exception):  # noqa: B017 - an unregistered page cannot be opened at all
+            at.switch_page(page).run()
+
+
+def test_editor_signs_in_and_reaches_entry_but_not_admin_pages(app_db):  # noqa: ARG001
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = sign_in(at, "zhang", "wrong-password")
+    assert "不正确" in at.error[0].value
+    at = sign_in(at, "zhang")
+    assert not at.exception
+    assert at.session_state["auth"]["user"].username == "zhang"
+    assert at.title[0].value == "总览"                                     # back on the dashboard
+    assert titles_after_switch(at, "pages/entry.py") == "数据填报"
+    with pytest.raises(Exception):  # noqa: B017
+        at.switch_page("pages/audit.py").run()
+
+
+def test_admin_sees_the_audit_page(app_db):  # noqa: ARG001
+    at = sign_in(AppTest.from_file(APP, default_timeout=60).run(), "boss")
+    assert titles_after_switch(at, "pages/audit.py") == "审计日志"
+    assert {"新建账户", "刷新规划目录"} <= set(at.dataframe[0].value["操作"])
+
+
+def test_single_sign_on_maps_the_address_to_a_role(app_db, tmp_path, monkeypatch):  # noqa: ARG001
+    roles = tmp_path / "sso_roles.toml"
+    roles.write_text('default_role = "viewer"\n[roles]\n"clerk@tjj.cq.gov.cn" = "editor"\n', encoding="utf-8")
+    monkeypatch.setenv("TRACKER_SSO_ROLES", str(roles))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.user = {"is_logged_in": True, "email": "clerk@tjj.cq.gov.cn", "name": "统计科"}
+    at.run()
+    assert not at.exception
+    assert titles_after_switch(at, "pages/upload.py") == "数据上传"
+    viewer = AppTest.from_file(APP, default_timeout=60)
+    viewer.user = {"is_logged_in": True, "email": "official@kjj.cq.gov.cn", "name": "李局长"}
+    viewer.run()
+    with pytest.raises(Exception):  # noqa: B017
+        viewer.switch_page("pages/upload.py").run()
+
+
+def test_no_accounts_means_read_only_with_instructions(seeded_db_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(seeded_db_path))
+    import streamlit as st
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert "python -m tracker user add admin --role admin" in " ".join(c.value for c in at.sidebar.caption)
+    at.switch_page("pages/sign_in.py").run()
+    assert "python -m tracker user add admin --role admin" in at.info[0].value

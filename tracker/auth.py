@@ -1,0 +1,143 @@
+"""Who may do what: roles, password hashes, login throttling, session expiry, SSO role mapping.
+
+Pure functions and small value types; the store persists accounts and attempts, the pages ask who is logged in.
+Every function that writes data takes the acting User and calls require() first, so protection does not depend on
+which buttons a page shows.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+ROLES = ("viewer", "editor", "admin")
+ROLE_LABELS = {"viewer": ("查看", "Viewer"), "editor": ("填报", "Editor"), "admin": ("管理", "Admin")}
+_RANK = {role: rank for rank, role in enumerate(ROLES)}
+
+# Sessions end after this long without activity, and in any case after the absolute limit.
+SESSION_IDLE = timedelta(minutes=30)
+SESSION_MAX = timedelta(hours=10)
+# After this many consecutive failed logins of one account, each further attempt must wait, doubling each time.
+FREE_FAILURES = 3
+MAX_WAIT_SECONDS = 300
+MIN_PASSWORD_LENGTH = 8
+
+# argon2id with the library's defaults (salted per hash: the salt is part of the encoded string).
+_HASHER = PasswordHasher()
+
+
+class PermissionDenied(PermissionError):
+    """The acting user lacks the role an action needs."""
+
+
+@dataclass(frozen=True)
+class User:
+    """The person acting: a local account or a single-sign-on identity mapped to a role."""
+
+    username: str
+    role: str
+    display_name: str = ""
+    email: str = ""
+    source: str = "local"          # local | sso | system
+
+    def can(self, role: str) -> bool:
+        return _RANK[self.role] >= _RANK[role]
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+# A stand-in for scripts that run on the server itself (python -m etl): recorded as such in the audit trail.
+SYSTEM = User(username="system", role="admin", display_name="系统(命令行)", source="system")
+
+
+def require(user: User | None, role: str, action: str) -> User:
+    """Return user when it has at least role; raise PermissionDenied (in Chinese) otherwise."""
+    if role not in _RANK:
+        raise ValueError(f"unknown role {role}")
+    if user is None:
+        raise PermissionDenied(f"“{action}”需要登录,且角色至少为“{ROLE_LABELS[role][0]}”。")
+    if not user.can(role):
+        raise PermissionDenied(
+            f"账户 {user.username}(角色“{ROLE_LABELS[user.role][0]}”)无权执行“{action}”,"
+            f"需要“{ROLE_LABELS[role][0]}”及以上角色。"
+        )
+    return user
+
+
+def hash_password(password: str) -> str:
+    """A salted argon2id hash of password (refuses passwords shorter than MIN_PASSWORD_LENGTH)."""
+    problem = password_problem(password)
+    if problem:
+        raise ValueError(problem)
+    return _HASHER.hash(password)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password is not acceptable, in Chinese; None when it is."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。"
+    if password.strip() != password:
+        return "密码首尾不能是空格。"
+    return None
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """True when password matches the stored hash; False for a mismatch or a damaged hash."""
+    if not stored_hash:
+        # Hash anyway so that an unknown account takes as long as a known one.
+        _HASHER.hash("timing-equaliser")
+        return False
+    try:
+        return _HASHER.verify(stored_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def wait_seconds(consecutive_failures: int, last_failure_at: datetime | None, now: datetime) -> int:
+    """Seconds still to wait before the next attempt: 0 for the first few failures, then 2, 4, 8 … capped."""
+    if consecutive_failures < FREE_FAILURES or last_failure_at is None:
+        return 0
+    penalty = min(2 ** (consecutive_failures - FREE_FAILURES + 1), MAX_WAIT_SECONDS)
+    remaining = penalty - (now - last_failure_at).total_seconds()
+    return max(0, int(remaining + 0.999))
+
+
+def session_expired(logged_in_at: datetime, last_seen_at: datetime, now: datetime) -> bool:
+    """A session ends after SESSION_IDLE without activity or SESSION_MAX in all."""
+    return now - last_seen_at > SESSION_IDLE or now - logged_in_at > SESSION_MAX
+
+
+@dataclass(frozen=True)
+class SsoRoles:
+    """E-mail → role for single sign-on users; unknown addresses get default_role (None: no access)."""
+
+    by_email: dict[str, str]
+    default_role: str | None = "viewer"
+
+    @classmethod
+    def load(cls, path: Path) -> SsoRoles:
+        """Read a TOML file: default_role = "viewer" and a [roles] table of "address" = "role"."""
+        if not path.is_file():
+            return cls({}, "viewer")
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        roles = {email.strip().lower(): role for email, role in (data.get("roles") or {}).items()}
+        bad = {r for r in [*roles.values(), data.get("default_role", "viewer")] if r and r not in _RANK}
+        if bad:
+            raise ValueError(f"{path}: unknown roles {sorted(bad)}")
+        return cls(roles, data.get("default_role", "viewer") or None)
+
+    def user_for(self, email: str | None, name: str | None = None) -> User | None:
+        """The User for a signed-in identity, or None when its address has no role."""
+        if not email:
+            return None
+        role = self.by_email.get(email.strip().lower(), self.default_role)
+        if role is None:
+            return None
+        return User(username=email.strip().lower(), role=role, display_name=name or email, email=email, source="sso")
