@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.i18n import t
+from tracker.i18n import describe_target, t
 from tracker.verdicts import SCHEDULE_LABELS, STATUS_COLOURS, schedule_label
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -78,6 +78,10 @@ def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = Non
         colour = STATUS_COLOURS.get(code, "#bdbdbd")
         scale += [[i / n, colour], [(i + 1) / n, colour]]
     labels = [row.split("|")[0] for row in rows]
+    # One indicator can carry two targets (技术合同成交额: ≥ 400 亿元 and 翻番): say which row is which.
+    first = frame.drop_duplicates("row").set_index("row")
+    labels = [f"{label} · {describe_target(first.loc[row].to_dict(), lang)}" if labels.count(label) > 1 else label
+              for label, row in zip(labels, rows, strict=True)]
     fig = go.Figure(go.Heatmap(
         z=z.values, x=years, y=list(range(len(rows))), text=text.values, colorscale=scale, zmin=-0.5,
         zmax=n - 0.5, xgap=2, ygap=2, hovertemplate="%{x}年 · %{customdata}<br>%{text}<extra></extra>",
@@ -92,7 +96,7 @@ def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = Non
     return _layout(fig, title, height=max(260, 26 * len(rows) + 120))
 
 
-def _short(text: str, limit: int = 16) -> str:
+def _short(text: str, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
