@@ -253,3 +253,15 @@ def sign_in_form() -> None:
         now = datetime.now()
         st.session_state["auth"] = {"user": user, "signed_in_at": now, "last_seen_at": now}
         st.switch_page("pages/overview.py")
+
+
+def problem_banner(problems: pd.DataFrame) -> None:
+    """How many errors (they block saving) and warnings (they only inform) a check found."""
+    from tracker.entry_i18n import tt
+
+    n_err = int((problems["level"] == "error").sum())
+    n_warn = int((problems["level"] == "warning").sum())
+    if n_err:
+        st.error(tt("errors_block", lang(), n=n_err))
+    if n_warn:
+        st.warning(tt("warnings_note", lang(), n=n_warn))

@@ -74,20 +74,15 @@ def edit(grid: pd.DataFrame) -> pd.DataFrame:
 
 def show_check(validation) -> None:
     problems = validation.problems
-    n_err = int((problems["level"] == "error").sum())
-    n_warn = int((problems["level"] == "warning").sum())
-    if n_err:
-        st.error(T("errors_block", n=n_err))
-    if n_warn:
-        st.warning(T("warnings_note", n=n_warn))
+    ui.problem_banner(problems)
     if not problems.empty:
         st.dataframe(problems_table(problems, ui.lang()), hide_index=True, width="stretch", key="entry_problems")
     changes = validation.changes
     if changes.empty:
-        if not n_err:
+        if not validation.has_errors:
             st.info(T("no_changes"))
     else:
-        st.subheader(T("changes_title_blocked" if n_err else "changes_title"))
+        st.subheader(T("changes_title_blocked" if validation.has_errors else "changes_title"))
         st.dataframe(changes_table(changes, ui.lang()), hide_index=True, width="stretch", key="entry_changes")
 
 

@@ -89,12 +89,7 @@ def summary(check) -> None:
 
 def show_problems(check) -> None:
     problems = check.problems
-    n_err = int((problems["level"] == "error").sum())
-    n_warn = int((problems["level"] == "warning").sum())
-    if n_err:
-        st.error(T("errors_block", n=n_err))
-    if n_warn:
-        st.warning(T("warnings_note", n=n_warn))
+    ui.problem_banner(problems)
     if not problems.empty:
         st.subheader(T("problems_title"))
         message = "Message" if ui.lang() == "en" else "说明"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tracker import i18n
+
 STRINGS: dict[str, tuple[str, str]] = {
     # navigation
     "nav_entry": ("数据填报", "Data entry"),
@@ -157,8 +159,7 @@ def tt(key: str, lang: str = "zh", **values) -> str:
 
 
 def label(code, lang: str = "zh") -> str:
-    pair = LABELS.get(code)
-    return "" if code is None else (str(code) if pair is None else pair[1 if lang == "en" else 0])
+    return i18n.label(LABELS, None if code is None else str(code), lang)
 
 
 def _num(value) -> str:

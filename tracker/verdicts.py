@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tracker.i18n import label
+
 # Schedule verdict (序时进度): code → (Chinese, English).
 SCHEDULE_LABELS: dict[str, tuple[str, str]] = {
     "achieved": ("已达标", "Achieved"),
@@ -62,7 +64,4 @@ def trend_label(code: str, lang: str = "zh") -> str:
 
 
 def _label(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
-    pair = table.get(code)
-    if pair is None:
-        return code
-    return pair[0] if lang == "zh" else pair[1]
+    return label(table, code, lang)
