@@ -11,7 +11,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from tracker import auth, i18n, service, snapshot
+from tracker import auth, bundle, i18n, service, snapshot
 from tracker.auth import SsoRoles, User
 from tracker.config import sso_roles_path
 from tracker.store import Store
@@ -162,7 +162,7 @@ def plan_zip_export(plan: pd.Series, as_of: int | None, container=st) -> None:
     if container.button(t("export_zip"), key="overview_zip_build", icon=":material/folder_zip:"):
         bar = container.progress(0.0, text=t("export_zip_running"))
         try:
-            st.session_state[state_key] = snapshot.plan_zip(
+            st.session_state[state_key] = bundle.plan_zip(
                 get_store(), plan.name, as_of=as_of, lang=lang(),
                 progress=lambda done, total, label: bar.progress(done / total, text=f"{done}/{total} {label}"))
         except snapshot.SnapshotError as exc:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import add_entered_actuals  # noqa: E402
 
 from etl.build import run_build  # noqa: E402
-from tracker import charts, report, service, snapshot  # noqa: E402
+from tracker import bundle, charts, report, service, snapshot  # noqa: E402
 from tracker.store import Store  # noqa: E402
 from tracker.story import build_story  # noqa: E402
 
@@ -59,12 +59,12 @@ def main(n_warm: int = 20) -> None:
 
         verdicts = service.verdicts(store, plan_id=PLAN)
         started = time.perf_counter()
-        snapshot.table_png(report.evaluation_table(verdicts), "中期评估表", caption)
+        bundle.table_png(report.evaluation_table(verdicts), "中期评估表", caption)
         table = time.perf_counter() - started
 
         steps: list[float] = []
         started = time.perf_counter()
-        data = snapshot.plan_zip(store, PLAN, progress=lambda *_: steps.append(time.perf_counter()))
+        data = bundle.plan_zip(store, PLAN, progress=lambda *_: steps.append(time.perf_counter()))
         whole = time.perf_counter() - started
         store.close()
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from tracker import report, snapshot
+from tracker import bundle, report
 
 
 def main() -> None:
@@ -25,8 +25,8 @@ def main() -> None:
     st.download_button(ui.t("download_xlsx"), workbook, key="evaluation_download",
                        file_name=f"{plan.name}-evaluation-{as_of or 'latest'}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    ui.png_download(lambda: snapshot.table_png(table, f"{plan['title']} 中期评估表",
-                                               snapshot.plan_caption(plan, verdicts, as_of, lang)),
+    ui.png_download(lambda: bundle.table_png(table, f"{plan['title']} 中期评估表",
+                                               bundle.plan_caption(plan, verdicts, as_of, lang)),
                     key="evaluation_png", file_name=f"{plan.name}-evaluation-{as_of or 'latest'}.png",
                     label_key="download_table_png")
 

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import charts, snapshot
+from tracker import bundle, charts, snapshot
 from tracker.i18n import describe_target
 from tracker.story import build_story
 
@@ -81,8 +81,8 @@ def main() -> None:
     fig = charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})")
     st.plotly_chart(fig, key="indicator_chart")
     number = all_targets[all_targets["plan_id"] == plan.name]["target_id"].tolist().index(target_id) + 1
-    ui.png_download(lambda: snapshot.figure_png(fig, caption=snapshot.indicator_caption(plan, story, as_of, lang)),
-                    key="indicator_png", file_name=f"{plan.name}-{snapshot.indicator_file_name(number, story)}")
+    ui.png_download(lambda: snapshot.figure_png(fig, caption=bundle.indicator_caption(plan, story, as_of, lang)),
+                    key="indicator_png", file_name=f"{plan.name}-{bundle.indicator_file_name(number, story)}")
     st.subheader(ui.t("explanation_title"))
     for line in story.explanation:
         st.markdown(f"- {line}")

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import charts, service, snapshot
+from tracker import bundle, charts, service, snapshot
 from tracker.i18n import describe_target
 from tracker.verdicts import schedule_label
 
@@ -76,7 +76,7 @@ def main() -> None:
     status_fig = charts.get_status_chart(table, lang, ui.t("status_chart_title"))
     heatmap_fig = charts.get_heatmap(with_data, lang, ui.t("heatmap_title")) \
         if has_progress and not with_data.empty else None
-    caption = snapshot.plan_caption(plan, table, as_of, lang)
+    caption = bundle.plan_caption(plan, table, as_of, lang)
     left, right = st.columns([2, 3])
     left.plotly_chart(status_fig, key="overview_status")
     ui.png_download(lambda: snapshot.figure_png(status_fig, caption=caption), key="overview_status_png",
@@ -86,7 +86,7 @@ def main() -> None:
         ui.png_download(lambda: snapshot.figure_png(heatmap_fig, caption=caption), key="overview_heatmap_png",
                         file_name=f"{plan.name}-heatmap.png", container=right)
     slide, pack = st.columns(2)
-    ui.png_download(lambda: snapshot.overview_png(plan["title"], service.kpi_counts(table), status_fig, heatmap_fig,
+    ui.png_download(lambda: bundle.overview_png(plan["title"], service.kpi_counts(table), status_fig, heatmap_fig,
                                                   caption, lang=lang),
                     key="overview_png", file_name=f"{plan.name}-overview.png", label_key="download_overview_png",
                     container=slide)

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from tracker import charts, report, service, snapshot
+from tracker import bundle, charts, report, service, snapshot
 from tracker.export_cli import main_export
 from tracker.store import Store
 
@@ -190,16 +190,16 @@ def test_overview_and_table_pictures(db_copy):
     try:
         verdicts = service.verdicts(store, plan_id="cq_sti_13fyp")
         status = charts.get_status_chart(verdicts, "zh", "序时进度评价分布")
-        overview = snapshot.overview_png("重庆市科技创新“十三五”规划", service.kpi_counts(verdicts), status, None,
+        overview = bundle.overview_png("重庆市科技创新“十三五”规划", service.kpi_counts(verdicts), status, None,
                                          CAPTION)
         assert Image.open(io.BytesIO(overview)).size == (3200, 1800)
         image = pixels(overview)
         assert count_colour(image, "#d73027") > 1000           # the severely-lagging bar and KPI card
         table = report.evaluation_table(verdicts)
-        long_png = snapshot.table_png(table, "中期评估表", CAPTION)
+        long_png = bundle.table_png(table, "中期评估表", CAPTION)
         short = table.head(3)
         short.attrs = {"status": table.attrs["status"][:3]}
-        short_png = snapshot.table_png(short, "中期评估表", CAPTION)
+        short_png = bundle.table_png(short, "中期评估表", CAPTION)
     finally:
         store.close()
     assert Image.open(io.BytesIO(short_png)).size == (3200, 1800)
@@ -232,7 +232,7 @@ def test_plan_zip_of_chongqing_13th_five_year_plan(db_copy):
     store = Store.open(db_copy, read_only=True)
     try:
         targets = store.targets("cq_sti_13fyp")
-        data = snapshot.plan_zip(store, "cq_sti_13fyp", progress=lambda d, t, label: calls.append((d, t, label)))
+        data = bundle.plan_zip(store, "cq_sti_13fyp", progress=lambda d, t, label: calls.append((d, t, label)))
     finally:
         store.close()
     numeric = int((targets["kind"] != "qualitative").sum())

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from tracker import snapshot
+from tracker import bundle, snapshot
 from tracker.store import DatabaseLockedError, Store
 
 BAR_WIDTH = 20
@@ -79,7 +79,7 @@ def main_export(argv: list[str]) -> int:
         for plan_id in dict.fromkeys(args.plan or known):
             print(f"{plan_id}:", file=sys.stderr)
             started = time.perf_counter()
-            data = snapshot.plan_zip(store, plan_id, as_of=args.as_of, lang=args.lang, progress=bar)
+            data = bundle.plan_zip(store, plan_id, as_of=args.as_of, lang=args.lang, progress=bar)
             path = args.out / f"{plan_id}.zip"
             _write_atomically(path, data)
             print(f"{path}\t{len(data) / 1e6:.1f} MB\t{time.perf_counter() - started:.1f} s")
