@@ -49,11 +49,12 @@ def get_status_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = 
     labels = [schedule_label(c, lang) for c in codes]
     fig = go.Figure(go.Bar(
         x=[int(counts[c]) for c in codes], y=labels, orientation="h", text=[int(counts[c]) for c in codes],
-        textposition="outside", marker_color=[STATUS_COLOURS.get(c, "#999999") for c in codes],
+        textposition="outside", cliponaxis=False, marker_color=[STATUS_COLOURS.get(c, "#999999") for c in codes],
         hovertemplate="%{y}: %{x}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=t("axis_targets", lang))
+    # Headroom for the count printed after the longest bar.
+    fig.update_xaxes(title_text=t("axis_targets", lang), range=[0, max([int(counts[c]) for c in codes] or [1]) * 1.15])
     return _layout(fig, title, height=max(220, 48 * len(codes) + 80))
 
 
