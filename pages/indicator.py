@@ -7,6 +7,7 @@ import ui
 from tracker import bundle, charts, snapshot
 from tracker.i18n import describe_target
 from tracker.story import build_story
+from tracker.verdicts import schedule_label
 
 
 def pick_target(targets: pd.DataFrame, verdicts: pd.DataFrame) -> str:
@@ -61,6 +62,24 @@ def show_history(story) -> None:
     })
 
 
+def assess_qualitative(story) -> None:
+    """Editors set the status of a qualitative target; everyone sees the current one in the verdicts above."""
+    user = ui.current_user()
+    if story.target["kind"] != "qualitative" or user is None or not user.can("editor"):
+        return
+    store = ui.get_store()
+    st.subheader(ui.t("qualitative_title"))
+    st.caption(ui.t("qualitative_help"))
+    with st.form("indicator_qualitative"):
+        status = st.selectbox(ui.t("qualitative_status"), store.QUALITATIVE_STATUSES, key="indicator_q_status",
+                              format_func=lambda code: schedule_label(code, ui.lang()))
+        note = st.text_input(ui.t("qualitative_note"), key="indicator_q_note")
+        if st.form_submit_button(ui.t("qualitative_save")):
+            store.set_target_status(user, story.target["target_id"], status, note.strip() or None)
+            st.success(ui.t("qualitative_saved"))
+            st.rerun()
+
+
 def main() -> None:
     st.title(ui.t("nav_indicator"))
     all_targets = ui.load_targets(ui.version())
@@ -86,6 +105,7 @@ def main() -> None:
     st.subheader(ui.t("explanation_title"))
     for line in story.explanation:
         st.markdown(f"- {line}")
+    assess_qualitative(story)
     show_sources(story)
     show_history(story)
 

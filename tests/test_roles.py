@@ -246,3 +246,29 @@ def test_no_accounts_means_read_only_with_instructions(seeded_db_path, monkeypat
     assert "python -m tracker user add admin --role admin" in " ".join(c.value for c in at.sidebar.caption)
     at.switch_page("pages/sign_in.py").run()
     assert "python -m tracker user add admin --role admin" in at.info[0].value
+
+
+# -- qualitative targets ------------------------------------------------------------------------------------------
+def test_an_editor_assesses_a_qualitative_target(fresh_store):
+    target = "cqw-cloud-platform-2017" if "cqw-cloud-platform-2017" in set(fresh_store.targets()["target_id"]) \
+        else fresh_store.targets().query("kind == 'qualitative'")["target_id"].iloc[0]
+    with pytest.raises(PermissionDenied):
+        fresh_store.set_target_status(VIEWER, target, "completed", "已建成")
+    with pytest.raises(ValueError, match="不是定性目标"):
+        fresh_store.set_target_status(CLERK, "cq13-table2-02", "completed")
+    fresh_store.set_target_status(CLERK, target, "completed", "2017年12月平台上线")
+    row = verdicts(fresh_store).set_index("target_id").loc[target]
+    assert (row["schedule_status"], row["trend_status"]) == ("completed", "target_achieved")
+    assert "2017年12月平台上线" in row["note"]
+    assert fresh_store.audit_log(action="target_status")["object"].tolist() == [target]
+
+
+def test_indicator_page_lets_an_editor_assess(app_db):  # noqa: ARG001
+    at = sign_in(AppTest.from_file(APP, default_timeout=60).run(), "zhang")
+    at.query_params["target"] = "wh-rd-intensity-increase-rank-2017"        # 增幅位居全省前列
+    at.switch_page("pages/indicator.py").run()
+    at.selectbox(key="indicator_q_status").set_value("achieved")
+    at.text_input(key="indicator_q_note").input("2017年增幅全省第二")
+    next(b for b in at.button if b.label == "保存评定").click().run()
+    assert not at.exception
+    assert "已达标" in at.caption[0].value

@@ -169,6 +169,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "are not touched.",
     ),
     "catalogue_refreshed": ("目录已刷新:{n} 个目标。", "Catalogue refreshed: {n} targets."),
+    "qualitative_title": ("定性目标评定", "Assess this qualitative target"),
+    "qualitative_help": ("定性目标没有数值,由填报人员根据实际情况评定,最新一次评定有效,历次评定都保留。",
+                         "A qualitative target has no number: staff assess it; the latest assessment counts, all are kept."),
+    "qualitative_status": ("评定结果", "Status"),
+    "qualitative_note": ("依据/说明", "Evidence or note"),
+    "qualitative_save": ("保存评定", "Save assessment"),
+    "qualitative_saved": ("已保存评定。", "Assessment saved."),
     "all": ("全部", "All"),
     "all_kinds": ("全部类型", "All kinds"),
 }
@@ -216,6 +223,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "user_disable": ("停用账户", "Account disabled"),
     "user_enable": ("启用账户", "Account enabled"),
     "threshold_change": ("修改阈值", "Threshold changed"),
+    "target_status": ("定性目标评定", "Qualitative target assessed"),
 }
 
 

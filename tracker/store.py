@@ -188,6 +188,22 @@ class Store(AccountsMixin):
             [target_id],
         )
 
+    # Statuses a person may give a qualitative target (codes of the schedule verdict).
+    QUALITATIVE_STATUSES = ("on_track", "lagging", "achieved", "completed", "not_completed")
+
+    def set_target_status(self, user: User, target_id: str, status: str, note: str | None = None) -> None:
+        """Record a person's assessment of a qualitative target (the latest one counts; earlier ones are kept)."""
+        require(user, "editor", "评定定性目标")
+        if status not in self.QUALITATIVE_STATUSES:
+            raise ValueError(f"未知状态 {status}")
+        with self.transaction() as cur:
+            kind = cur.execute("SELECT kind FROM targets WHERE target_id = ?", [target_id]).fetchone()
+            if kind is None or kind[0] != "qualitative":
+                raise ValueError(f"{target_id} 不是定性目标,其评价由实际值计算。")
+            cur.execute("INSERT INTO target_status VALUES (?, ?, ?, ?, ?)",
+                        [target_id, status, note, user.username, datetime.now()])
+            write_audit(cur, user, "target_status", target_id, status + (f":{note}" if note else ""))
+
     def target_statuses(self) -> pd.DataFrame:
         """The latest status a person set for each qualitative target."""
         return self.query_df(
