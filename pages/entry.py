@@ -96,6 +96,7 @@ def save(store, validation, user, note: str | None) -> None:
 def main() -> None:
     st.title(T("entry_title"))
     st.caption(T("entry_intro"))
+    user = ui.require_role("editor")
     if "entry_flash" in st.session_state:
         st.success(st.session_state.pop("entry_flash"))
     store = ui.get_store()           # read directly, not through cached loaders: values change on this page
@@ -104,7 +105,6 @@ def main() -> None:
         st.info(T("empty_db"))
         return
     plan_id, region, year, targets = pick_scope(store, plans)
-    user = ui.require_role("editor")
     st.caption(T("entered_as", user=user.label))
     vintage, source, reason, note = batch_fields()
     ref = Reference.from_store(store)

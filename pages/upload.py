@@ -42,7 +42,7 @@ def templates(store, plans) -> None:
 
 
 def options(store) -> dict:
-    user = ui.require_role("editor")
+    user = ui.current_user()
     st.caption(T("entered_as", user=user.label))
     with st.expander(T("upload_options")):
         regions = [""] + store.regions()["region"].tolist()
@@ -129,6 +129,7 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
 def main() -> None:
     st.title(T("upload_title"))
     st.caption(T("upload_intro"))
+    ui.require_role("editor")
     if "upload_flash" in st.session_state:
         st.success(st.session_state.pop("upload_flash"))
     store = ui.get_store()

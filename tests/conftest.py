@@ -30,6 +30,15 @@ def seeded_db_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def store(built) -> Store:
+    """An in-memory database holding the real catalogue (quicker than a build per test)."""
+    s = Store.memory()
+    s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def fresh_store(tmp_path) -> Store:
     """A newly built database of the test's own, for tests that write."""
     store = Store.open(tmp_path / "data" / "tracker.duckdb")

@@ -13,15 +13,6 @@ TABLES = ("batches", "actuals", "meta", "plans", "regions", "region_aliases", "i
           "targets", "target_quotes", "plan_structure", "checks", "etl_notes", "target_status")
 
 
-@pytest.fixture
-def store(built) -> Store:
-    """An in-memory database holding the real catalogue (quicker than a build per test)."""
-    s = Store.memory()
-    s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
-    yield s
-    s.close()
-
-
 def snapshot(store: Store) -> dict[str, pd.DataFrame]:
     """Every table's full contents, in a stable order, to prove that nothing changed."""
     out = {}

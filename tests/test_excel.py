@@ -29,14 +29,6 @@ from tracker.upload import UnreadableFile, check_upload
 from tracker.validate import commit
 
 
-@pytest.fixture
-def store(built) -> Store:
-    s = Store.memory()
-    s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
-    yield s
-    s.close()
-
-
 def xlsx(*sheets: tuple[str, list[list]], merges: dict[str, list[str]] | None = None) -> bytes:
     """A workbook from (sheet name, rows) pairs; merges maps a sheet to ranges such as 'A3:A4'."""
     wb = openpyxl.Workbook()
