@@ -66,6 +66,13 @@ def load_plan_years(version: str, plan_id: str) -> list[int]:  # noqa: ARG001
 
 
 @st.cache_data(show_spinner=False)
+def load_story(version: str, target_id: str, as_of: int | None, lang: str):  # noqa: ARG001
+    from tracker.story import build_story
+
+    return build_story(get_store(), target_id, as_of=as_of, lang=lang)
+
+
+@st.cache_data(show_spinner=False)
 def load_all_years(version: str) -> list[int]:  # noqa: ARG001
     return service.all_years(get_store())
 

@@ -6,7 +6,6 @@ import streamlit as st
 import ui
 from tracker import bundle, charts, snapshot
 from tracker.i18n import describe_target
-from tracker.story import build_story
 from tracker.verdicts import schedule_label
 
 
@@ -93,7 +92,7 @@ def main() -> None:
     lang = ui.lang()
     target_id = pick_target(all_targets[all_targets["plan_id"] == plan.name],
                             ui.load_verdicts(version, plan.name, as_of, lang))
-    story = build_story(ui.get_store(), target_id, as_of=as_of, lang=lang)
+    story = ui.load_story(version, target_id, as_of, lang)
     colon = ":" if lang == "zh" else ": "
     st.caption(f"{story.target['region']} · {plan['title']} · {ui.t('col_schedule')}{colon}"
                f"{story.verdict['schedule_label']} · {ui.t('col_trend')}{colon}{story.verdict['trend_label']}")
