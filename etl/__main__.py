@@ -9,7 +9,7 @@ from pathlib import Path
 from etl.build import run_build
 from etl.catalogue import CatalogueError
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR, db_path
-from tracker.store import DatabaseLockedError, Store
+from tracker.store import open_for_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,10 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--catalogue", type=Path, default=CATALOGUE_DIR)
     args = parser.parse_args(argv)
     path = args.db or db_path()
-    try:
-        store = Store.open(path)
-    except DatabaseLockedError as exc:
-        print(exc, file=sys.stderr)
+    store = open_for_command(path)
+    if store is None:
         return 3
     try:
         result = run_build(store, args.catalogue, args.seeds)

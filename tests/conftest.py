@@ -19,14 +19,25 @@ def built() -> BuildResult:
     return build_tables()
 
 
+def seeded_file(path: Path, *, entered: bool = False, setup=None) -> Path:
+    """Build a database file at path from the real seeds; entered adds ENTERED as a clerk's batch; setup(store)
+    runs last (accounts, say). The file is closed again, so another process or a page can open it."""
+    store = Store.open(path)
+    try:
+        run_build(store)
+        if entered:
+            add_entered_actuals(store)
+        if setup is not None:
+            setup(store)
+    finally:
+        store.close()
+    return path
+
+
 @pytest.fixture(scope="session")
 def seeded_db_path(tmp_path_factory) -> Path:
     """A database file built from the real seeds, shared read-only by tests that only read."""
-    path = tmp_path_factory.mktemp("db") / "tracker.duckdb"
-    store = Store.open(path)
-    run_build(store)
-    store.close()
-    return path
+    return seeded_file(tmp_path_factory.mktemp("db") / "tracker.duckdb")
 
 
 @pytest.fixture
@@ -96,12 +107,7 @@ def add_entered_actuals(store: Store, rows=ENTERED, batch_id: str = "test-entry"
 @pytest.fixture(scope="session")
 def progress_db_path(tmp_path_factory) -> Path:
     """A seeded database with a few years of entered actuals, shared by read-only page tests."""
-    path = tmp_path_factory.mktemp("progress") / "tracker.duckdb"
-    store = Store.open(path)
-    run_build(store)
-    add_entered_actuals(store)
-    store.close()
-    return path
+    return seeded_file(tmp_path_factory.mktemp("progress") / "tracker.duckdb", entered=True)
 
 
 # People acting in tests that write (the roles are what matters to the store).

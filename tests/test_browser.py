@@ -15,11 +15,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import add_entered_actuals
+from conftest import seeded_file
 
-from etl.build import run_build
 from tracker.config import PROJECT_ROOT
-from tracker.store import Store
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -41,11 +39,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app on a free port, over its own database (DuckDB lets one process hold the file)."""
-    db = tmp_path_factory.mktemp("browser") / "tracker.duckdb"
-    store = Store.open(db)
-    run_build(store)
-    add_entered_actuals(store)
-    store.close()
+    db = seeded_file(tmp_path_factory.mktemp("browser") / "tracker.duckdb", entered=True)
     port = _free_port()
     env = {**os.environ, "TRACKER_DB": str(db)}
     proc = subprocess.Popen(

@@ -8,25 +8,17 @@ from contextlib import redirect_stdout
 
 import pandas as pd
 import pytest
+from conftest import seeded_file
 
-from etl.build import run_build
 from tracker.cli import main
 from tracker.config import PROJECT_ROOT
-from tracker.store import Store
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     """A database of this module's own: the CLI opens it read-only, which DuckDB refuses for a file the same
     process already holds read-write."""
-    path = tmp_path_factory.mktemp("cli") / "tracker.duckdb"
-    store = Store.open(path)
-    run_build(store)
-    from conftest import add_entered_actuals
-
-    add_entered_actuals(store)
-    store.close()
-    return path
+    return seeded_file(tmp_path_factory.mktemp("cli") / "tracker.duckdb", entered=True)
 
 
 def run(*args) -> tuple[int, str]:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 import pytest
-from conftest import ADMIN, CLERK, VIEWER
+from conftest import ADMIN, CLERK, VIEWER, seeded_file
 from streamlit.testing.v1 import AppTest
 from test_actuals import assert_same, snapshot
 
@@ -164,12 +164,11 @@ def test_user_command_line(tmp_path, monkeypatch):
 # -- the app: sign-in, navigation by role, single sign-on ---------------------------------------------------------
 @pytest.fixture
 def app_db(tmp_path, monkeypatch):
-    path = tmp_path / "tracker.duckdb"
-    store = Store.open(path)
-    run_build(store)
-    store.add_user(SYSTEM, "zhang", role="editor", password=PASSWORD, display_name="张三")
-    store.add_user(SYSTEM, "boss", role="admin", password=PASSWORD)
-    store.close()
+    def accounts(store):
+        store.add_user(SYSTEM, "zhang", role="editor", password=PASSWORD, display_name="张三")
+        store.add_user(SYSTEM, "boss", role="admin", password=PASSWORD)
+
+    path = seeded_file(tmp_path / "tracker.duckdb", setup=accounts)
     monkeypatch.setenv("TRACKER_DB", str(path))
     import streamlit as st
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from tracker import service
-from tracker.store import DatabaseLockedError, Store
+from tracker.store import open_for_command
 
 # The status command's columns, in reading order.
 STATUS_COLUMNS = [
@@ -36,10 +36,8 @@ def status(argv: list[str]) -> int:
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
     parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
     args = parser.parse_args(argv)
-    try:
-        store = Store.open(args.db, read_only=True)
-    except DatabaseLockedError as exc:
-        print(exc, file=sys.stderr)
+    store = open_for_command(args.db, read_only=True)
+    if store is None:
         return 3
     try:
         plans = set(store.plans()["plan_id"])

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tracker import bundle, snapshot
-from tracker.store import DatabaseLockedError, Store
+from tracker.store import open_for_command
 
 BAR_WIDTH = 20
 
@@ -63,10 +63,8 @@ def main_export(argv: list[str]) -> int:
     if not ready.ok:
         print(ready.message_zh, file=sys.stderr)
         return 4
-    try:
-        store = Store.open(args.db, read_only=True)
-    except DatabaseLockedError as exc:
-        print(exc, file=sys.stderr)
+    store = open_for_command(args.db, read_only=True)
+    if store is None:
         return 3
     try:
         known = store.plans()["plan_id"].tolist()

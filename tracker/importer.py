@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.auth import PermissionDenied, User, require
-from tracker.store import DatabaseLockedError, Store
+from tracker.store import Store, open_for_command
 from tracker.upload import UnreadableFile, UploadCheck, check_upload
 from tracker.validate import VINTAGES, commit
 
@@ -80,10 +80,8 @@ def main_import(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"无法读取文件 {args.file}:{exc.strerror or exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    try:
-        store = Store.open(args.db) if args.db else Store.open()
-    except DatabaseLockedError as exc:
-        print(exc, file=sys.stderr)
+    store = open_for_command(args.db)
+    if store is None:
         return EXIT_LOCKED
     try:
         try:

@@ -6,6 +6,7 @@ threads from sharing a connection.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -40,6 +41,16 @@ SEED_TABLES = (
 
 class DatabaseLockedError(RuntimeError):
     """Another process holds the DuckDB file open for writing."""
+
+
+def open_for_command(path: str | Path | None = None, *, read_only: bool = False) -> Store | None:
+    """Open the database for a command-line tool; None, after saying why on stderr, when another process (usually
+    the running app) holds the file. Every command then exits with status 3."""
+    try:
+        return Store.open(path, read_only=read_only)
+    except DatabaseLockedError as exc:
+        print(exc, file=sys.stderr)
+        return None
 
 
 class Store(AccountsMixin):

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from tracker.auth import ROLES, SYSTEM, password_problem
-from tracker.store import DatabaseLockedError, Store
+from tracker.store import open_for_command
 
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
 
@@ -53,10 +53,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main_user(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
-        store = Store.open(args.db)
-    except DatabaseLockedError as exc:
-        print(exc, file=sys.stderr)
+    store = open_for_command(args.db)
+    if store is None:
         return EXIT_LOCKED
     try:
         if args.command == "list":
