@@ -45,7 +45,11 @@ class DatabaseLockedError(RuntimeError):
 
 def open_for_command(path: str | Path | None = None, *, read_only: bool = False) -> Store | None:
     """Open the database for a command-line tool; None, after saying why on stderr, when another process (usually
-    the running app) holds the file. Every command then exits with status 3."""
+    the running app) holds the file or, for reading, when there is no file yet. Every command then exits with 3."""
+    if read_only and not Path(path or db_path()).is_file():
+        print(f"数据库文件 {path or db_path()} 不存在:请先运行 python -m etl 构建。/ no database yet: run python -m etl",
+              file=sys.stderr)
+        return None
     try:
         return Store.open(path, read_only=read_only)
     except DatabaseLockedError as exc:
