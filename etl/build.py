@@ -122,10 +122,11 @@ def _plan_rows(cat: Catalogue) -> pd.DataFrame:
     rows = []
     for p in cat.plans:
         seed = cat.seeds[p["seed_file"]]
+        # The title is the seed's own wording; short_name, the fallback, is the reviewer's (simplified already).
         title_original = p.get("title") or p["short_name"]
         rows.append({
             "plan_id": p["plan_id"],
-            "title": display_text(cat, p["plan_id"], title_original),
+            "title": display_text(cat, p["plan_id"], p["title"]) if p.get("title") else p["short_name"],
             "title_original": title_original,
             "short_name": p["short_name"],
             "region": p["region"],
@@ -288,7 +289,7 @@ def _catalogue_target_rows(cat: Catalogue, ind_by_id: pd.DataFrame, notes: list[
             "quote_offset": seed.text.index(t["quote"]),
             "seed_file": seed.file_name,
             "origin": "catalogue",
-            "assumption": display_text(cat, t["plan_id"], t.get("assumption")),
+            "assumption": t.get("assumption"),            # the reviewer's words, stored as written
             "note": t.get("note"),
         })
         if t.get("assumption"):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from tracker.text import to_simplified
+from tracker.text import display_form
 
 KINDS = (
     "level", "approx", "range", "floor_stretch", "growth", "doubling",
@@ -246,5 +246,7 @@ def _check_quoted_rows(cat: Catalogue) -> None:
 
 
 def display_text(cat: Catalogue, plan_id: str, text: str | None) -> str | None:
-    """Text as shown to users: converted to simplified characters for a traditional-character seed."""
-    return to_simplified(text) if cat.plan(plan_id).get("script") == "traditional" else text
+    """Seed wording (subject, section, title) as shown to users: simplified characters for a traditional-character
+    seed (character conversion only). Never for text a reviewer wrote (assumption, note, names): that is simplified
+    already and is stored as written."""
+    return display_form(text, cat.plan(plan_id).get("script"))
