@@ -28,7 +28,7 @@ def ranking_frame(ranking: pd.DataFrame) -> pd.DataFrame:
         ui.t("col_target_value"): ranking["target_value_used"],
         ui.t("col_latest"): ranking["latest_value"],
         ui.t("col_year_actual"): ranking["latest_year"],
-        ui.t("col_completion"): ranking["completion"] * 100,
+        ui.t("col_target_completion"): ranking["target_completion"] * 100,
         ui.t("col_schedule"): ranking["schedule_label"],
         ui.t("col_trend"): ranking["trend_label"],
     })
@@ -58,7 +58,8 @@ def main() -> None:
     st.dataframe(ranking_frame(ranking), hide_index=True, width="stretch", column_config={
         ui.t("col_year"): st.column_config.NumberColumn(format="%d"),
         ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d"),
-        ui.t("col_completion"): st.column_config.NumberColumn(format="%.1f%%"),
+        ui.t("col_target_completion"): st.column_config.NumberColumn(format="%.1f%%",
+                                                                     help=ui.t("help_target_completion")),
     })
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import bundle, charts, snapshot
+from tracker import bundle, charts, service, snapshot
 from tracker.i18n import describe_target
 from tracker.verdicts import schedule_label
 
@@ -21,7 +21,7 @@ def pick_target(targets: pd.DataFrame, verdicts: pd.DataFrame) -> str:
               for r in targets.to_dict("records")}
     wanted = st.query_params.get("target")
     if wanted not in ids:
-        moving = verdicts.loc[verdicts["latest_year"] > verdicts["baseline_year_used"], "target_id"]
+        moving = verdicts.loc[service.with_progress(verdicts), "target_id"]
         wanted = next((tid for tid in ids if tid in set(moving)), ids[0])
     target_id = st.selectbox(ui.t("pick_target"), ids, index=ids.index(wanted),
                              format_func=labels.get, key=ui.lang_key("indicator_target"))

@@ -10,11 +10,11 @@ from tracker.verdicts import schedule_label
 
 
 def show_kpis(table: pd.DataFrame) -> None:
+    """The total and one card per status the status chart counts (the same categories, the same order)."""
     counts = service.kpi_counts(table)
     cards = st.columns(len(counts))
-    cards[0].metric(ui.t("kpi_total"), counts["total"])
-    for card, code in zip(cards[1:], service.KPI_STATUSES, strict=True):
-        card.metric(schedule_label(code, ui.lang()), counts[code])
+    for card, (code, count) in zip(cards, counts.items(), strict=True):
+        card.metric(ui.t("kpi_total") if code == "total" else schedule_label(code, ui.lang()), count)
 
 
 def verdict_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -29,7 +29,8 @@ def verdict_frame(table: pd.DataFrame) -> pd.DataFrame:
         ui.t("col_baseline"): baseline,
         ui.t("col_latest"): table["latest_value"],
         ui.t("col_year_actual"): table["latest_year"],
-        ui.t("col_completion"): table["completion"] * 100,
+        ui.t("col_target_completion"): table["target_completion"] * 100,
+        ui.t("col_increment_completion"): table["increment_completion"] * 100,
         ui.t("col_schedule_ratio"): table["schedule_ratio"] * 100,
         ui.t("col_schedule"): table["schedule_label"],
         ui.t("col_trend"): table["trend_label"],
@@ -48,8 +49,11 @@ def show_table(table: pd.DataFrame, as_of: int | None) -> None:
             ui.t("col_year"): st.column_config.NumberColumn(format="%d", width="small"),
             ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d", width="small"),
             ui.t("col_latest"): st.column_config.NumberColumn(format="%.4g"),
-            ui.t("col_completion"): st.column_config.NumberColumn(format="%.1f%%"),
-            ui.t("col_schedule_ratio"): st.column_config.NumberColumn(format="%.1f%%"),
+            ui.t("col_target_completion"): st.column_config.NumberColumn(
+                format="%.1f%%", help=ui.t("help_target_completion")),
+            ui.t("col_increment_completion"): st.column_config.NumberColumn(
+                format="%.1f%%", help=ui.t("help_increment_completion")),
+            ui.t("col_schedule_ratio"): st.column_config.NumberColumn(format="%.1f%%", help=ui.t("help_schedule_ratio")),
         },
     )
     if event.selection.rows:
@@ -68,11 +72,11 @@ def main() -> None:
     table = ui.load_verdicts(version, plan.name, as_of, lang)
     st.caption(f"{plan['title']} · {plan['region']}")
     show_kpis(table)
-    has_progress = (table["latest_year"] > table["baseline_year_used"]).any()
+    has_progress = service.with_progress(table).any()
     if not has_progress:
         st.info(ui.t("no_actuals_yet"))
     by_year = ui.load_verdicts_by_year(version, plan.name, lang)
-    with_data = by_year[by_year["target_id"].isin(table.loc[table["latest_value"].notna(), "target_id"])]
+    with_data = service.heatmap_rows(by_year, table, as_of)
     status_fig = charts.get_status_chart(table, lang, ui.t("status_chart_title"))
     heatmap_fig = charts.get_heatmap(with_data, lang, ui.t("heatmap_title")) \
         if has_progress and not with_data.empty else None

@@ -56,10 +56,14 @@ def test_overview_is_the_default_page_with_an_empty_state(app):
     at = app.run()
     assert not at.exception
     assert at.title[0].value == "总览"
-    assert [m.label for m in at.metric][:2] == ["目标总数", "已达标"]
-    assert at.metric[0].value == "73"
+    assert at.metric[0].label == "目标总数" and at.metric[0].value == "76"
+    # The cards count the categories the status chart draws, in the same order and with the same numbers.
+    bars = chart(at, 0)["data"][0]
+    assert [m.label for m in at.metric][1:] == list(bars["y"])
+    assert [int(m.value) for m in at.metric][1:] == list(bars["x"])
+    assert sum(bars["x"]) == 76
     assert "还没有实际值" in at.info[0].value                      # seeds state baselines only
-    assert len(at.dataframe[0].value) == 73
+    assert len(at.dataframe[0].value) == 76
     assert len(at.get("plotly_chart")) == 1                        # status chart; no heatmap without data
 
 
@@ -67,8 +71,13 @@ def test_overview_with_data_shows_heatmap_and_verdicts(app_with_data):
     at = app_with_data.run()
     assert not at.exception
     table = at.dataframe[0].value.set_index("指标")
+    # As of the latest data (2021) the 2020 target has ended without a 2020 value: awaiting it, not 已达标.
+    assert table.loc["高新技术企业", "序时评价"] == "待评估"
+    at.selectbox(key="overview_as_of").set_value(2018).run()
+    table = at.dataframe[0].value.set_index("指标")
     assert table.loc["高新技术企业", "序时评价"] == "已达标"        # 3,141 in 2018 ≥ 3,000
     heatmap = chart(at, 1)
+    assert max(heatmap["data"][0]["x"]) == 2018                    # nothing after the as-of year
     assert heatmap["data"][0]["type"] == "heatmap"
     assert heatmap["layout"]["xaxis"]["dtick"] == 1
 
@@ -103,7 +112,7 @@ def test_overview_plan_switch(app_with_data):
 
 # -- indicator detail ---------------------------------------------------------------------------------------------
 def test_indicator_page_draws_path_actuals_target_and_projection(app_with_data):
-    at = open_page(app_with_data, "indicator", target="cq13-table2-02")
+    at = open_page(app_with_data, "indicator", target="cq13-table2-02", as_of="2018")
     assert not at.exception
     spec = chart(at)
     names = [trace.get("name") for trace in spec["data"]]
@@ -138,8 +147,9 @@ def test_evaluation_table_and_excel(app_with_data):
     at = open_page(app_with_data, "evaluation")
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table.columns) == ["序号", "指标", "属性", "基期值", "目标值", "当前值", "完成率", "序时进度", "评价"]
-    assert len(table) == 73
+    assert list(table.columns) == ["序号", "指标", "属性", "基期值", "目标值", "当前值", "目标完成度", "增量完成度",
+                                   "序时进度", "规划期后", "评价"]
+    assert len(table) == 76
     assert at.get("download_button")
 
 
@@ -155,7 +165,7 @@ def test_sources_lists_the_default_plan_with_quotes(app):
     assert not at.exception
     assert at.title[0].value == "规划与出处"
     table = at.dataframe[0].value
-    assert len(table) == 73
+    assert len(table) == 76
     assert "研究与试验发展经费投入强度" in set(table["指标"])
     assert table["原文"].str.len().min() > 0
 
@@ -193,7 +203,7 @@ def test_english_switch(app_with_data):
     assert not at.exception
     assert at.title[0].value == "Overview"
     assert "Indicator" in at.dataframe[0].value.columns
-    assert "Achieved" in set(at.dataframe[0].value["Schedule verdict"])
+    assert "Awaiting target-year data" in set(at.dataframe[0].value["Schedule verdict"])
 
 
 def test_empty_database_says_what_to_do(tmp_path, monkeypatch):

@@ -46,7 +46,7 @@ def check(row: pd.Series, expected: dict) -> None:
         if col == "note":
             for fragment in want if isinstance(want, (list, tuple)) else [want]:
                 assert fragment in got, f"note {got!r} lacks {fragment!r}"
-        elif isinstance(want, float) and math.isnan(want):
+        elif want is pd.NA or (isinstance(want, float) and math.isnan(want)):
             assert pd.isna(got), f"{col}: {got!r} is not missing"
         elif isinstance(want, float):
             assert got == pytest.approx(want, rel=1e-6, abs=1e-9), f"{col}: {got!r} != {want!r}"
@@ -70,19 +70,23 @@ def test_seed_chongqing_rd_intensity_level():
     row = one(target, actuals_frame(CQ_RD, indicator="研究与试验发展经费投入强度"), as_of=2018)
     # e = 3/5; E = 1.57 + 0.6 × 0.93 = 2.128; r = 0.44 / 0.558; c = 0.44 / 0.93
     # CAGR_obs = (2.01/1.57)^(1/3) − 1 = 8.58 %; CAGR_req = (2.5/1.57)^(1/5) − 1 = 9.75 %; R = 0.880
-    # linear projection 2.01 + 0.44/3 × 2 = 2.3033; required growth (2.5/2.01)^(1/2) − 1 = 11.5 %
+    # projection at the observed CAGR (the one the trend verdict uses): 2.01 × (2.01/1.57)^(2/3) = 2.370;
+    # required growth (2.5/2.01)^(1/2) − 1 = 11.5 %
     check(row, {
         "latest_year": 2018, "latest_value": 2.01, "elapsed": 0.6, "expected_value": 2.128,
-        "schedule_ratio": 0.44 / 0.558, "completion": 0.44 / 0.93, "schedule_status": "severely_lagging",
+        "schedule_ratio": 0.44 / 0.558, "increment_completion": 0.44 / 0.93, "target_completion": 2.01 / 2.5,
+        "schedule_status": "severely_lagging",
         "schedule_label": "严重滞后", "observed_cagr": (2.01 / 1.57) ** (1 / 3) - 1,
         "required_cagr": (2.5 / 1.57) ** 0.2 - 1, "trend_status": "moderate", "trend_label": "需加速",
         "trend_ratio": ((2.01 / 1.57) ** (1 / 3) - 1) / ((2.5 / 1.57) ** 0.2 - 1), "path_used": "linear",
-        "projected_value": 2.01 + 0.44 / 3 * 2, "projected_gap": 2.01 + 0.44 / 3 * 2 - 2.5,
+        "projected_value": 2.01 * (2.01 / 1.57) ** (2 / 3), "projected_gap": 2.01 * (2.01 / 1.57) ** (2 / 3) - 2.5,
         "required_growth": (2.5 / 2.01) ** 0.5 - 1, "required_change": 0.245,
     })  # fmt: skip
     final = one(target, actuals_frame({**CQ_RD, 2020: 2.11}, indicator="研究与试验发展经费投入强度"), as_of=2021)
-    check(final, {"schedule_status": "not_completed", "completion": 0.54 / 0.93, "final": True,
-                  "latest_year": 2020})  # fmt: skip
+    check(final, {"schedule_status": "not_completed", "increment_completion": 0.54 / 0.93, "final": True,
+                  "target_completion": 2.11 / 2.5, "latest_year": 2020, "trend_status": "ended",
+                  "projected_value": float("nan"), "required_growth": float("nan"),
+                  "schedule_ratio": float("nan")})  # fmt: skip
 
 
 def test_seed_weihai_high_tech_enterprises_growth():
@@ -107,13 +111,13 @@ def test_seed_weihai_high_tech_enterprises_growth():
 
 
 def test_seed_tech_contract_turnover_doubling():
-    """技术合同成交额 翻番 from 241.5 亿元 (2015, stated in the text) by 2020: T = 483, geometric path."""
+    """技术合同成交额 翻番 from 241.5 亿元 (2015, stated in the text) by 2020: T = 483, linear (序时) path."""
     target = {"region": "重庆市", "indicator": "技术合同成交额", "kind": "doubling", "multiple": 2,
               "target_value": 483.0, "baseline_year": 2015, "baseline_value": 241.5, "unit": "亿元"}  # fmt: skip
     acts = actuals_frame(CQ_TECH_CONTRACT, region="重庆市", indicator="技术合同成交额")
     row = one(target, acts, as_of=2017)
-    # e = 0.4; E = 241.5 × 2^0.4 = 318.661; r = 58.5 / 77.161 = 0.758; R = 11.46 % / 14.87 % = 0.770
-    e_2017 = 241.5 * 2**0.4
+    # e = 0.4; E = 241.5 + 0.4 × 241.5 = 338.1; r = 58.5 / 96.6 = 0.606; R = 11.46 % / 14.87 % = 0.770
+    e_2017 = 241.5 + 0.4 * 241.5
     check(row, {
         "target_value_used": 483.0, "elapsed": 0.4, "expected_value": e_2017,
         "schedule_ratio": 58.5 / (e_2017 - 241.5), "schedule_status": "severely_lagging",
@@ -139,7 +143,7 @@ def test_seed_xq_teams_cumulative_and_decomposition():
     # S = 28 + 30 = 58; e = 2/3; E = 66.67; r = 0.87; R = (58/2)/(100/3) = 0.87; projection 58 × 3/2 = 87
     check(row, {
         "latest_value": 58.0, "baseline_year_used": 2019, "baseline_value_used": 0.0, "elapsed": 2 / 3,
-        "expected_value": 200 / 3, "schedule_ratio": 0.87, "schedule_status": "lagging", "completion": 0.58,
+        "expected_value": 200 / 3, "schedule_ratio": 0.87, "schedule_status": "lagging", "increment_completion": 0.58,
         "trend_ratio": 0.87, "trend_status": "moderate", "projected_value": 87.0, "projected_gap": -13.0,
         "required_change": 42.0, "required_growth": float("nan"), "path_used": "linear",
     })  # fmt: skip
@@ -170,7 +174,7 @@ B100 = {2015: 100.0}
 KIND_CASES = [
     # id, target overrides, actuals {year: value}, as_of, expected
     ("level on track", LINEAR, {**B100, 2018: 160.0}, None,
-     {"elapsed": 0.6, "expected_value": 160.0, "schedule_ratio": 1.0, "completion": 0.6,
+     {"elapsed": 0.6, "expected_value": 160.0, "schedule_ratio": 1.0, "increment_completion": 0.6,
       "schedule_status": "on_track"}),
     ("level lagging", LINEAR, {**B100, 2018: 150.0}, None, {"schedule_ratio": 50 / 60, "schedule_status": "lagging"}),
     ("level exactly 0.80 is lagging", LINEAR, {**B100, 2018: 148.0}, None,
@@ -179,11 +183,12 @@ KIND_CASES = [
     ("level regressing", LINEAR, {**B100, 2018: 90.0}, None,
      {"schedule_status": "regressing", "schedule_label": "逆向", "trend_status": "deterioration"}),
     ("level >= achieved early", LINEAR, {**B100, 2018: 200.0}, None,
-     {"schedule_status": "achieved", "trend_status": "target_achieved", "completion": 1.0}),
+     {"schedule_status": "achieved", "trend_status": "target_achieved", "increment_completion": 1.0}),
     ("level > needs more than T", {**LINEAR, "comparator": ">"}, {**B100, 2018: 200.0}, None,
      {"schedule_status": "on_track", "trend_status": "substantial"}),
     ("level = met", {**LINEAR, "comparator": "="}, {**B100, 2018: 200.0}, None, {"schedule_status": "achieved"}),
-    ("level geometric path", {"target_value": 200.0}, {**B100, 2018: 150.0}, None,
+    ("level geometric path chosen for the indicator", {"target_value": 200.0, "path_kind": "geometric"},
+     {**B100, 2018: 150.0}, None,
      {"path_used": "geometric", "expected_value": 100 * 2**0.6, "schedule_ratio": 50 / (100 * 2**0.6 - 100),
       "schedule_status": "on_track", "projected_value": 150 * 1.5 ** (2 / 3)}),
     ("lower is better on track", {**LINEAR, "target_value": 50.0, "comparator": "<=", "direction": -1},
@@ -197,11 +202,14 @@ KIND_CASES = [
     ("direction given as text", {**LINEAR, "target_value": 50.0, "comparator": "<=", "direction": "down"},
      {**B100, 2018: 70.0}, None, {"schedule_status": "on_track", "direction": -1}),
     ("final completed", LINEAR, {**B100, 2018: 160.0, 2020: 210.0}, 2021,
-     {"schedule_status": "completed", "schedule_label": "已完成", "final": True, "completion": 1.1,
-      "projected_value": 210.0, "required_growth": float("nan")}),
+     {"schedule_status": "completed", "schedule_label": "已完成", "final": True, "increment_completion": 1.1,
+      "target_completion": 1.05, "projected_value": float("nan"), "required_growth": float("nan"),
+      "trend_status": "ended", "trend_label": "规划期已结束", "expected_value": float("nan")}),
     ("final not completed judged on the target year", LINEAR, {**B100, 2020: 190.0, 2021: 250.0}, 2021,
-     {"schedule_status": "not_completed", "latest_year": 2020, "completion": 0.9, "trend_status": "moderate",
-      "trend_ratio": (1.9**0.2 - 1) / (2**0.2 - 1)}),
+     {"schedule_status": "not_completed", "latest_year": 2020, "increment_completion": 0.9,
+      "target_completion": 0.95, "trend_status": "ended", "trend_ratio": float("nan"),
+      "observed_cagr": 1.9**0.2 - 1, "post_plan_year": 2021, "post_plan_value": 250.0,
+      "note": "规划期后数据(至2021年)不计入评价"}),
     ("approx within ±5 %", {"kind": "approx", "comparator": "≈", "target_value": 50.0, "path_kind": "linear"},
      {2015: 40.0, 2018: 48.0}, None, {"schedule_status": "achieved", "target_band_lo": 47.5, "target_band_hi": 52.5}),
     ("approx above the band counts", {"kind": "approx", "comparator": "≈", "target_value": 50.0},
@@ -241,11 +249,12 @@ KIND_CASES = [
     ("per year: final with a missed year", {"kind": "per_year", "target_value": 50.0, "measure": "increment",
                                            "start_year": 2016, "target_year": 2017},
      {2016: 55.0, 2017: 48.0}, None,
-     {"schedule_status": "not_completed", "years_met": 1, "years_with_data": 2, "completion": 0.5,
-      "projected_value": 51.5, "note": "1/2年达标"}),
+     {"schedule_status": "not_completed", "years_met": 1, "years_with_data": 2, "target_completion": 0.5,
+      "projected_value": float("nan"), "trend_status": "ended", "note": "1/2年达标"}),
     ("per year: final, all met", {"kind": "per_year", "target_value": 50.0, "measure": "increment",
                                   "start_year": 2016, "target_year": 2017},
-     {2016: 55.0, 2017: 60.0}, None, {"schedule_status": "completed", "trend_status": "target_achieved"}),
+     {2016: 55.0, 2017: 60.0}, None, {"schedule_status": "completed", "trend_status": "ended",
+                                      "target_completion": 1.0}),
     ("per year from a stock: flow = this year − last year",
      {"kind": "per_year", "target_value": 50.0, "measure": "level", "start_year": 2016, "target_year": 2017},
      {2015: 100.0, 2016: 160.0}, None, {"latest_value": 60.0, "schedule_status": "achieved"}),
@@ -260,7 +269,7 @@ KIND_CASES = [
     ("cumulative of a stock", {"kind": "cumulative", "target_value": 100.0, "measure": "level",
                                "start_year": 2020, "target_year": 2022, "plan_base_year": 2019},
      {2019: 500.0, 2021: 560.0}, None,
-     {"target_value_used": 600.0, "schedule_ratio": 0.9, "schedule_status": "lagging", "completion": 0.6}),
+     {"target_value_used": 600.0, "schedule_ratio": 0.9, "schedule_status": "lagging", "increment_completion": 0.6}),
     ("cumulative with a missing year", {"kind": "cumulative", "target_value": 100.0, "measure": "increment",
                                         "start_year": 2020, "target_year": 2022},
      {2020: 28.0, 2022: 30.0}, None,
@@ -271,7 +280,7 @@ KIND_CASES = [
     ("approx 交易规模50億元左右 (docs §10 example 5)", {"kind": "approx", "target_value": 50.0, "target_year": 2017,
                                                    "unit": "亿元"},
      {2015: 30.0, 2016: 40.0}, None,
-     {"expected_value": 30 * (5 / 3) ** 0.5, "schedule_ratio": 10 / (30 * (5 / 3) ** 0.5 - 30),
+     {"expected_value": 40.0, "schedule_ratio": 1.0, "path_used": "linear",
       "schedule_status": "on_track", "trend_status": "substantial", "target_band_lo": 47.5}),
     ("range per year 每年新認定3―5家 (docs §10 example 6)",
      {"kind": "range", "target_value": 3.0, "target_value_hi": 5.0, "basis": "per_year", "measure": "increment",
@@ -347,7 +356,7 @@ def test_qualitative(statuses, expected):
 # ───────────────────────────────────────────────────────────────────────── edge cases ──
 
 EDGE_CASES = [
-    ("zero baseline: linear path, sdg-build's 0.001 in the trend", {"target_value": 100.0},
+    ("zero baseline: linear path, sdg-build's 0.001 in the trend", {"target_value": 100.0, "path_kind": "geometric"},
      {2015: 0.0, 2018: 60.0}, None,
      {"path_used": "linear", "expected_value": 60.0, "schedule_status": "on_track", "trend_status": "substantial",
       "note": ["按线性路径计算", "以0.001代替"]}),
@@ -361,7 +370,7 @@ EDGE_CASES = [
      {"schedule_ratio": 5 / 4.8, "schedule_status": "on_track", "trend_status": "moderate",
       "trend_ratio": (1 - 0.5 ** (1 / 3)) / (1 - 0.2**0.2)}),
     ("target equal to baseline, held", {"target_value": 100.0}, {2015: 100.0, 2018: 100.0}, None,
-     {"schedule_status": "achieved", "completion": float("nan"), "note": "目标值等于基期值"}),
+     {"schedule_status": "achieved", "increment_completion": float("nan"), "note": "目标值等于基期值"}),
     ("target equal to baseline, fallen", {"target_value": 100.0}, {2015: 100.0, 2018: 95.0}, None,
      {"schedule_status": "regressing", "trend_status": "deterioration", "trend_ratio": -math.inf}),
     ("target equal to baseline, strict comparator", {"target_value": 100.0, "comparator": ">"},
@@ -378,9 +387,14 @@ EDGE_CASES = [
     ("base year after all data", LINEAR, {2012: 90.0, 2014: 95.0}, None,
      {"schedule_status": "no_data", "trend_status": "insufficient", "latest_year": 2014,
       "note": "早于基期"}),
-    ("target year passed without its figure", LINEAR, {**B100, 2019: 170.0}, 2021,
-     {"elapsed": 0.8, "schedule_ratio": 70 / 80, "schedule_status": "lagging", "final": False,
-      "note": "目标年(2020年)暂无数据,按2019年数据研判"}),
+    ("target year passed without its figure: 待评估, the earlier value shown as such", LINEAR,
+     {**B100, 2019: 170.0}, 2021,
+     {"schedule_status": "pending_evaluation", "schedule_label": "待评估", "final": True, "latest_year": 2019,
+      "latest_value": 170.0, "elapsed": float("nan"), "schedule_ratio": float("nan"), "trend_status": "ended",
+      "projected_value": float("nan"), "required_growth": float("nan"), "increment_completion": float("nan"),
+      "target_completion": float("nan"), "note": "缺2020年数据,最近为2019年数据"}),
+    ("target year reached, its figure not yet in: still mid-course", LINEAR, {**B100, 2019: 170.0}, 2020,
+     {"elapsed": 0.8, "schedule_ratio": 70 / 80, "schedule_status": "lagging", "final": False}),
     ("as_of hides later actuals", LINEAR, {**B100, 2018: 160.0, 2019: 90.0}, 2018,
      {"latest_year": 2018, "schedule_status": "on_track", "as_of": 2018}),
     ("as_of before the base year", LINEAR, {**B100, 2018: 160.0}, 2014,
@@ -414,6 +428,139 @@ def test_edge_case(target, values, as_of, expected):
 def test_duplicate_years_keep_the_last_row():
     acts = actuals_frame([("甲市", "指标", 2015, 100.0), ("甲市", "指标", 2018, 150.0), ("甲市", "指标", 2018, 160.0)])
     check(one(LINEAR, acts), {"latest_value": 160.0, "schedule_status": "on_track"})
+
+
+# ───────────────────────────── final evaluation (终期评估) of a plan that has ended (docs/methodology.md §6) ──
+
+# 重庆 R&D intensity as published, 2015–2023; the 十三五 target 2.5 % in 2020.
+CQ_RD_PUBLISHED = {2015: 1.57, 2016: 1.72, 2017: 1.88, 2018: 2.01, 2019: 1.99, 2020: 2.11, 2021: 2.16,
+                   2022: 2.36, 2023: 2.48}  # fmt: skip
+RD_TARGET = {"target_value": 2.5, "baseline_year": 2015, "baseline_value": 1.57, "unit": "%"}
+STRETCH = {"kind": "floor_stretch", "comparator": ">", "target_value": 2.2, "stretch_value": 2.5, "unit": "%",
+           "target_year": 2017, "plan_base_year": 2014}  # fmt: skip
+NO_TALK = {"trend_status": "ended", "trend_ratio": float("nan"), "projected_value": float("nan"),
+           "projected_gap": float("nan"), "required_growth": float("nan"), "required_change": float("nan"),
+           "expected_value": float("nan"), "schedule_ratio": float("nan"), "final": True}  # fmt: skip
+
+FINAL_CASES = [
+    # id, target overrides, actuals {year: value}, as_of, expected
+    ("重庆 R&D 2.11 % in 2020: 未完成 on the 2020 value; 2021–2023 shown as after the plan", RD_TARGET,
+     CQ_RD_PUBLISHED, 2023,
+     {**NO_TALK, "schedule_status": "not_completed", "latest_year": 2020, "latest_value": 2.11,
+      "target_completion": 2.11 / 2.5, "increment_completion": 0.54 / 0.93, "post_plan_year": 2023,
+      "post_plan_value": 2.48, "note": "规划期后数据(至2023年)不计入评价"}),
+    ("met in the target year: 已完成", LINEAR, {**B100, 2018: 150.0, 2020: 205.0}, 2022,
+     {**NO_TALK, "schedule_status": "completed", "target_completion": 1.025, "increment_completion": 1.05}),
+    ("met early, short in the target year: judged on the target year", LINEAR,
+     {**B100, 2018: 210.0, 2020: 190.0}, 2021, {**NO_TALK, "schedule_status": "not_completed"}),
+    ("met early, no target-year value: 待评估, not 已达标", LINEAR, {**B100, 2019: 230.0}, 2021,
+     {**NO_TALK, "schedule_status": "pending_evaluation", "latest_year": 2019, "latest_value": 230.0,
+      "note": "缺2020年数据,最近为2019年数据"}),
+    ("no data at all after the plan: 待评估", LINEAR, {2010: 50.0}, 2021,
+     {**NO_TALK, "schedule_status": "pending_evaluation", "note": "缺2020年数据"}),
+    ("no baseline but a target-year value: judged, baseline never the target year itself", {"target_value": 3000.0},
+     {2020: 3100.0}, 2021,
+     {**NO_TALK, "schedule_status": "completed", "baseline_value_used": float("nan"),
+      "baseline_year_used": pd.NA, "target_completion": 3100 / 3000, "increment_completion": float("nan")}),
+    ("floor and stretch met: 已完成力争目标", STRETCH, {2014: 2.0, 2016: 2.3, 2017: 2.6}, 2018,
+     {**NO_TALK, "schedule_status": "completed_stretch", "schedule_label": "已完成力争目标", "stretch_met": True}),
+    ("floor met, stretch not: 已完成", STRETCH, {2014: 2.0, 2017: 2.3}, 2018,
+     {**NO_TALK, "schedule_status": "completed", "stretch_met": False, "stretch_completion": 0.6}),
+    ("floor missed: 未完成", STRETCH, {2014: 2.0, 2017: 2.15}, 2018,
+     {**NO_TALK, "schedule_status": "not_completed", "stretch_met": False}),
+    ("floor and stretch, only the base year: says so", STRETCH, {2014: 2.0}, 2016,
+     {"schedule_status": "no_data", "stretch_completion": float("nan"), "stretch_met": pd.NA,
+      "target_completion": float("nan"), "increment_completion": float("nan"), "note": "仅有基期数据"}),
+    ("lower is better: 目标完成度 = T/a", {**LINEAR, "target_value": 50.0, "comparator": "<=", "direction": -1},
+     {**B100, 2020: 60.0}, 2021,
+     {**NO_TALK, "schedule_status": "not_completed", "target_completion": 50 / 60, "increment_completion": 0.8}),
+    ("年均增长12 %: 目标完成度 = observed / planned growth",
+     {"kind": "growth", "growth_rate": 12.0, "target_year": 2017, "plan_base_year": 2014},
+     {2014: 100.0, 2017: 130.0}, 2018,
+     {**NO_TALK, "schedule_status": "not_completed", "target_completion": (1.3 ** (1 / 3) - 1) / 0.12,
+      "observed_cagr": 1.3 ** (1 / 3) - 1, "target_value_used": 100 * 1.12**3}),
+    ("cumulative sum, ended short", {"kind": "cumulative", "target_value": 100.0, "measure": "increment",
+                                     "start_year": 2020, "target_year": 2022, "plan_base_year": 2019},
+     {2020: 28.0, 2021: 30.0, 2022: 32.0}, 2023,
+     {**NO_TALK, "schedule_status": "not_completed", "latest_value": 90.0, "target_completion": 0.9,
+      "increment_completion": 0.9}),
+    ("per year: no year missed but one missing: 待评估",
+     {"kind": "per_year", "target_value": 50.0, "measure": "increment", "start_year": 2016, "target_year": 2017},
+     {2016: 55.0}, 2018, {**NO_TALK, "schedule_status": "pending_evaluation", "note": ["1/1年达标", "缺1年数据"]}),
+    ("per year: a missed year fails the target even with one missing",
+     {"kind": "per_year", "target_value": 50.0, "measure": "increment", "start_year": 2016, "target_year": 2018},
+     {2016: 45.0, 2018: 55.0}, 2019, {**NO_TALK, "schedule_status": "not_completed", "target_completion": 1 / 3}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("target", "values", "as_of", "expected"),
+    [pytest.param(t, v, a, e, id=i) for i, t, v, a, e in FINAL_CASES],
+)
+def test_final_evaluation(target, values, as_of, expected):
+    check(one(target, values, as_of=as_of), expected)
+
+
+MIDCOURSE_CASES = [
+    ("both completion readings: 2.01 % of 2.5 % is 80 % of the target, 47 % of the increment",
+     RD_TARGET, CQ_RD, 2018, {"target_completion": 2.01 / 2.5, "increment_completion": 0.44 / 0.93}),
+    ("序时进度 is linear for counts: r = completion ÷ elapsed time",
+     {"target_value": 3000.0, "baseline_value": 1035.0, "baseline_year": 2015},
+     {2015: 1035.0, 2018: 2504.0}, 2018,
+     {"path_used": "linear", "expected_value": 1035 + 0.6 * 1965,
+      "schedule_ratio": (1469 / 1965) / 0.6, "schedule_status": "on_track"}),
+    ("geometric only where chosen", {"target_value": 3000.0, "baseline_value": 1035.0, "baseline_year": 2015,
+                                     "path_kind": "geometric"},
+     {2015: 1035.0, 2018: 2504.0}, 2018,
+     {"path_used": "geometric", "expected_value": 1035 * (3000 / 1035) ** 0.6}),
+    ("met mid-course: nothing more is required", LINEAR, {**B100, 2018: 230.0}, 2018,
+     {"schedule_status": "achieved", "required_growth": float("nan"), "required_change": float("nan")}),
+    ("only the base year: no completion, not 0 %", LINEAR, {**B100}, 2017,
+     {"schedule_status": "no_data", "target_completion": float("nan"), "increment_completion": float("nan"),
+      "note": "仅有基期数据"}),
+    ("the baseline never comes from the target year", {"target_value": 200.0}, {2016: 120.0, 2020: 210.0}, 2020,
+     {"baseline_year_used": 2016, "schedule_status": "completed"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("target", "values", "as_of", "expected"),
+    [pytest.param(t, v, a, e, id=i) for i, t, v, a, e in MIDCOURSE_CASES],
+)
+def test_midcourse_rules(target, values, as_of, expected):
+    check(one(target, values, as_of=as_of), expected)
+
+
+def test_projection_and_trend_verdict_tell_one_story():
+    """The projection runs at the observed CAGR the trend verdict is judged on: reaching T ⇔ R ≥ 1."""
+    targets, acts = random_level_targets(300)
+    table = verdict_table(targets.assign(direction=1, comparator=">="), acts, as_of=2019)
+    rows = table[table["projected_value"].notna() & table["trend_ratio"].notna()
+                 & (table["baseline_value_used"] > 0) & (table["latest_value"] > 0)
+                 & (table["target_value_used"] > table["baseline_value_used"])]
+    assert len(rows) > 50
+    reaches = rows["projected_value"] >= rows["target_value_used"] * (1 - 1e-9)
+    assert (reaches == (rows["trend_ratio"] >= 1 - 1e-9)).all()
+
+
+def test_a_reference_of_another_indicator():
+    """国有企业研发投入强度 > 全市规上工业企业研发投入强度: the reference series is another indicator's."""
+    target = {**RELATIVE, "region": "重庆市", "indicator": "国有企业研发强度", "relative_to_region": "重庆市",
+              "relative_to_indicator": "规上工业企业研发强度", "relative_margin": 0.0, "comparator": ">",
+              "target_year": 2020}  # fmt: skip
+    acts = actuals_frame([("重庆市", "国有企业研发强度", 2015, 1.0), ("重庆市", "国有企业研发强度", 2018, 1.5),
+                          ("重庆市", "规上工业企业研发强度", 2015, 0.8), ("重庆市", "规上工业企业研发强度", 2018, 1.2)])
+    row = one(target, acts, as_of=2018)
+    check(row, {"ref_value": 1.2, "relative_ratio": 1.25, "latest_value": 1.5, "target_value_used": 1.2,
+                "schedule_status": "achieved"})  # fmt: skip
+
+
+def test_an_assessment_after_the_as_of_year_is_not_known_then():
+    statuses = pd.DataFrame({"target_id": ["t1"], "status": ["completed"], "note": ["建成"], "set_by": ["王"],
+                             "set_at": [pd.Timestamp("2019-03-01")]})  # fmt: skip
+    target = {"kind": "qualitative", "comparator": None, "target_year": 2017}
+    assert one(target, {}, as_of=2018, statuses=statuses)["schedule_status"] == "qualitative"
+    assert one(target, {}, as_of=2019, statuses=statuses)["schedule_status"] == "completed"
 
 
 # ───────────────────────────────────────── assess_trend and sdg-build's ProgressMeasure ──

@@ -101,9 +101,6 @@ def overview_png(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_fig
 
 # ---- the evaluation table as a picture -------------------------------------------------------------------------
 
-# Relative column widths of report.evaluation_table's nine columns (序号 to 评价), and their alignment.
-_TABLE_WIDTHS = [5, 30, 7, 17, 26, 17, 9, 10, 24]
-_TABLE_ALIGN = ["center", "left", "center", "center", "left", "center", "center", "center", "left"]
 _DARK = {"#1a9850", "#d73027", "#a50026"}      # status colours that need white text
 
 
@@ -117,8 +114,9 @@ def table_figure(table: pd.DataFrame, title: str, status_colours: list | None = 
                  width: int = 1600) -> tuple[go.Figure, float]:
     """The table as a plotly Table, text wrapped to the column widths; returns (figure, height it needs)."""
     font_px, line_px, pad = 15, 21, 7     # plotly's table line height for 15 px text is ~21 px
-    nine = len(table.columns) == len(_TABLE_WIDTHS)
-    widths = _TABLE_WIDTHS if nine else [1] * len(table.columns)
+    # report.evaluation_table says how wide each column is and how it is aligned; other tables share evenly.
+    widths = table.attrs.get("widths") or [1] * len(table.columns)
+    align = table.attrs.get("align") or "left"
     usable = width - 40
     room = [usable * w / sum(widths) - 24 for w in widths]       # minus the cell's padding
     columns, row_lines = [], [1] * len(table)
@@ -143,7 +141,7 @@ def table_figure(table: pd.DataFrame, title: str, status_colours: list | None = 
                 "line_color": "#9aa5b1", "align": "center", "height": header_px,
                 "font": {"size": font_px + 1, "color": "#1b2a41", "family": FONT}},
         cells={"values": columns, "fill_color": fill, "line_color": "#c3cbd3", "height": line_px + 2 * pad,
-               "align": _TABLE_ALIGN if nine else "left",
+               "align": align,
                "font": {"size": font_px, "color": font_colour, "family": FONT}},
     ))
     fig.update_layout(
@@ -281,8 +279,8 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
 
         by_year = service.verdicts_by_year(store, plan_id=plan_id, years=service.plan_years(store, plan_id),
                                            lang=lang)
-        with_data = by_year[by_year["target_id"].isin(verdicts.loc[verdicts["latest_value"].notna(), "target_id"])]
-        has_progress = bool((verdicts["latest_year"] > verdicts["baseline_year_used"]).any())
+        with_data = service.heatmap_rows(by_year, verdicts, as_of)
+        has_progress = bool(service.with_progress(verdicts).any())
         heatmap = charts.get_heatmap(with_data, lang, t("heatmap_title", lang)) \
             if has_progress and not with_data.empty else None
         put("overview.png", overview_png(
@@ -291,10 +289,12 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
         step(TEXT[lang if lang in TEXT else "zh"]["overview"])
 
         table = report.evaluation_table(verdicts, lang)
-        title = f"{plan['title']} 中期评估表" if lang != "en" else f"{plan['title']} · mid-term evaluation"
+        kind = report.evaluation_title(verdicts, lang)
+        title = f"{plan['title']} {kind}" if lang != "en" else f"{plan['title']} · {kind}"
         put("evaluation.png", table_png(table, title, caption))
         step("evaluation.png")
-        put("evaluation.xlsx", report.evaluation_xlsx(table, title=title, as_of=as_of, source=caption.source))
+        put("evaluation.xlsx", report.evaluation_xlsx(table, title=title, as_of=report.as_of_year(verdicts),
+                                                      source=caption.source, lang=lang))
         step("evaluation.xlsx")
 
         def charts_of_targets():

@@ -12,15 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.i18n import describe_target, t
-from tracker.verdicts import SCHEDULE_LABELS, STATUS_COLOURS, schedule_label
+from tracker.verdicts import SCHEDULE_ORDER, STATUS_COLOURS, schedule_label, status_counts
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 COLOURS = {
-    "actual": "#1f4e9c", "provisional": "#6c8ebf", "target": "#c0392b", "stretch": "#e67e22",
+    "after_plan": "#95a5a6", "actual": "#1f4e9c", "provisional": "#6c8ebf", "target": "#c0392b", "stretch": "#e67e22",
     "path": "#7f8c8d", "projection": "#8e44ad", "baseline": "#34495e", "band": "rgba(192,57,43,0.12)",
 }
-HEATMAP_ORDER = ["achieved", "completed", "on_track", "lagging", "severely_lagging", "not_completed",
-                 "regressing", "qualitative", "no_data"]
 
 
 def _layout(fig: go.Figure, title: str | None = None, *, height: int = 420) -> go.Figure:
@@ -43,9 +41,9 @@ def _year_axis(fig: go.Figure, lang: str) -> None:
 
 
 def get_status_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = None) -> go.Figure:
-    """Horizontal bars: targets per schedule status, in traffic-light colours."""
-    counts = table["schedule_status"].value_counts()
-    codes = [c for c in SCHEDULE_LABELS if c in counts.index]
+    """Horizontal bars: targets per status (the KPI cards' categories, in their order), in traffic-light colours."""
+    counts = status_counts(table["schedule_status"])
+    codes = list(counts)
     labels = [schedule_label(c, lang) for c in codes]
     fig = go.Figure(go.Bar(
         x=[int(counts[c]) for c in codes], y=labels, orientation="h", text=[int(counts[c]) for c in codes],
@@ -60,7 +58,8 @@ def get_status_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = 
 
 def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = None) -> go.Figure:
     """Indicator × year, each cell coloured by that year's schedule verdict; hover shows the numbers."""
-    codes = [c for c in HEATMAP_ORDER if c in set(by_year["schedule_status"])] or ["no_data"]
+    present = set(by_year["schedule_status"])
+    codes = [c for c in SCHEDULE_ORDER if c in present] + sorted(present - set(SCHEDULE_ORDER)) or ["no_data"]
     index = {c: i for i, c in enumerate(codes)}
     frame = by_year.assign(row=by_year["indicator"] + "|" + by_year["target_id"])
     rows = list(dict.fromkeys(frame["row"]))
@@ -124,7 +123,16 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
             text=story.targets["label"], textposition="middle right", cliponaxis=False,
             hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_target', lang)}</extra>",
         ))
-    actuals = story.actuals
+    actuals = story.actuals[~story.actuals["after_plan"]] if len(story.actuals) else story.actuals
+    after_plan = story.actuals[story.actuals["after_plan"]] if len(story.actuals) else story.actuals
+    if len(after_plan):
+        # Values after the target year: shown for context, apart from the ones the verdict is judged on.
+        fig.add_trace(go.Scatter(
+            x=after_plan["year"], y=after_plan["value"], mode="lines+markers", name=t("trace_after_plan", lang),
+            line={"color": COLOURS["after_plan"], "width": 1.5, "dash": "dot"},
+            marker={"size": 9, "color": COLOURS["after_plan"], "symbol": "square"},
+            customdata=after_plan["hover"], hovertemplate="%{x}: %{y:,.4g} " + unit + "<br>%{customdata}<extra></extra>",
+        ))
     if len(actuals):
         for vintage, colour, symbol in (("final", COLOURS["actual"], "circle"),
                                         ("provisional", COLOURS["provisional"], "circle-open")):

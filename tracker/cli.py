@@ -20,9 +20,10 @@ from tracker.store import open_for_command
 STATUS_COLUMNS = [
     "target_id", "plan_id", "region", "indicator", "kind", "comparator", "unit", "binding",
     "baseline_year_used", "baseline_value_used", "target_year", "target_value_used", "stretch_value",
-    "as_of", "latest_year", "latest_value", "elapsed", "expected_value", "completion",
-    "schedule_ratio", "schedule_status", "schedule_label", "trend_ratio", "trend_status", "trend_label",
-    "projected_value", "projected_gap", "required_growth", "note",
+    "as_of", "latest_year", "latest_value", "elapsed", "expected_value", "target_completion",
+    "increment_completion", "schedule_ratio", "schedule_status", "schedule_label", "final", "trend_ratio",
+    "trend_status", "trend_label", "projected_value", "projected_gap", "required_growth", "post_plan_year",
+    "post_plan_value", "note",
 ]
 
 
@@ -54,7 +55,7 @@ def status(argv: list[str]) -> int:
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1))
         sys.stdout.write("\n")
     else:
-        columns = ["target_id", "indicator", "target_year", "latest_value", "target_value_used", "completion",
+        columns = ["target_id", "indicator", "target_year", "latest_value", "target_value_used", "target_completion",
                    "schedule_label", "trend_label"]
         sys.stdout.write(table[columns].to_string(index=False) + "\n")
     return 0

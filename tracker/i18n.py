@@ -78,6 +78,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trace_actual_provisional": ("实际值(快报)", "Actual (provisional)"),
     "trace_baseline": ("基期值", "Baseline"),
     "trace_projection": ("趋势预测", "Projection"),
+    "trace_after_plan": ("规划期后(不计入评价)", "After the plan (not judged)"),
     "kpi_total": ("目标总数", "Targets"),
     "status_chart_title": ("序时进度评价分布", "Schedule verdicts"),
     "heatmap_title": ("各年度序时进度(指标 × 年份)", "Schedule verdict by indicator and year"),
@@ -90,7 +91,83 @@ STRINGS: dict[str, tuple[str, str]] = {
         "or upload data). The table lists targets, baselines and target values; verdicts read “No data”.",
     ),
     "col_latest": ("最新值", "Latest"),
-    "col_completion": ("完成率", "Completion"),
+    "col_completion": ("目标完成度", "Completion of target"),
+    "col_target_completion": ("目标完成度", "Completion of target"),
+    "col_increment_completion": ("增量完成度", "Completion of increment"),
+    "col_after_plan": ("规划期后最新值", "Latest after the plan"),
+    "help_target_completion": (
+        "实际值 ÷ 目标值(逆向指标为目标值 ÷ 实际值;年均增长类为实际年均增速 ÷ 目标增速;累计类为累计完成量 ÷ 累计目标)。",
+        "actual ÷ target (target ÷ actual when lower is better; observed ÷ planned annual growth for growth "
+        "targets; sum achieved ÷ sum planned for cumulative targets).",
+    ),
+    "help_increment_completion": (
+        "(实际值 − 基期值) ÷ (目标值 − 基期值):规划期内计划增量已完成的比例。",
+        "(actual − baseline) ÷ (target − baseline): the share of the planned change achieved.",
+    ),
+    "help_schedule_ratio": (
+        "实际增量 ÷ 按序时进度(时间过半、任务过半)应有的增量;规划期结束后不再计算。",
+        "actual change ÷ the change expected by now on the planned path; not computed once the plan has ended.",
+    ),
+    # The story of one target in sentences (story.explain); {…} are filled in by the caller.
+    "story_no_value": ("尚无实际值:请在“数据填报”页录入或上传。", "No actual value yet: enter or upload one on the data-entry pages."),
+    "story_only_base": (
+        "仅有基期({year}年)数据 {value},尚无基期以后的实际值,暂不评价进度。",
+        "Only the base-year ({year}) value {value} so far: no progress to judge yet.",
+    ),
+    "story_schedule": (
+        "按序时进度{year}年应达到 {expected},实际 {actual},完成序时进度的 {ratio}——{label}。",
+        "On schedule, {year} should reach {expected}; actual {actual}, {ratio} of scheduled progress — {label}.",
+    ),
+    "story_actual": ("{year}年实际 {actual}——{label}。", "{year} actual {actual} — {label}."),
+    "story_completion": (
+        "目标完成度 {of_target}(实际值 ÷ 目标值 {target});增量完成度 {increment}(从基期 {baseline} 起)。",
+        "Completion of target {of_target} (actual ÷ target {target}); of the increment {increment} (from the "
+        "baseline {baseline}).",
+    ),
+    "story_completion_target_only": (
+        "目标完成度 {of_target}(实际值 ÷ 目标值 {target});缺基期值,无增量完成度。",
+        "Completion of target {of_target} (actual ÷ target {target}); no baseline, so no completion of increment.",
+    ),
+    "story_growth_completion": (
+        "基期以来实际年均增长 {observed},目标年均增长 {planned}:目标完成度 {of_target}。",
+        "Observed annual growth since the baseline {observed} against the planned {planned}: completion {of_target}.",
+    ),
+    "story_trend": (
+        "基期以来年均增长 {observed}{required}——趋势研判:{label}。",
+        "Annual growth since the baseline {observed}{required} — anticipated: {label}.",
+    ),
+    "story_trend_required": (",实现目标需年均 {required}", "; the target needs {required} a year"),
+    "story_projection": (
+        "按基期以来的年均增速推算,{gap}。", "At the annual growth observed since the baseline: {gap}.",
+    ),
+    "story_projection_within": (
+        "(增长比 R = {ratio},在“有望实现”的容差之内)", " (growth ratio R = {ratio}, within the tolerance of "
+        "“substantial progress”)",
+    ),
+    "story_projection_cumulative": ("按年均完成量推算,{gap}。", "At the average yearly amount so far: {gap}."),
+    "story_required": (
+        "从最新值出发,此后每年需增长 {growth} 才能如期实现。",
+        "Growth needed per year from the latest value: {growth}.",
+    ),
+    "story_final": (
+        "规划目标年 {year}年实际 {actual},目标 {target}——终期评估:{label}。",
+        "Target year {year}: actual {actual}, target {target} — final evaluation: {label}.",
+    ),
+    "story_final_short": ("距目标还差 {gap}。", "Short of the target by {gap}."),
+    "story_pending": (
+        "缺{year}年(目标年)数据,暂无法终期评估——待评估。",
+        "No value for the target year {year} yet: the final evaluation awaits it.",
+    ),
+    "story_pending_latest": (
+        "最近的实际值为{year}年 {actual}(仅供参考,不作为评价依据)。",
+        "The latest earlier value is {actual} in {year} (for reference, not the verdict).",
+    ),
+    "story_after_plan": (
+        "规划期后:{values}(不计入评价)。", "After the plan: {values} (not used for the verdict).",
+    ),
+    "story_note": ("说明:{note}", "Note: {note}"),
+    "gap_above": ("预计{year}年 {projected},超出目标 {gap}", "Projected {year}: {projected}, above target by {gap}"),
+    "gap_below": ("预计{year}年 {projected},距目标还差 {gap}", "Projected {year}: {projected}, short of target by {gap}"),
     "col_schedule_ratio": ("序时进度", "Schedule ratio"),
     "col_schedule": ("序时评价", "Schedule verdict"),
     "col_trend": ("趋势研判", "Anticipated verdict"),
@@ -109,7 +186,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_history": ("还没有该指标的实际值。", "No actual values for this indicator yet."),
     "compare_indicator": ("指标", "Indicator"),
     "compare_chart_title": ("各地区实际值与目标", "Actuals and targets by region"),
-    "ranking_title": ("排名(按完成率)", "Ranking (by completion)"),
+    "ranking_title": ("排名(按目标完成度)", "Ranking (by completion of target)"),
     "col_plan": ("规划", "Plan"),
     "structure_title": ("规划结构", "Plan structure"),
     "quote_in_context": ("原文上下文", "Quote in context"),

@@ -18,9 +18,13 @@ PERCENT_UNITS = {"%", "％", "个百分点"}
 _UNIT_SUFFIX = re.compile(r"[((][^()()]*[))]?$")
 
 
-def default_path_kind(unit: str) -> str:
-    """Linear for percentages and ratios, geometric for counts and amounts (they grow by compounding)."""
-    return "linear" if unit in PERCENT_UNITS or unit == "" else "geometric"
+def default_path_kind(unit: str) -> str:  # noqa: ARG001 - kept for callers that name the unit
+    """The planned path of an indicator the catalogue sets none for: linear (时间过半、任务过半), whatever the unit.
+
+    Chinese planning offices read 序时进度 as time-proportional; the geometric path is for growth-rate targets,
+    which the engine gives it anyway, and for indicators a person sets it on (docs/methodology.md §3).
+    """
+    return "linear"
 
 
 def normalise_name(text: str) -> str:

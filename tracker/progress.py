@@ -31,6 +31,8 @@ _DIRECTION_ALIASES = {"up": 1.0, "positive": 1.0, "+1": 1.0, "1": 1.0, "down": -
 
 # sdg-build replaces a zero base value or target by this number (ProgressMeasure.py); kept for the same statuses.
 SDG_BUILD_ZERO_SUBSTITUTE = 0.001
+# The planned path of a target whose indicator names none (docs/methodology.md §3).
+DEFAULT_PATH = "linear"
 # Two numbers this close count as equal when a comparator is checked (sums of flows such as 0.1 + 0.2).
 _NEAR = {"rtol": 1e-9, "atol": 1e-12}
 
@@ -38,13 +40,16 @@ OUTPUT_COLUMNS = (
     "target_id", "plan_id", "region", "indicator", "kind", "comparator", "direction", "unit",
     "as_of", "latest_year", "latest_value", "baseline_year_used", "baseline_value_used",
     "target_year", "target_value_used", "target_band_lo", "target_band_hi", "stretch_value", "path_used",
-    "elapsed", "expected_value", "completion", "schedule_ratio", "schedule_status", "schedule_label",
+    "elapsed", "expected_value", "target_completion", "increment_completion", "schedule_ratio", "schedule_status",
+    "schedule_label",
     "observed_cagr", "required_cagr", "trend_ratio", "trend_status", "trend_label",
     "projected_value", "projected_gap", "required_growth", "required_change",
     "stretch_met", "stretch_completion", "years_met", "years_with_data", "ref_value", "relative_ratio",
-    "final", "note",
+    "post_plan_year", "post_plan_value", "final", "note",
 )  # fmt: skip
-_YEAR_COLUMNS = ("as_of", "latest_year", "baseline_year_used", "target_year", "years_met", "years_with_data")
+_YEAR_COLUMNS = (
+    "as_of", "latest_year", "baseline_year_used", "target_year", "years_met", "years_with_data", "post_plan_year",
+)  # fmt: skip
 
 
 # ─────────────────────────────────────────────────────────────────── the planned path ──
@@ -200,6 +205,9 @@ def verdict_table(
     as_of: ignore actuals after this year; None → the latest year with any actual.
     """
     inp = _resolve_inputs(targets, thresholds)
+    if as_of is not None and statuses is not None and "set_at" in statuses.columns:
+        # An assessment made after the as-of year was not known then.
+        statuses = statuses[pd.to_datetime(statuses["set_at"]).dt.year <= as_of]
     grid = _Grid.build(actuals, as_of, inp)
     as_of_used = float(as_of) if as_of is not None else grid.latest_year
     out = _empty_output(inp, as_of_used)
@@ -214,9 +222,9 @@ def verdict_table(
     if level.any():
         _evaluate_levels(np.flatnonzero(level), inp, grid, cap, as_of_used, out, notes, thresholds)
     if per_year.any():
-        _evaluate_per_year(np.flatnonzero(per_year), inp, grid, cap, out, notes, thresholds)
+        _evaluate_per_year(np.flatnonzero(per_year), inp, grid, cap, as_of_used, out, notes, thresholds)
     if qual.any():
-        _evaluate_qualitative(np.flatnonzero(qual), inp, statuses, out, notes)
+        _evaluate_qualitative(np.flatnonzero(qual), inp, statuses, as_of_used, out, notes)
     out["note"] = notes.values
     return _assemble(out)
 
@@ -241,6 +249,7 @@ class _Inputs:
     multiple: np.ndarray
     margin: np.ndarray
     ref_region: np.ndarray
+    ref_indicator: np.ndarray  # "" → the target's own indicator
     t1: np.ndarray
     t0_req: np.ndarray
     start: np.ndarray
@@ -264,11 +273,10 @@ def _resolve_inputs(targets: pd.DataFrame, th: Thresholds) -> _Inputs:
     basis[kind == "cumulative"] = "cumulative"
     measure = _text(df, "measure", "level")
 
-    unit = _text(df, "unit", "")
-    path = _text(df, "path_kind", "")
-    default_geo = unit != "%"  # GUIDE: linear for percentages, geometric for counts and amounts
-    path_geo = np.where(path == "geometric", True, np.where(path == "linear", False, default_geo))
-    path_geo = np.where(_isin(kind, ("growth",)), True, path_geo)
+    # 序时进度 is time-proportional (时间过半、任务过半): linear unless the target is a growth rate (年均增长) or a
+    # person chose the geometric path for the indicator.
+    path = _text(df, "path_kind", DEFAULT_PATH)
+    path_geo = (path == "geometric") | (kind == "growth")
     path_geo = np.where(_isin(kind, ("relative", "coverage")) | (basis != "level"), False, path_geo)
 
     tolerance = _num(df, "tolerance")
@@ -305,7 +313,8 @@ def _resolve_inputs(targets: pd.DataFrame, th: Thresholds) -> _Inputs:
         n=n, frame=df, kind=kind, comparator=comp, d=d, basis=basis, measure=measure, path_geometric=path_geo,
         T_raw=_num(df, "target_value"), T_hi=_num(df, "target_value_hi"), stretch=_num(df, "stretch_value"),
         tolerance=tolerance, growth=_num(df, "growth_rate") / 100.0, multiple=multiple, margin=margin,
-        ref_region=_raw_text(df, "relative_to_region"), t1=_num(df, "target_year"), t0_req=t0_req,
+        ref_region=_raw_text(df, "relative_to_region"), ref_indicator=_raw_text(df, "relative_to_indicator"),
+        t1=_num(df, "target_year"), t0_req=t0_req,
         start=start, b_text=b_text,
     )  # fmt: skip
 
@@ -416,14 +425,19 @@ class _Grid:
 
         indicator = _lookup_codes(inp.frame, "indicator", i_uni)
 
-        def rows(region_col: str) -> np.ndarray:
+        def rows(region_col: str, indicator: np.ndarray) -> np.ndarray:
             r = _lookup_codes(inp.frame, region_col, r_uni)
             found = pd.Index(s_uni).get_indexer(np.where((r >= 0) & (indicator >= 0), r * n_i + indicator, -1))
             return np.where(found < 0, n_s, found)
 
-        own = rows("region")
+        own = rows("region", indicator)
         relative = inp.kind == "relative"
-        ref = np.where(relative, rows("relative_to_region"), n_s) if relative.any() else np.full(inp.n, n_s)
+        ref = np.full(inp.n, n_s)
+        if relative.any():
+            # The reference may be another indicator (国有企业研发强度 > 全市规上工业企业研发强度).
+            named = pd.Index(i_uni).get_indexer(pd.Index(inp.ref_indicator).astype(object))
+            ref_indicator = np.where(inp.ref_indicator != "", named, indicator)
+            ref = np.where(relative, rows("relative_to_region", ref_indicator), n_s)
         latest = float(year.max()) if len(year) else np.nan
         return cls(years=years, values=values, own=own, ref=ref, latest_year=latest)
 
@@ -521,7 +535,11 @@ def _first_last(present: np.ndarray):
 
 
 def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, notes: _Notes, th: Thresholds):
-    """Every target judged on one value per year: levels, bands, growth, doubling, coverage, relative, sums."""
+    """Every target judged on one value per year: levels, bands, growth, doubling, coverage, relative, sums.
+
+    Mid-course (the target year not yet reached) a target gets the schedule and trend verdicts; once the as-of
+    year has passed the target year, or the target year's value is in, it gets the final evaluation instead.
+    """
     n = len(idx)
     rows = np.arange(n)
     kind, comp, d = inp.kind[idx], inp.comparator[idx], inp.d[idx]
@@ -544,9 +562,11 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
         sums = np.cumsum(np.where(covered, flows, 0.0), axis=1)
         series[cum_inc] = np.where(covered, sums, np.nan)
 
-    # Baseline b in t0: the stated value, else the actual in t0_req or the first later year with one.
+    # Baseline b in t0: the stated value, else the actual in t0_req or the first later year with one — but never
+    # the target year or later: a target cannot be its own baseline.
     present = ~np.isnan(series) & (cap[:, None] >= Y)
-    has_b, jb, _ = _first_last(present & (t0_req[:, None] <= Y))
+    before_target = ~np.isfinite(t1)[:, None] | (t1[:, None] > Y)
+    has_b, jb, _ = _first_last(present & (t0_req[:, None] <= Y) & before_target)
     b_text = inp.b_text[idx]
     stated = np.isfinite(b_text)
     b = np.where(stated, b_text, np.where(has_b, series[rows, jb], np.nan))
@@ -560,46 +580,90 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
     t = np.where(has_a, years[ja], np.nan)
     with np.errstate(invalid="ignore"):
         after_base = has_a & (t >= t0)
+        moved = after_base & (t > t0)  # a value after the base year: progress can be measured
+        only_base = after_base & (t == t0)
+        ended = np.isfinite(t1) & ((as_of_used > t1) | (has_a & (t >= t1)))
+        has_final_value = has_a & (t >= t1)
     notes.add(has_a & ~after_base, "最新数据(", t, "年)早于基期(", t0, "年)", idx=idx)
-    late = after_base & (as_of_used > t1) & (t < t1) & (t > t0)
-    notes.add(late, "目标年(", t1, "年)暂无数据,按", t, "年数据研判", idx=idx)
+
+    # Values after the target year are shown as 规划期后, never used for the verdict.
+    after_plan = ~np.isnan(series) & (t1[:, None] < Y) & (as_of_used >= Y)
+    has_post, _, jp = _first_last(after_plan)
+    shown = np.where(rel[:, None], own, series)
+    post_year = np.where(has_post, years[jp], np.nan)
+    post_value = np.where(has_post, shown[rows, jp], np.nan)
+    notes.add(has_post, "规划期后数据(至", post_year, "年)不计入评价", idx=idx)
 
     # Target T (the value on the path's end) and the band of ≈ / between.
     T, lo, hi, T_cause = _resolve_target(idx, inp, b, t0, notes)
     with np.errstate(invalid="ignore"):
         achieved = _meets(a, comp, T, lo, hi, d) & after_base
 
-    # Time elapsed and the expected value on the path.
+    # Time elapsed and the expected value on the path (mid-course only).
     with np.errstate(all="ignore"):
         horizon = t1 - t0
         elapsed = np.where(horizon > 0, np.clip((t - t0) / horizon, 0.0, 1.0), 1.0)
-        elapsed = np.where(after_base & np.isfinite(b) & np.isfinite(t1), elapsed, np.nan)
+        elapsed = np.where(after_base & np.isfinite(b) & np.isfinite(t1) & ~ended, elapsed, np.nan)
         want_geo = inp.path_geometric[idx]
         geo = want_geo & (b > 0) & (T > 0)
         expected = expected_on_path(b, T, elapsed, geometric=geo)
-        gap_total = T - b
-        completion = np.where(gap_total != 0, (a - b) / gap_total, np.nan)
         dev = expected - b
         ratio = np.where(dev != 0, (a - b) / dev, np.nan)
     notes.add(want_geo & np.isfinite(b) & np.isfinite(T) & ~geo, "基期值或目标值≤0,按线性路径计算", idx=idx)
     notes.add(np.isfinite(b) & np.isfinite(T) & np.isclose(T, b, **_NEAR), "目标值等于基期值", idx=idx)
+    notes.add(only_base & ~ended, "仅有基期数据", idx=idx)
+    notes.add(only_base & achieved & ~ended, "基期值已达到目标", idx=idx)
 
-    final = after_base & (t >= t1)
-    only_base = after_base & (t == t0)
-    notes.add(only_base & ~achieved & ~final, "仅有基期数据", idx=idx)
+    # Anticipated verdict: sdg-build's method on levels; the average yearly flow for cumulative sums.
+    cumulative = basis == "cumulative"
+    trend = _trend_arrays(b=b, t0=t0, a=a, t=t, T=T, t1=t1, d=d, achieved=achieved, th=th)
+    trend_status, trend_ratio = trend["status"], trend["ratio"]
+    eps = th.boundary_epsilon
+    if cumulative.any():
+        with np.errstate(all="ignore"):
+            # sdg-build's R with the average yearly flow in place of the CAGR (a sum starts from zero).
+            flow_ratio = d * ((a - b) / (t - t0)) / np.abs((T - b) / horizon)
+        valid = moved & np.isfinite(flow_ratio)
+        flow_status = _classify_trend(
+            flow_ratio, valid, achieved, th.trend_substantial, th.trend_moderate, th.trend_limited, eps
+        )
+        trend_status = np.where(cumulative, flow_status, trend_status).astype(object)
+        trend_ratio = np.where(cumulative, np.where(valid, flow_ratio, np.nan), trend_ratio)
+    no_target_value = _isin(T_cause, ("no_baseline", "invalid_baseline"))
+    trend_status = np.where(no_target_value, "insufficient", trend_status).astype(object)
+    trend_status = np.where(ended, "ended", trend_status).astype(object)  # no trend talk about a year gone by
+    trend_ratio = np.where(ended, np.nan, trend_ratio)
+    _trend_notes(trend["reason"], b, no_target_value | cumulative | only_base | ended, idx, notes)
+
+    stretch_met = np.zeros(n, dtype=bool)
+    fs = kind == "floor_stretch"
+    if fs.any():
+        stretch = inp.stretch[idx]
+        s_comp = _pick([d > 0], [">="], "<=")
+        met = _meets(a, s_comp, stretch, stretch, stretch, d)
+        valid = fs & np.where(ended, has_final_value, moved) & np.isfinite(stretch)
+        stretch_met = valid & met
+        out["stretch_met"][idx] = np.where(valid, met, None)
+        with np.errstate(all="ignore"):
+            out["stretch_completion"][idx] = np.where(
+                valid & np.isfinite(b) & (stretch != b), (a - b) / (stretch - b), np.nan
+            )
+        notes.add(valid & met, "已达力争目标", idx=idx)
+        notes.add(valid & achieved & ~met, "已达标,未达力争目标", idx=idx)
+
     with np.errstate(invalid="ignore"):
         regressing = (d * (a - b) < 0) & ~np.isclose(a, b, **_NEAR)
-    eps = th.boundary_epsilon
-    with np.errstate(invalid="ignore"):
         schedule = _pick(
             [
                 T_cause == "no_baseline",
                 T_cause == "invalid_baseline",
                 T_cause == "no_target",
+                ended & has_final_value & stretch_met,
+                ended & has_final_value & achieved,
+                ended & has_final_value,
+                ended,
                 ~after_base,
                 ~np.isfinite(b),
-                final & achieved,
-                final,
                 achieved,
                 only_base,
                 regressing,
@@ -608,40 +672,32 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
                 ratio >= th.schedule_lagging - eps,
             ],
             [
-                "no_baseline", "invalid_baseline", "no_target", "no_data", "no_baseline", "completed",
-                "not_completed", "achieved", "no_data", "regressing", "on_track", "on_track", "lagging",
+                "no_baseline", "invalid_baseline", "no_target", "completed_stretch", "completed", "not_completed",
+                "pending_evaluation", "no_data", "no_baseline", "achieved", "no_data", "regressing", "on_track",
+                "on_track", "lagging",
             ],
             "severely_lagging",
         )  # fmt: skip
+    pending = ended & ~has_final_value & (T_cause == "")
+    notes.add(pending & has_a, "缺", t1, "年数据,最近为", t, "年数据", idx=idx)
+    notes.add(pending & ~has_a, "缺", t1, "年数据", idx=idx)
 
-    # Anticipated verdict: sdg-build's method on levels; the average yearly flow for cumulative sums.
-    cumulative = basis == "cumulative"
-    trend = _trend_arrays(b=b, t0=t0, a=a, t=t, T=T, t1=t1, d=d, achieved=achieved, th=th)
-    trend_status, trend_ratio = trend["status"], trend["ratio"]
-    if cumulative.any():
-        with np.errstate(all="ignore"):
-            # sdg-build's R with the average yearly flow in place of the CAGR (a sum starts from zero).
-            flow_ratio = d * ((a - b) / (t - t0)) / np.abs((T - b) / horizon)
-        valid = after_base & (t > t0) & np.isfinite(flow_ratio)
-        flow_status = _classify_trend(
-            flow_ratio, valid, achieved, th.trend_substantial, th.trend_moderate, th.trend_limited, eps
-        )
-        trend_status = np.where(cumulative, flow_status, trend_status).astype(object)
-        trend_ratio = np.where(cumulative, np.where(valid, flow_ratio, np.nan), trend_ratio)
-    no_target_value = _isin(T_cause, ("no_baseline", "invalid_baseline"))
-    trend_status = np.where(no_target_value, "insufficient", trend_status).astype(object)
-    _trend_notes(trend["reason"], b, no_target_value | cumulative | only_base, idx, notes)
+    # The two completion readings, on the value that is judged: the target year's once the plan has ended.
+    judged = np.where(ended, has_final_value, moved)
+    increment, of_target = _completions(kind, cumulative, d, a, b, T, judged, trend["cagr_observed"],
+                                        inp.growth[idx])
 
-    # Projection to t1 at the observed CAGR (geometric path) or the linear trend, and what is still required.
+    # Projection to t1 at the observed CAGR — the growth the trend verdict is judged on, so that the verdict and
+    # the projection tell one story — or the average yearly change for sums and non-positive values.
     with np.errstate(all="ignore"):
         span = t - t0
         remaining = t1 - t
-        moving = after_base & (span > 0)
-        proj_geo = geo & (a > 0)
-        projected = np.where(proj_geo, a * np.power(a / b, remaining / span), a + (a - b) / span * remaining)
-        projected = np.where(final, a, np.where(moving, projected, np.nan))
-        projected = np.where(kind == "coverage", np.fmin(projected, T), projected)  # nothing covers more than all
-        future = after_base & (remaining > 0)
+        moving = moved & ~ended
+        at_cagr = (b > 0) & (a > 0) & ~cumulative
+        projected = np.where(at_cagr, a * np.power(a / b, remaining / span), a + (a - b) / span * remaining)
+        projected = np.where(moving, projected, np.nan)
+        projected = np.where(kind == "coverage", np.minimum(projected, T), projected)  # nothing covers more than all
+        future = after_base & (remaining > 0) & ~ended & ~achieved  # nothing is required of a met target
         required_growth = np.where(
             future & (a > 0) & (T > 0) & ~cumulative, np.power(T / a, 1.0 / remaining) - 1.0, np.nan
         )
@@ -675,10 +731,11 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
     out["path_used"][idx] = _pick([~np.isfinite(b), geo], [None, "geometric"], "linear")
     out["elapsed"][idx] = elapsed
     out["expected_value"][idx] = unit(expected)
-    out["completion"][idx] = completion
-    out["schedule_ratio"][idx] = np.where(after_base & np.isfinite(b), ratio, np.nan)
+    out["increment_completion"][idx] = increment
+    out["target_completion"][idx] = of_target
+    out["schedule_ratio"][idx] = np.where(after_base & np.isfinite(b) & ~ended, ratio, np.nan)
     out["schedule_status"][idx] = schedule
-    out["observed_cagr"][idx] = np.where(cumulative, np.nan, trend["cagr_observed"])
+    out["observed_cagr"][idx] = np.where(cumulative | ~judged, np.nan, trend["cagr_observed"])
     out["required_cagr"][idx] = np.where(cumulative, np.nan, trend["cagr_required"])
     out["trend_ratio"][idx] = trend_ratio
     out["trend_status"][idx] = trend_status
@@ -688,19 +745,9 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
     out["required_change"][idx] = unit(required_change)
     out["ref_value"][idx] = ref_value
     out["relative_ratio"][idx] = np.where(rel, a, np.nan)
-    out["final"][idx] = final
-
-    fs = kind == "floor_stretch"
-    if fs.any():
-        stretch = inp.stretch[idx]
-        s_comp = _pick([d > 0], [">="], "<=")
-        met = _meets(a, s_comp, stretch, stretch, stretch, d)
-        valid = fs & after_base & np.isfinite(stretch)
-        out["stretch_met"][idx] = np.where(valid, met, None)
-        with np.errstate(all="ignore"):
-            out["stretch_completion"][idx] = np.where(valid & (stretch != b), (a - b) / (stretch - b), np.nan)
-        notes.add(valid & met, "已达力争目标", idx=idx)
-        notes.add(valid & achieved & ~met, "已达标,未达力争目标", idx=idx)
+    out["post_plan_year"][idx] = post_year
+    out["post_plan_value"][idx] = post_value
+    out["final"][idx] = ended
 
     band = _isin(comp, ("≈", "between"))
     with np.errstate(invalid="ignore"):
@@ -712,6 +759,23 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
         counted[cum_inc] = (present[cum_inc] & (inp.start[idx][cum_inc][:, None] <= Y)).sum(axis=1)
         missing = np.where(cum_inc, expected_years - counted, 0)
         notes.add(missing > 0, "累计值缺", missing, "年数据", idx=idx)
+
+
+def _completions(kind, cumulative, d, a, b, T, judged, cagr_observed, growth):
+    """(增量完成度, 目标完成度) of each target; NaN where the reading is undefined (docs/methodology.md §5).
+
+    增量完成度 (a − b)/(T − b): the share of the planned change achieved. 目标完成度: a/T for higher-is-better
+    levels, T/a for lower-is-better ones, the observed over the planned annual growth for 年均增长 targets, and
+    the sum achieved over the sum planned for cumulative targets.
+    """
+    with np.errstate(all="ignore"):
+        increment = np.where(judged & np.isfinite(b) & (b != T), (a - b) / (T - b), np.nan)
+        level = np.where(d > 0, np.where(T > 0, a / T, np.nan), np.where((a > 0) & (T > 0), T / a, np.nan))
+        of_target = np.where(judged, level, np.nan)
+        of_target = np.where(kind == "growth", np.where(judged & (growth > 0), cagr_observed / growth, np.nan),
+                             of_target)
+        of_target = np.where(cumulative, increment, of_target)
+    return increment, of_target
 
 
 def _resolve_target(idx, inp: _Inputs, b, t0, notes: _Notes):
@@ -776,7 +840,7 @@ def _trend_notes(reason, b, skip, idx, notes: _Notes) -> None:
     notes.add((b == 0) & ~skip, "基期值为0:趋势研判按sdg-build以0.001代替", idx=idx)
 
 
-def _evaluate_per_year(idx, inp: _Inputs, grid: _Grid, cap_all, out, notes: _Notes, th: Thresholds):
+def _evaluate_per_year(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, notes: _Notes, th: Thresholds):
     """Targets on each year's flow (每年新增…): every covered year is checked on its own."""
     n = len(idx)
     rows = np.arange(n)
@@ -819,23 +883,29 @@ def _evaluate_per_year(idx, inp: _Inputs, grid: _Grid, cap_all, out, notes: _Not
         period = t1 - start + 1
         elapsed = np.where(has, np.clip((t - start + 1) / period, 0.0, 1.0), np.nan)
     all_met = has & (n_met == n_years)
-    final = has & (t >= t1)
+    ended = np.isfinite(t1) & ((as_of_used > t1) | (has & (t >= t1)))
+    # Once the period is over: one missed year fails the target; all years met with none missing completes it.
+    missed = has & (n_met < n_years)
+    every_year = n_years >= period
     eps = th.boundary_epsilon
     with np.errstate(invalid="ignore"):
         schedule = _pick(
-            [~np.isfinite(T) | ~np.isfinite(t1), ~has, final & all_met, final, all_met, d * a < 0,
-             ratio >= th.schedule_on_track - eps, ratio >= th.schedule_lagging - eps],
-            ["no_target", "no_data", "completed", "not_completed", "achieved", "regressing", "on_track", "lagging"],
+            [~np.isfinite(T) | ~np.isfinite(t1), ended & missed, ended & every_year, ended, ~has, all_met,
+             d * a < 0, ratio >= th.schedule_on_track - eps, ratio >= th.schedule_lagging - eps],
+            ["no_target", "not_completed", "completed", "pending_evaluation", "no_data", "achieved", "regressing",
+             "on_track", "lagging"],
             "severely_lagging",
         )  # fmt: skip
         trend = _classify_trend(
-            ratio, has & ~np.isnan(ratio), final & all_met,
+            ratio, has & ~np.isnan(ratio), np.zeros(n, dtype=bool),
             th.trend_substantial, th.trend_moderate, th.trend_limited, eps,
         )  # fmt: skip
     trend = np.where(~np.isfinite(T), "insufficient", trend).astype(object)
+    trend = np.where(ended, "ended", trend).astype(object)
 
     notes.add(has, n_met, "/", n_years, "年达标", idx=idx)
-    missing = np.where(has, (t - start + 1) - n_years, 0)
+    last_year = np.where(ended, t1, t)
+    missing = np.where(has, (last_year - start + 1) - n_years, np.where(ended, period, 0))
     notes.add(missing > 0, "缺", missing, "年数据", idx=idx)
 
     out["latest_year"][idx] = t
@@ -846,24 +916,27 @@ def _evaluate_per_year(idx, inp: _Inputs, grid: _Grid, cap_all, out, notes: _Not
     out["target_band_hi"][idx] = hi
     out["path_used"][idx] = "per_year"
     out["elapsed"][idx] = elapsed
-    out["expected_value"][idx] = np.where(has, T, np.nan)
-    out["completion"][idx] = np.where(period > 0, n_met / period, np.nan)
-    out["schedule_ratio"][idx] = np.where(has, ratio, np.nan)
+    out["expected_value"][idx] = np.where(has & ~ended, T, np.nan)
+    # 目标完成度 of a yearly target: the share of the period's years that met it (1/2年达标 → 50 %).
+    out["target_completion"][idx] = np.where(has & (period > 0), n_met / period, np.nan)
+    out["schedule_ratio"][idx] = np.where(has & ~ended, ratio, np.nan)
     out["schedule_status"][idx] = schedule
-    out["trend_ratio"][idx] = np.where(has, ratio, np.nan)
+    out["trend_ratio"][idx] = np.where(has & ~ended, ratio, np.nan)
     out["trend_status"][idx] = trend
-    out["projected_value"][idx] = np.where(has, mean_flow, np.nan)
-    out["projected_gap"][idx] = np.where(has, mean_flow - T, np.nan)
+    out["projected_value"][idx] = np.where(has & ~ended, mean_flow, np.nan)
+    out["projected_gap"][idx] = np.where(has & ~ended, mean_flow - T, np.nan)
     out["years_met"][idx] = np.where(has, n_met, np.nan)
     out["years_with_data"][idx] = n_years
-    out["final"][idx] = final
+    out["final"][idx] = ended
 
 
-def _evaluate_qualitative(idx, inp: _Inputs, statuses, out, notes: _Notes):
+def _evaluate_qualitative(idx, inp: _Inputs, statuses, as_of_used, out, notes: _Notes):
     """Qualitative targets: the status a person set (with their note); none set → awaiting assessment."""
     ids = inp.frame["target_id"].to_numpy(dtype=object)[idx] if "target_id" in inp.frame.columns else None
     status = np.full(len(idx), "qualitative", dtype=object)
     if statuses is not None and len(statuses) and ids is not None:
+        if "set_at" in statuses.columns:
+            statuses = statuses.sort_values("set_at", kind="stable")
         st = statuses.drop_duplicates("target_id", keep="last").set_index("target_id")
         found = pd.Series(ids).map(st["status"]).to_numpy(dtype=object)
         has = pd.notna(found)
@@ -876,7 +949,9 @@ def _evaluate_qualitative(idx, inp: _Inputs, statuses, out, notes: _Notes):
     out["schedule_status"][idx] = status
     done = _isin(status, ("achieved", "completed"))
     out["trend_status"][idx] = _pick([done], ["target_achieved"], "insufficient")
-    out["final"][idx] = _isin(status, ("completed", "not_completed"))
+    with np.errstate(invalid="ignore"):
+        ended = np.isfinite(inp.t1[idx]) & (as_of_used > inp.t1[idx])
+    out["final"][idx] = ended | _isin(status, ("completed", "not_completed"))
     notes.add(status == "qualitative", "定性目标,尚未人工评定", idx=idx)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 from datetime import datetime
 
 import pandas as pd
@@ -11,83 +10,137 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from tracker.formatting import MISSING, is_missing, number, percent
 from tracker.i18n import describe_target
 from tracker.verdicts import STATUS_COLOURS
 
-COLUMNS = {
-    "zh": ["序号", "指标", "属性", "基期值", "目标值", "当前值", "完成率", "序时进度", "评价"],
-    "en": ["No.", "Indicator", "Binding", "Baseline", "Target", "Current", "Completion", "Schedule", "Assessment"],
+# The report's columns: key → (Chinese, English, relative width, alignment). The Excel file and the table picture
+# read the widths and alignment from here.
+LAYOUT: dict[str, tuple[str, str, float, str]] = {
+    "number": ("序号", "No.", 5, "center"),
+    "indicator": ("指标", "Indicator", 28, "left"),
+    "binding": ("属性", "Binding", 7, "center"),
+    "baseline": ("基期值", "Baseline", 15, "center"),
+    "target": ("目标值", "Target", 22, "left"),
+    "current": ("当前值", "Current", 17, "center"),
+    "target_completion": ("目标完成度", "Completion of target", 9, "center"),
+    "increment_completion": ("增量完成度", "Completion of increment", 9, "center"),
+    "schedule": ("序时进度", "Schedule ratio", 9, "center"),
+    "after_plan": ("规划期后", "After the plan", 14, "center"),
+    "assessment": ("评价", "Assessment", 20, "left"),
 }
-_WIDTHS = [6, 34, 8, 16, 24, 16, 10, 12, 22]
+DEFINITIONS = {
+    "zh": "注:目标完成度 = 实际值 ÷ 目标值(逆向指标为目标值 ÷ 实际值;年均增长类为实际年均增速 ÷ 目标增速;累计类为累计完成量 ÷ "
+          "累计目标;每年类为达标年数 ÷ 规划年数);增量完成度 = (实际值 − 基期值) ÷ (目标值 − 基期值);序时进度 = 实际增量 ÷ 按时间比例"
+          "应有的增量,规划期结束后不计算;规划期后的数值仅供参考,不计入评价。",
+    "en": "Completion of target = actual ÷ target (target ÷ actual when lower is better; observed ÷ planned annual "
+          "growth for growth targets; sum ÷ planned sum for cumulative targets; years met ÷ years for yearly "
+          "targets). Completion of increment = (actual − baseline) ÷ (target − baseline). Schedule ratio = actual "
+          "change ÷ the change expected by now (time-proportional), not computed once the plan has ended. Values "
+          "after the plan are shown for reference and not judged.",
+}
 
 
-def _num(value, unit: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1e5 else f"{value:,.0f}"
-    return f"{text}{unit}" if unit not in ("%",) else f"{text}%"
+def evaluation_title(verdicts: pd.DataFrame, lang: str = "zh") -> str:
+    """终期评估表 once every dated target of the plan has ended at the as-of year, else 中期评估表."""
+    dated = verdicts.loc[verdicts["target_year"].notna(), "final"]
+    ended = len(dated) > 0 and bool(dated.all())
+    if lang == "en":
+        return "final evaluation" if ended else "mid-term evaluation"
+    return "终期评估表" if ended else "中期评估表"
 
 
-def _pct(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return f"{value * 100:.1f}%"
+def as_of_year(verdicts: pd.DataFrame) -> int | None:
+    """The year the table is as of (the latest year with data when none was chosen)."""
+    years = verdicts["as_of"].dropna() if "as_of" in verdicts.columns else []
+    return int(years.iloc[0]) if len(years) else None
 
 
 def evaluation_table(verdicts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """One row per target in the plan's order: the columns of the report, as display text."""
-    rows = []
-    for n, r in enumerate(verdicts.to_dict("records"), start=1):
-        unit = r.get("unit") or ""
-        baseline = _num(r.get("baseline_value_used"), unit)
-        if baseline != "—" and not pd.isna(r.get("baseline_year_used")):
-            baseline += f"({int(r['baseline_year_used'])})"
-        current = _num(r.get("latest_value"), unit)
-        if current != "—" and not pd.isna(r.get("latest_year")):
-            current += f"({int(r['latest_year'])})"
-        target = describe_target(r, lang)
-        if r.get("kind") in ("growth", "doubling", "relative") and not pd.isna(r.get("target_value_used")):
-            target += f" → {_num(r['target_value_used'], unit)}"
-        assessment = r["schedule_label"] if r["trend_status"] == "insufficient" \
-            else f"{r['schedule_label']};{r['trend_label']}"
-        binding = r.get("binding") if isinstance(r.get("binding"), str) else ""
-        rows.append([n, r["indicator"], binding, baseline, f"{target}({int(r['target_year'])})",
-                     current, _pct(r.get("completion")), _pct(r.get("schedule_ratio")), assessment])
-    table = pd.DataFrame(rows, columns=COLUMNS[lang])
+    keys = [k for k in LAYOUT if k != "after_plan" or verdicts["post_plan_year"].notna().any()]
+    rows = [[cells[key] for key in keys]
+            for cells in (_cells(n, r, lang) for n, r in enumerate(verdicts.to_dict("records"), start=1))]
+    table = pd.DataFrame(rows, columns=[LAYOUT[k][1 if lang == "en" else 0] for k in keys])
     table.attrs["status"] = verdicts["schedule_status"].tolist()   # for colouring the assessment cell
+    table.attrs["widths"] = [LAYOUT[k][2] for k in keys]
+    table.attrs["align"] = [LAYOUT[k][3] for k in keys]
     return table
 
 
-def evaluation_xlsx(table: pd.DataFrame, *, title: str, as_of: int | None, source: str) -> bytes:
+def _cells(n: int, r: dict, lang: str) -> dict[str, object]:
+    unit = r.get("unit") or ""
+    en = lang == "en"
+    baseline = number(r.get("baseline_value_used"), unit)
+    if baseline != MISSING and not is_missing(r.get("baseline_year_used")):
+        baseline += f"({int(r['baseline_year_used'])})"
+    elif r.get("kind") not in ("qualitative", "per_year"):
+        baseline = "no baseline" if en else "缺基期值"
+    current = number(r.get("latest_value"), unit)
+    only_base = r["schedule_status"] == "no_data" and not is_missing(r.get("latest_year")) \
+        and r.get("latest_year") == r.get("baseline_year_used")
+    if only_base:
+        current = MISSING
+    elif current != MISSING and not is_missing(r.get("latest_year")):
+        current += f"({int(r['latest_year'])})"
+        if r["schedule_status"] == "pending_evaluation":
+            year = int(r["target_year"])
+            current += f", no {year} value" if en else f",缺{year}年数据"
+    target = describe_target(r, lang)
+    if r.get("kind") in ("growth", "doubling", "relative") and not is_missing(r.get("target_value_used")):
+        target += f" → {number(r['target_value_used'], unit)}"
+    if not is_missing(r.get("target_year")):
+        target += f"({int(r['target_year'])})"
+    assessment = r["schedule_label"] if r["trend_status"] in ("insufficient", "ended") \
+        else f"{r['schedule_label']};{r['trend_label']}"
+    after_plan = MISSING if is_missing(r.get("post_plan_year")) else \
+        f"{number(r['post_plan_value'], unit)}({int(r['post_plan_year'])})"
+    binding = r.get("binding") if isinstance(r.get("binding"), str) else ""
+    return {
+        "number": n, "indicator": r["indicator"], "binding": binding, "baseline": baseline, "target": target,
+        "current": current, "target_completion": percent(r.get("target_completion")),
+        "increment_completion": percent(r.get("increment_completion")), "schedule": percent(r.get("schedule_ratio")),
+        "after_plan": after_plan, "assessment": assessment,
+    }
+
+
+def evaluation_xlsx(table: pd.DataFrame, *, title: str, as_of: int | None, source: str, lang: str = "zh") -> bytes:
     """The table as a formatted workbook: title, header, borders, widths, coloured assessment, frozen header."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "中期评估表"
+    ws.title = "评估表" if lang != "en" else "Evaluation"
     ncol = len(table.columns)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws.cell(1, 1, title).font = Font(size=14, bold=True)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncol)
-    ws.cell(2, 1, f"评估年份:{as_of or '最新'}    数据来源:{source}    生成时间:"
+    year = f"{as_of}年" if as_of else "—"
+    ws.cell(2, 1, f"评估年份:{year}    数据来源:{source}    生成时间:"
                   f"{datetime.now():%Y-%m-%d %H:%M}").font = Font(size=9, color="555555")
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_fill = PatternFill("solid", fgColor="DDE5F0")
+    widths = table.attrs.get("widths") or [12] * ncol
+    align = table.attrs.get("align") or ["center"] * ncol
     for j, name in enumerate(table.columns, start=1):
         cell = ws.cell(3, j, name)
         cell.font, cell.fill, cell.border = Font(bold=True), header_fill, border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(j)].width = _WIDTHS[j - 1] if j <= len(_WIDTHS) else 14
+        ws.column_dimensions[get_column_letter(j)].width = widths[j - 1] * 1.2
     statuses = table.attrs.get("status", [None] * len(table))
     for i, (values, status) in enumerate(zip(table.itertuples(index=False), statuses, strict=True), start=4):
         for j, value in enumerate(values, start=1):
             cell = ws.cell(i, j, value)
             cell.border = border
-            cell.alignment = Alignment(vertical="center", wrap_text=True,
-                                       horizontal="left" if j in (2, 5, 9) else "center")
+            cell.alignment = Alignment(vertical="center", wrap_text=True, horizontal=align[j - 1])
         colour = STATUS_COLOURS.get(status)
         if colour:
             ws.cell(i, ncol).fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
+    note_row = 4 + len(table)
+    ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=ncol)
+    ws.cell(note_row, 1, DEFINITIONS["en" if lang == "en" else "zh"]).font = Font(size=9, color="555555")
+    ws.cell(note_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[note_row].height = 48
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"

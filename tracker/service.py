@@ -12,10 +12,7 @@ from tracker import progress
 from tracker.config import SEEDS_DIR
 from tracker.store import Store
 from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from tracker.verdicts import schedule_label, trend_label
-
-# Counted on the overview's KPI cards, in this order.
-KPI_STATUSES = ("achieved", "on_track", "lagging", "severely_lagging", "no_data")
+from tracker.verdicts import schedule_label, status_counts, trend_label
 
 
 def verdicts(
@@ -33,8 +30,13 @@ def verdicts(
     targets = store.targets(plan_id)
     if region is not None:
         targets = targets[targets["region"] == region].reset_index(drop=True)
-    return verdicts_for(targets, store.actuals_current(), store.target_statuses(), as_of=as_of,
+    return verdicts_for(targets, store.actuals_current(), status_history(store), as_of=as_of,
                         thresholds=thresholds or store.thresholds(), lang=lang)
+
+
+def status_history(store: Store) -> pd.DataFrame:
+    """Every assessment of a qualitative target, oldest first: the engine keeps the latest up to the as-of year."""
+    return store.query_df("SELECT * FROM target_status ORDER BY set_at")
 
 
 def verdicts_for(
@@ -53,20 +55,28 @@ def verdicts_for(
     )
     table["schedule_label"] = [schedule_label(code, lang) for code in table["schedule_status"]]
     table["trend_label"] = [trend_label(code, lang) for code in table["trend_status"]]
-    extra = targets[["target_id", "indicator_id", "binding", "quote", "seed_file", "target_value",
-                     "target_value_hi", "growth_rate", "multiple", "relative_to_region", "relative_margin",
-                     "basis", "start_year", "parent_target_id", "milestone_group", "subject", "measure",
-                     "path_kind"]]
+    wanted = ["target_id", "indicator_id", "binding", "quote", "seed_file", "target_value", "target_value_hi",
+              "growth_rate", "multiple", "relative_to_region", "relative_to_indicator", "relative_margin", "basis",
+              "start_year", "parent_target_id", "milestone_group", "subject", "measure", "path_kind"]
+    extra = targets[[c for c in wanted if c in targets.columns]]
     return table.merge(extra, on="target_id", how="left", validate="one_to_one")
 
 
 def kpi_counts(table: pd.DataFrame) -> dict[str, int]:
-    """Targets per schedule status for the KPI cards (completed counts as achieved, not_completed as lagging)."""
-    folded = table["schedule_status"].replace({"completed": "achieved", "not_completed": "severely_lagging",
-                                               "no_baseline": "no_data", "no_target": "no_data",
-                                               "invalid_baseline": "no_data", "qualitative": "no_data"})
-    counts = folded.value_counts()
-    return {"total": len(table), **{code: int(counts.get(code, 0)) for code in KPI_STATUSES}}
+    """The KPI cards: the total, then the targets per status — the same categories the status chart counts."""
+    return {"total": len(table), **status_counts(table["schedule_status"])}
+
+
+def with_progress(table: pd.DataFrame) -> pd.Series:
+    """Rows that have a value to judge: one after the base year, or the target year's value once the plan ended."""
+    after_base = table["latest_year"] > table["baseline_year_used"]
+    judged_final = table["final"] & table["latest_year"].ge(table["target_year"])
+    return (after_base.fillna(False) | judged_final.fillna(False)).astype(bool)
+
+def heatmap_rows(by_year: pd.DataFrame, table: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
+    """The year-by-year verdicts of the targets that have data, up to the as-of year (none after it is known)."""
+    rows = by_year[by_year["target_id"].isin(table.loc[table["latest_value"].notna(), "target_id"])]
+    return rows if as_of is None else rows[rows["year"] <= as_of]
 
 
 def verdicts_by_year(
@@ -75,7 +85,7 @@ def verdicts_by_year(
 ) -> pd.DataFrame:
     """The verdict table as of each year, stacked (for the indicator × year heatmap)."""
     targets = store.targets(plan_id)
-    actuals, statuses = store.actuals_current(), store.target_statuses()
+    actuals, statuses = store.actuals_current(), status_history(store)
     thresholds = thresholds or store.thresholds()
     frames = [verdicts_for(targets, actuals, statuses, as_of=year, thresholds=thresholds, lang=lang)
               .assign(year=year) for year in years]
@@ -111,7 +121,7 @@ def comparison(store: Store, indicator_id: str, *, as_of: int | None = None,
     """
     targets = store.targets()
     chosen = targets[(targets["indicator_id"] == indicator_id) & (targets["kind"] != "qualitative")]
-    table = verdicts_for(chosen.reset_index(drop=True), store.actuals_current(), store.target_statuses(),
+    table = verdicts_for(chosen.reset_index(drop=True), store.actuals_current(), status_history(store),
                          as_of=as_of, thresholds=thresholds or store.thresholds(), lang=lang)
     plans = store.plans().set_index("plan_id")["short_name"]
     table["series"] = table["region"] + " · " + table["plan_id"].map(plans)
@@ -126,7 +136,7 @@ def comparison(store: Store, indicator_id: str, *, as_of: int | None = None,
                  for y, v in zip(values["year"], values["value"], strict=True)]
         rows.append({"series": r.series, "year": int(r.target_year), "actual": None, "target": r.target_value_used})
     series = pd.DataFrame(rows, columns=["series", "year", "actual", "target"])
-    ranking = table.sort_values("completion", ascending=False, na_position="last").reset_index(drop=True)
+    ranking = table.sort_values("target_completion", ascending=False, na_position="last").reset_index(drop=True)
     return series, ranking
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from tracker import progress
-from tracker.i18n import describe_target
-from tracker.service import verdicts_for
+from tracker.formatting import difference_unit, is_missing, number, percent
+from tracker.i18n import describe_target, t
+from tracker.service import status_history, verdicts_for
 from tracker.store import Store
 from tracker.thresholds import Thresholds
 
@@ -21,7 +21,7 @@ class IndicatorStory:
     indicator: str
     unit: str
     target_year: int
-    actuals: pd.DataFrame             # year, value, is_provisional, hover (revisions)
+    actuals: pd.DataFrame             # year, value, is_provisional, after_plan, hover (revisions)
     path: pd.DataFrame                # year, value: the planned path from baseline to target
     targets: pd.DataFrame             # year, value, label: the target and its milestones
     baseline: tuple[int, float] | None
@@ -31,18 +31,6 @@ class IndicatorStory:
     explanation: list[str] = field(default_factory=list)
     quotes: pd.DataFrame | None = None
     history: pd.DataFrame | None = None
-
-
-def _fmt(value, unit: str = "") -> str:
-    """2 decimals for small numbers, none from 1,000 up (3,584家, not 3,583.95家)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1e3 else f"{value:,.0f}"
-    return f"{text}{unit}" if unit else text
-
-
-def _pct(value) -> str:
-    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value * 100:.1f}%"
 
 
 def build_story(store: Store, target_id: str, *, as_of: int | None = None,
@@ -55,11 +43,11 @@ def build_story(store: Store, target_id: str, *, as_of: int | None = None,
         raise KeyError(target_id)
     target = row.iloc[0].to_dict()
     actuals = store.actuals_current()
-    verdict = verdicts_for(row.reset_index(drop=True), actuals, store.target_statuses(), as_of=as_of,
+    verdict = verdicts_for(row.reset_index(drop=True), actuals, status_history(store), as_of=as_of,
                            thresholds=thresholds, lang=lang).iloc[0].to_dict()
     unit = target["unit"] or ""
     history = store.actuals_history(target["region"], target["indicator"])
-    series = _actual_series(history, as_of)
+    series = _actual_series(history, as_of, int(target["target_year"]))
 
     b, t0 = verdict["baseline_value_used"], verdict["baseline_year_used"]
     T, t1 = verdict["target_value_used"], int(target["target_year"])
@@ -99,26 +87,24 @@ def build_story(store: Store, target_id: str, *, as_of: int | None = None,
     return IndicatorStory(
         target=target, verdict=verdict, indicator=target["indicator"], unit=unit, target_year=t1,
         actuals=series, path=path, targets=marks, baseline=baseline, band=band, projection=projection,
-        gap_text=gap_text, explanation=explain(verdict, unit, lang), quotes=quotes, history=history,
+        gap_text=gap_text, explanation=explain(verdict, unit, lang, series[series["after_plan"]]), quotes=quotes,
+        history=history,
     )
 
 
 def gap_sentence(v: dict, unit: str, lang: str = "zh") -> str:
-    """'预计2020年 2.3%,比目标低 0.2个百分点' — the sign put into words, by the indicator's direction."""
-    gap = v["projected_gap"] * (v.get("direction") or 1)       # > 0: better than the target
-    diff_unit = ("个百分点" if lang == "zh" else " pp") if unit == "%" else unit
-    projected = _fmt(v["projected_value"], unit)
-    if lang == "zh":
-        word = "超出目标" if gap >= 0 else "距目标还差"
-        return f"预计{int(v['target_year'])}年 {projected},{word} {_fmt(abs(v['projected_gap']), diff_unit)}"
-    word = "above target by" if gap >= 0 else "short of target by"
-    return f"Projected {int(v['target_year'])}: {projected}, {word} {_fmt(abs(v['projected_gap']), diff_unit)}"
+    """'预计2020年 2.3%,距目标还差 0.2个百分点' — the sign put into words, by the indicator's direction."""
+    better = v["projected_gap"] * (v.get("direction") or 1) >= 0
+    key = "gap_above" if better else "gap_below"
+    return t(key, lang).format(year=int(v["target_year"]), projected=number(v["projected_value"], unit),
+                               gap=number(abs(v["projected_gap"]), difference_unit(unit, lang)))
 
 
-def _actual_series(history: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
-    """Current values with their revisions as hover text; provisional (快报) values marked."""
+def _actual_series(history: pd.DataFrame, as_of: int | None, target_year: int) -> pd.DataFrame:
+    """Current values with their revisions as hover text; provisional (快报) values and post-plan years marked."""
+    columns = ["year", "value", "is_provisional", "after_plan", "hover"]
     if history.empty:
-        return pd.DataFrame(columns=["year", "value", "is_provisional", "hover"])
+        return pd.DataFrame(columns=columns)
     rows = []
     for year, group in history.groupby("year"):
         if as_of is not None and year > as_of:
@@ -127,53 +113,102 @@ def _actual_series(history: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
         if current.empty:
             continue
         cur = current.iloc[0]
-        lines = [f"{'当前' if r.is_current else '曾为'} {_fmt(r.value)} · {r.vintage or ''} · {r.entered_by} "
+        lines = [f"{'当前' if r.is_current else '曾为'} {number(r.value)} · {r.vintage or ''} · {r.entered_by} "
                  f"{pd.Timestamp(r.entered_at):%Y-%m-%d}" + (f" · {r.reason}" if isinstance(r.reason, str) else "")
                  for r in group.itertuples()]
         rows.append({"year": int(year), "value": float(cur["value"]), "is_provisional": cur["vintage"] == "快报",
-                     "hover": "<br>".join(lines)})
-    return pd.DataFrame(rows, columns=["year", "value", "is_provisional", "hover"])
+                     "after_plan": int(year) > target_year, "hover": "<br>".join(lines)})
+    return pd.DataFrame(rows, columns=columns)
 
 
-def explain(v: dict, unit: str, lang: str = "zh") -> list[str]:
-    """The verdicts in plain sentences, e.g. 按序时进度2018年应达到…,实际…,完成序时进度的…%."""
-    lines = []
-    if pd.isna(v.get("latest_value")):
-        return ["尚无实际值:请在“数据填报”页录入或上传。" if lang == "zh"
-                else "No actual value yet: enter or upload one on the data-entry pages."]
-    year = int(v["latest_year"])
-    if lang == "zh":
-        if not pd.isna(v.get("expected_value")):
-            lines.append(f"按序时进度{year}年应达到 {_fmt(v['expected_value'], unit)},实际 {_fmt(v['latest_value'], unit)},"
-                         f"完成序时进度的 {_pct(v['schedule_ratio'])}——{v['schedule_label']}。")
-        else:
-            lines.append(f"{year}年实际 {_fmt(v['latest_value'], unit)}——{v['schedule_label']}。")
-        if not pd.isna(v.get("completion")):
-            lines.append(f"目标完成率 {_pct(v['completion'])}(从基期 {_fmt(v['baseline_value_used'], unit)} "
-                         f"到目标 {_fmt(v['target_value_used'], unit)})。")
-        if not pd.isna(v.get("observed_cagr")):
-            lines.append(f"基期以来年均增长 {_pct(v['observed_cagr'])}"
-                         + (f",实现目标需年均 {_pct(v['required_cagr'])}" if not pd.isna(v.get("required_cagr")) else "")
-                         + f"——趋势研判:{v['trend_label']}。")
-        if not pd.isna(v.get("projected_value")) and not pd.isna(v.get("projected_gap")):
-            lines.append(f"按当前趋势,{gap_sentence(v, unit, lang)}。")
-        if not pd.isna(v.get("required_growth")):
-            lines.append(f"从最新值出发,此后每年需增长 {_pct(v['required_growth'])} 才能如期实现。")
+def explain(v: dict, unit: str, lang: str = "zh", after_plan: pd.DataFrame | None = None) -> list[str]:
+    """The verdicts in plain sentences, e.g. 按序时进度2018年应达到…,实际…,完成序时进度的…%.
+
+    Once the plan has ended only the final evaluation is told: no schedule, trend, projection or required growth
+    for a year that has passed.
+    """
+    if v.get("final"):
+        lines = _explain_final(v, unit, lang)
+    elif is_missing(v.get("latest_value")):
+        lines = [t("story_no_value", lang)]
     else:
-        if not pd.isna(v.get("expected_value")):
-            lines.append(f"On schedule, {year} should reach {_fmt(v['expected_value'], unit)}; actual "
-                         f"{_fmt(v['latest_value'], unit)}, {_pct(v['schedule_ratio'])} of scheduled progress — "
-                         f"{v['schedule_label']}.")
-        else:
-            lines.append(f"{year} actual {_fmt(v['latest_value'], unit)} — {v['schedule_label']}.")
-        if not pd.isna(v.get("completion")):
-            lines.append(f"Completion {_pct(v['completion'])} of the way from baseline to target.")
-        if not pd.isna(v.get("observed_cagr")):
-            lines.append(f"Observed annual growth {_pct(v['observed_cagr'])}; anticipated: {v['trend_label']}.")
-        if not pd.isna(v.get("projected_value")) and not pd.isna(v.get("projected_gap")):
-            lines.append(f"At the current trend: {gap_sentence(v, unit, lang)}.")
-        if not pd.isna(v.get("required_growth")):
-            lines.append(f"Growth needed per year from the latest value: {_pct(v['required_growth'])}.")
+        lines = _explain_midcourse(v, unit, lang)
+    if after_plan is not None and len(after_plan):
+        values = "、".join(f"{int(r.year)}年 {number(r.value, unit)}" if lang == "zh" else
+                          f"{number(r.value, unit)} ({int(r.year)})" for r in after_plan.itertuples())
+        lines.append(t("story_after_plan", lang).format(values=values))
     if isinstance(v.get("note"), str) and v["note"]:
-        lines.append(("说明:" if lang == "zh" else "Note: ") + v["note"])
+        lines.append(t("story_note", lang).format(note=v["note"]))
     return lines
+
+
+def _explain_final(v: dict, unit: str, lang: str) -> list[str]:
+    year = int(v["target_year"])
+    if v["schedule_status"] == "pending_evaluation":
+        lines = [t("story_pending", lang).format(year=year)]
+        if not is_missing(v.get("latest_value")):
+            lines.append(t("story_pending_latest", lang).format(year=int(v["latest_year"]),
+                                                                actual=number(v["latest_value"], unit)))
+        return lines
+    if is_missing(v.get("latest_value")) or is_missing(v.get("target_value_used")):
+        return [t("story_actual", lang).format(year=year, actual=number(v.get("latest_value"), unit),
+                                               label=v["schedule_label"])]
+    lines = [t("story_final", lang).format(year=year, actual=number(v["latest_value"], unit),
+                                           target=number(v["target_value_used"], unit), label=v["schedule_label"])]
+    lines += _completion_lines(v, unit, lang)
+    gap = (v["target_value_used"] - v["latest_value"]) * (v.get("direction") or 1)
+    if v["schedule_status"] == "not_completed" and gap > 0 and v.get("basis") != "per_year":
+        lines.append(t("story_final_short", lang).format(gap=number(gap, difference_unit(unit, lang))))
+    return lines
+
+
+def _explain_midcourse(v: dict, unit: str, lang: str) -> list[str]:
+    year = int(v["latest_year"])
+    if v["schedule_status"] == "no_data" and not is_missing(v.get("baseline_year_used")) \
+            and year == int(v["baseline_year_used"]):
+        return [t("story_only_base", lang).format(year=year, value=number(v["latest_value"], unit))]
+    if not is_missing(v.get("expected_value")):
+        lines = [t("story_schedule", lang).format(year=year, expected=number(v["expected_value"], unit),
+                                                  actual=number(v["latest_value"], unit),
+                                                  ratio=percent(v["schedule_ratio"]), label=v["schedule_label"])]
+    else:
+        lines = [t("story_actual", lang).format(year=year, actual=number(v["latest_value"], unit),
+                                                label=v["schedule_label"])]
+    lines += _completion_lines(v, unit, lang)
+    if not is_missing(v.get("observed_cagr")) and v.get("kind") != "growth":
+        required = "" if is_missing(v.get("required_cagr")) else \
+            t("story_trend_required", lang).format(required=percent(v["required_cagr"]))
+        lines.append(t("story_trend", lang).format(observed=percent(v["observed_cagr"]), required=required,
+                                                   label=v["trend_label"]))
+    elif v.get("kind") == "growth" and v.get("trend_status") != "insufficient":
+        lines.append(t("story_trend", lang).format(observed=percent(v.get("observed_cagr")), required="",
+                                                   label=v["trend_label"]))
+    if not is_missing(v.get("projected_value")) and not is_missing(v.get("projected_gap")):
+        gap = gap_sentence(v, unit, lang)
+        short = v["projected_gap"] * (v.get("direction") or 1) < 0
+        if short and v.get("trend_status") == "substantial" and not is_missing(v.get("trend_ratio")):
+            # R ≥ 0.95 reads 有望实现 while the projection, at the same growth, ends just short: say why.
+            gap += t("story_projection_within", lang).format(ratio=f"{v['trend_ratio']:.2f}")
+        key = "story_projection_cumulative" if v.get("basis") == "cumulative" else "story_projection"
+        lines.append(t(key, lang).format(gap=gap))
+    if not is_missing(v.get("required_growth")):
+        lines.append(t("story_required", lang).format(growth=percent(v["required_growth"])))
+    return lines
+
+
+def _completion_lines(v: dict, unit: str, lang: str) -> list[str]:
+    of_target, increment = v.get("target_completion"), v.get("increment_completion")
+    if v.get("kind") == "growth":
+        if is_missing(of_target):
+            return []
+        planned = v.get("growth_rate")
+        return [t("story_growth_completion", lang).format(
+            observed=percent(v.get("observed_cagr")), planned=percent(None if is_missing(planned) else planned / 100),
+            of_target=percent(of_target))]
+    if is_missing(of_target) and is_missing(increment):
+        return []
+    target = number(v.get("target_value_used"), unit)
+    if is_missing(increment) or is_missing(v.get("baseline_value_used")):
+        return [t("story_completion_target_only", lang).format(of_target=percent(of_target), target=target)]
+    return [t("story_completion", lang).format(of_target=percent(of_target), increment=percent(increment),
+                                               target=target, baseline=number(v["baseline_value_used"], unit))]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from tracker.i18n import label
 
 # Schedule verdict (序时进度): code → (Chinese, English).
@@ -12,8 +14,10 @@ SCHEDULE_LABELS: dict[str, tuple[str, str]] = {
     "severely_lagging": ("严重滞后", "Severely lagging"),
     "regressing": ("逆向", "Moving backwards"),
     "no_data": ("无数据", "No data"),
+    "completed_stretch": ("已完成力争目标", "Stretch target met"),
     "completed": ("已完成", "Completed"),
     "not_completed": ("未完成", "Not completed"),
+    "pending_evaluation": ("待评估", "Awaiting target-year data"),
     "no_baseline": ("缺基期值", "No baseline"),
     "invalid_baseline": ("基期值无效", "Invalid baseline"),
     "no_target": ("缺目标值", "No target value"),
@@ -28,12 +32,25 @@ TREND_LABELS: dict[str, tuple[str, str]] = {
     "limited": ("进展有限", "Limited progress"),
     "deterioration": ("倒退", "Deterioration"),
     "insufficient": ("无法判断", "Insufficient data"),
+    "ended": ("规划期已结束", "Plan period over"),
 }
+
+# The order statuses are counted and listed in: final evaluation first, then mid-course from best to worst, then
+# the rows that cannot be judged. KPI cards, the status chart and the heatmap legend all use it.
+SCHEDULE_ORDER: tuple[str, ...] = (
+    "completed_stretch", "completed", "not_completed", "pending_evaluation",
+    "achieved", "on_track", "lagging", "severely_lagging", "regressing",
+    "qualitative", "no_data", "no_baseline", "invalid_baseline", "no_target",
+)  # fmt: skip
+FINAL_STATUSES = frozenset({"completed_stretch", "completed", "not_completed", "pending_evaluation"})
 
 # Traffic-light colour of each code, for pages and PNG exports.
 STATUS_COLOURS: dict[str, str] = {
     "achieved": "#1a9850",
+    "completed_stretch": "#006837",
     "completed": "#1a9850",
+    "pending_evaluation": "#9ecae1",
+    "ended": "#bdbdbd",
     "target_achieved": "#1a9850",
     "on_track": "#66bd63",
     "substantial": "#66bd63",
@@ -51,6 +68,13 @@ STATUS_COLOURS: dict[str, str] = {
     "insufficient": "#bdbdbd",
     "qualitative": "#9e9ac8",
 }
+
+
+def status_counts(codes) -> dict[str, int]:
+    """Targets per status in SCHEDULE_ORDER (statuses typed by a person last); only statuses that occur."""
+    counts = pd.Series(codes, dtype=object).value_counts()
+    order = [c for c in SCHEDULE_ORDER if c in counts.index] + sorted(c for c in counts.index if c not in SCHEDULE_ORDER)
+    return {code: int(counts[code]) for code in order}
 
 
 def schedule_label(code: str, lang: str = "zh") -> str:
