@@ -77,9 +77,11 @@ def build_tables(catalogue_dir: Path = CATALOGUE_DIR, seeds_dir: Path = SEEDS_DI
     seed_actuals, restated = _one_value_per_year(seed_actuals)
     seed_actuals["region_id"] = seed_actuals["region"].map({r["name"]: r["id"] for r in cat.regions})
     check_rows += restated
+    plans = _plan_rows(cat)
+    check_rows += checks.baseline_checks(targets, seed_actuals, indicators, plans)
 
     tables = {
-        "plans": _plan_rows(cat),
+        "plans": plans,
         "regions": pd.DataFrame([{
             "region_id": r["id"], "region": r["name"], "region_en": r.get("name_en"), "level": r.get("level"),
             "parent_region": r.get("parent"), "note": r.get("note"),
@@ -241,7 +243,9 @@ def _from_tables(cat: Catalogue, ind_by_id: pd.DataFrame, notes: list[dict]):
             actuals.append({
                 "plan_id": TABLE_PLAN, "region": plan["region"], "indicator": ind_by_id.loc[iid, "indicator"],
                 "indicator_id": iid, "year": year, "value": value, "unit": row.unit,
-                "source": f"专栏{results.number} {results.title}", "quote": row.quote, "seed_file": seed.file_name,
+                # The source names the document, so that a reader of any plan sees where a value was stated.
+                "source": f"{plan['short_name']} 专栏{results.number} {results.title}", "quote": row.quote,
+                "seed_file": seed.file_name,
             })
         goal_row = goals_by_name.get(row.name)
         pairs.append((row.name, row.values.get(base_year), goal_row.values.get(base_year) if goal_row else None))
@@ -276,6 +280,7 @@ def _catalogue_target_rows(cat: Catalogue, ind_by_id: pd.DataFrame, notes: list[
             "multiple": t.get("multiple"),
             "relative_to_region": t.get("relative_to"),
             "relative_margin": t.get("margin"),
+            "relative_to_indicator_id": t.get("relative_to_indicator"),
             "basis": IMPLIED_BASIS.get(kind) or t.get("basis") or "level",
             "start_year": t.get("start_year") or plan["start_year"],
             "target_year": t["target_year"],
@@ -368,7 +373,9 @@ def _one_value_per_year(actuals: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]
                        f"与已载入的 {r.value_first:g} " + ("一致。" if same else "不一致,以先载入者为准,请核对。"),
             "target_ids": "",
         })
-    return first.drop(columns=["plan_id"]).reset_index(drop=True), results
+    # source_plan_id: the plan whose text states the value (the actuals are keyed by region, indicator and year, so
+    # another plan of the same region reads it too, e.g. as its base-year value).
+    return first.rename(columns={"plan_id": "source_plan_id"}).reset_index(drop=True), results
 
 
 def _check_unique(frame: pd.DataFrame, column: str) -> None:

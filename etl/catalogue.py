@@ -213,6 +213,18 @@ def _check_targets(cat: Catalogue) -> None:
             cat.problems.append(f"{where}: doubling needs multiple")
         if kind == "relative" and (t.get("relative_to") not in region_names or t.get("margin") is None):
             cat.problems.append(f"{where}: relative needs relative_to (a region) and margin")
+        other = t.get("relative_to_indicator")
+        if other is not None and kind != "relative":
+            cat.problems.append(f"{where}: relative_to_indicator is for relative targets only")
+        elif other is not None and other not in ind_units:
+            cat.problems.append(f"{where}: unknown relative_to_indicator {other!r}")
+        elif other is not None and t.get("indicator") in ind_units and ind_units[other] != ind_units[t["indicator"]]:
+            cat.problems.append(f"{where}: relative_to_indicator {other} is in {ind_units[other]}, "
+                                f"the target's indicator in {ind_units[t['indicator']]}")
+        if kind == "relative" and t.get("relative_to") == t.get("region") and other in (None, t.get("indicator")):
+            # The region against itself on the same indicator: the ratio is always 1 and the target never tells.
+            cat.problems.append(f"{where}: compares {t.get('region')} with itself on the same indicator; "
+                                f"name the reference indicator (relative_to_indicator) or another region")
         if t.get("parent") and t["parent"] not in all_ids:
             cat.problems.append(f"{where}: unknown parent {t['parent']}")
         if t.get("subject") and t["subject"] not in (t.get("quote") or ""):

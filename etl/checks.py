@@ -4,7 +4,11 @@
 - duplicate_target: two targets for one indicator, region and year in one plan that ask for different values
   (专栏2's 技术合同成交额 400亿元 against the text's 翻番 from 241.5亿元);
 - restatement: a sentence of the text that repeats a 专栏2 target must agree with the table;
-- table: 专栏2's 2015 values must agree with 专栏1's.
+- table: 专栏2's 2015 values must agree with 专栏1's;
+- baseline_target: a target that asks for no more than its baseline (higher-is-better target at or below it, or
+  lower-is-better at or above it) — met on day one, or a sign that the indicator or the baseline is not the right
+  one; the baseline is the one the target states, else the stated value of its baseline year (the plan's base year),
+  whose document is named, above all when it is another plan's.
 """
 
 from __future__ import annotations
@@ -129,3 +133,55 @@ def group_counts(checks: list[dict]) -> dict[str, int]:
     for c in checks:
         counts[c["status"]] += 1
     return dict(counts)
+
+
+# Kinds whose target_value is a level of the indicator that can be set against a baseline of the same indicator.
+# (doubling and growth are built from the baseline; relative targets have no value of their own; flows are not levels.)
+_LEVEL_KINDS = {"level", "approx", "range", "floor_stretch", "coverage"}
+
+
+def baseline_checks(targets: pd.DataFrame, seed_actuals: pd.DataFrame, indicators: pd.DataFrame,
+                    plans: pd.DataFrame) -> list[dict]:
+    """Flag targets that ask for no more than their baseline (see the module docstring)."""
+    ind = indicators.set_index("indicator_id")
+    plan = plans.set_index("plan_id")
+    stated = {(a.region, a.indicator_id, int(a.year)): a for a in seed_actuals.itertuples() if pd.notna(a.value)}
+    results = []
+    for t in targets.itertuples():
+        if (t.kind not in _LEVEL_KINDS or t.basis != "level" or pd.isna(t.target_value)
+                or ind.loc[t.indicator_id, "measure"] != "level"):
+            continue
+        direction = int(ind.loc[t.indicator_id, "direction"])
+        if pd.notna(t.baseline_value):
+            year, baseline = int(t.baseline_year), float(t.baseline_value)
+            origin = "本目标所述基期值"
+        else:
+            year = t.baseline_year if pd.notna(t.baseline_year) else plan.loc[t.plan_id, "base_year"]
+            actual = None if pd.isna(year) else stated.get((t.region, t.indicator_id, int(year)))
+            if actual is None:
+                continue
+            year, baseline = int(year), float(actual.value)
+            source_plan = actual.source_plan_id
+            short_name = plan.loc[source_plan, "short_name"] if source_plan in plan.index else ""
+            part = str(actual.source or "").removeprefix(short_name).strip() or "正文"
+            if source_plan == t.plan_id:
+                origin = f"本规划{part}所述"
+            else:
+                origin = f"另一份文件《{short_name}》{part}所述,不是本规划自身的数据"
+        # The value that decides the verdict: the floor of a range or floor_stretch target going up, the ceiling going
+        # down.
+        value = t.target_value_hi if direction < 0 and pd.notna(t.target_value_hi) else t.target_value
+        if (value > baseline) if direction > 0 else (value < baseline):
+            continue
+        unit = t.unit or ""
+        name = t.subject or t.indicator
+        words = "不高于" if direction > 0 else "不低于"
+        message = (f"目标“{name}”({t.target_id}):{t.target_year}年目标值 {_fmt(value)}{unit}{words}基期值 "
+                   f"{_fmt(baseline)}{unit}({year}年,{origin})。按此基期,目标在规划开始时已经实现;"
+                   f"请核对指标口径、基期值或目标值。")
+        results.append(_check(
+            t.plan_id, "baseline_target", name, f"{'>' if direction > 0 else '<'} {_fmt(baseline)} ({year})",
+            _fmt(value), "warning", message, [t.target_id],
+        ))
+    return results
+

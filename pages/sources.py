@@ -6,6 +6,9 @@ import streamlit as st
 import ui
 from tracker import i18n, service
 
+# Check kinds newer than the shared label table; the shared table wins once it has them.
+CHECK_LABELS = {"baseline_target": ("目标不高于基期值", "Target not beyond its baseline"), **i18n.CHECK_LABELS}
+
 
 def show_plan_header(plan: pd.Series, targets: pd.DataFrame, checks: pd.DataFrame, stated: pd.DataFrame) -> None:
     horizon = f"{plan['start_year']}–{plan['target_year']}" if plan["start_year"] != plan["target_year"] \
@@ -70,8 +73,8 @@ def show_details(stated: pd.DataFrame, checks: pd.DataFrame, notes: pd.DataFrame
         }), hide_index=True, width="stretch")
     with st.expander(f"{ui.t('checks_title')} ({len(checks)})", expanded=bool((checks["status"] != "ok").any())):
         st.dataframe(pd.DataFrame({
-            ui.t("col_check_kind"): [i18n.label(i18n.CHECK_LABELS, k, lang) for k in checks["check_kind"]],
-            ui.t("col_status"): [i18n.label(i18n.CHECK_LABELS, s, lang) for s in checks["status"]],
+            ui.t("col_check_kind"): [i18n.label(CHECK_LABELS, k, lang) for k in checks["check_kind"]],
+            ui.t("col_status"): [i18n.label(CHECK_LABELS, s, lang) for s in checks["status"]],
             ui.t("col_message"): checks["message"],
         }), hide_index=True, width="stretch")
     with st.expander(f"{ui.t('notes_title')} ({len(notes)})"):

@@ -3,9 +3,14 @@
 Seed-derived tables (plans … etl_notes) are rebuilt by every ETL run; batches, actuals and target_status hold
 what people enter and are never rebuilt. Uniqueness of seed-derived keys is checked by the ETL before writing
 rather than by PRIMARY KEY constraints, so that one transaction can delete and re-insert the same keys.
+
+A database file written by an earlier version is brought up to date when it is opened for writing: CREATE … IF NOT
+EXISTS adds missing tables, the ALTER TABLE … ADD COLUMN IF NOT EXISTS statements below add missing columns, and the
+views are recreated. Every statement may run again on a current file.
 """
 
-SCHEMA_VERSION = 2
+# 3: targets.relative_to_indicator_id, actuals.source_plan_id.
+SCHEMA_VERSION = 3
 
 DDL = """
 CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
@@ -84,6 +89,7 @@ CREATE TABLE IF NOT EXISTS targets (
     multiple           DOUBLE,
     relative_to_region VARCHAR,
     relative_margin    DOUBLE,             -- percent above relative_to_region
+    relative_to_indicator_id VARCHAR,      -- relative: the indicator compared with, when not the target's own
     basis              VARCHAR NOT NULL,   -- level | per_year | cumulative
     start_year         INTEGER,
     target_year        INTEGER NOT NULL,
@@ -168,7 +174,8 @@ CREATE TABLE IF NOT EXISTS actuals (
     entered_at   TIMESTAMP NOT NULL,
     quote        VARCHAR,                  -- seed batch: the sentence that states the value
     seed_file    VARCHAR,
-    note         VARCHAR
+    note         VARCHAR,
+    source_plan_id VARCHAR                 -- seed batch: the plan whose text states the value
 );
 
 CREATE TABLE IF NOT EXISTS target_status (
@@ -216,6 +223,10 @@ CREATE TABLE IF NOT EXISTS settings (
     updated_at TIMESTAMP NOT NULL
 );
 
+-- Columns added after the first release (a file built by an earlier version gets them here).
+ALTER TABLE targets ADD COLUMN IF NOT EXISTS relative_to_indicator_id VARCHAR;
+ALTER TABLE actuals ADD COLUMN IF NOT EXISTS source_plan_id VARCHAR;
+
 -- Every revision with a flag for the one that counts: the newest revision of a committed batch, where anything a
 -- person entered outranks what a seed document states (a refreshed seed must not overwrite a correction).
 CREATE OR REPLACE VIEW actuals_history AS
@@ -234,7 +245,8 @@ SELECT * EXCLUDE (is_current, batch_status)
 FROM actuals_history
 WHERE is_current AND value IS NOT NULL;
 
--- Targets with the indicator attributes the methodology needs and the plan's base year.
+-- Targets with the indicator attributes the methodology needs and the plan's base year; relative_to_indicator is the
+-- display name of the indicator a relative target compares with (NULL: its own indicator).
 CREATE OR REPLACE VIEW targets_full AS
 SELECT t.*,
        i.indicator_en,
@@ -242,8 +254,10 @@ SELECT t.*,
        i.direction,
        i.path_kind,
        p.base_year AS plan_base_year,
-       p.title AS plan_title
+       p.title AS plan_title,
+       ri.indicator AS relative_to_indicator
 FROM targets t
 JOIN indicators i USING (indicator_id)
-JOIN plans p USING (plan_id);
+JOIN plans p USING (plan_id)
+LEFT JOIN indicators ri ON ri.indicator_id = t.relative_to_indicator_id;
 """

@@ -150,11 +150,18 @@ class Store(AccountsMixin):
         return self.query_df("SELECT * FROM indicator_aliases ORDER BY indicator_id, alias")
 
     def targets(self, plan_id: str | None = None) -> pd.DataFrame:
-        """Targets with indicator attributes (direction, path kind, measure) and the plan's base year."""
-        return self.query_df(
+        """Targets with indicator attributes (direction, path kind, measure), the plan's base year and, for a
+        relative target, the display name of the indicator it compares with (relative_to_indicator; None: its
+        own)."""
+        frame = self.query_df(
             "SELECT * FROM targets_full WHERE ? IS NULL OR plan_id = ? ORDER BY plan_id, quote_offset, target_id",
             [plan_id, plan_id],
         )
+        # A file from before these columns, opened read-only (the schema is only upgraded on writing).
+        for column in ("relative_to_indicator_id", "relative_to_indicator"):
+            if column not in frame.columns:
+                frame[column] = pd.Series([None] * len(frame), index=frame.index, dtype="object")
+        return frame
 
     def actuals_current(self) -> pd.DataFrame:
         """The value that counts for each region, indicator and year."""
