@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from etl.build import run_build
 from etl.catalogue import CatalogueError
+from tracker.store_accounts import InvalidThresholds
 from tracker.thresholds import THRESHOLD_DESCRIPTIONS, Thresholds
 
 
@@ -23,6 +24,9 @@ def thresholds_form(store, admin) -> None:
         if st.form_submit_button(ui.t("save_thresholds")):
             try:
                 store.set_thresholds(admin, replace(current, **values))
+            except InvalidThresholds as exc:
+                # Nothing was saved: every problem on its own line, naming the setting.
+                st.error("阈值未保存 / not saved:\n" + "\n".join(f"- {p}" for p in exc.problems))
             except (ValueError, PermissionError) as exc:
                 st.error(str(exc))
             else:

@@ -9,7 +9,7 @@ EXISTS adds missing tables, the ALTER TABLE … ADD COLUMN IF NOT EXISTS stateme
 views are recreated. Every statement may run again on a current file.
 """
 
-# 3: targets.relative_to_indicator_id, actuals.source_plan_id.
+# 3: targets.relative_to_indicator_id, actuals.source_plan_id, meta 'data_version' (the write counter).
 SCHEMA_VERSION = 3
 
 DDL = """

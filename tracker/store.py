@@ -23,6 +23,8 @@ from tracker.store_accounts import AccountsMixin, write_audit
 
 SEED_BATCH_ID = "seed"
 SEED_USER = "seed-etl"
+# meta key of the write counter: one more with every committed write (data_version() is built from it).
+WRITE_COUNTER = "data_version"
 
 # Tables the ETL owns and rebuilds; the order is the order of insertion.
 SEED_TABLES = (
@@ -128,14 +130,11 @@ class Store(AccountsMixin):
         return self.scalar("SELECT value FROM meta WHERE key = ?", [key])
 
     def data_version(self) -> str:
-        """Changes with every write of actuals, batch status or qualitative status: a safe cache key."""
-        row = self.query_df(
-            """SELECT (SELECT coalesce(max(actual_id), 0) FROM actuals) AS a,
-                      (SELECT count(*) FROM batches WHERE status <> 'committed') AS r,
-                      (SELECT count(*) FROM target_status) AS s,
-                      (SELECT value FROM meta WHERE key = 'last_build_at') AS b"""
-        ).iloc[0]
-        return f"{self.path}|{row['b']}|{row['a']}|{row['r']}|{row['s']}"
+        """The cache key of everything the pages show: the file and its write counter, which every committed write
+        (actuals, batches and reverts, qualitative statuses, thresholds, accounts, catalogue builds) increases in
+        its own transaction."""
+        where = self.path if self.path is not None else f"memory:{id(self)}"
+        return f"{where}|{self.meta(WRITE_COUNTER) or 0}"
 
     def plans(self) -> pd.DataFrame:
         return self.query_df("SELECT * FROM plans ORDER BY plan_id")
@@ -234,12 +233,18 @@ class Store(AccountsMixin):
 
     # -- writing ----------------------------------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction on its own cursor: committed on success, rolled back on any exception."""
+    def transaction(self, *, counted: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction on its own cursor: committed on success, rolled back on any exception.
+
+        counted (every write but the sign-in log): the write counter behind data_version() goes up by one in the
+        same transaction, so a cached page never outlives a committed change and a rolled-back one changes nothing.
+        """
         with self._write_lock, self._cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
+                if counted:
+                    _bump_write_counter(cur)
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
@@ -459,6 +464,14 @@ class Store(AccountsMixin):
         return self.query_df(
             "SELECT DISTINCT region, indicator, year FROM actuals ORDER BY region, indicator, year DESC"
         )
+
+
+def _bump_write_counter(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute(
+        """INSERT INTO meta VALUES (?, '1')
+           ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR)""",
+        [WRITE_COUNTER],
+    )
 
 
 def _insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

@@ -6,6 +6,7 @@ transaction, so neither the check nor the record depends on which page or comman
 
 from __future__ import annotations
 
+import math
 from dataclasses import fields
 from datetime import datetime, timedelta
 
@@ -14,10 +15,74 @@ import pandas as pd
 
 from tracker import auth
 from tracker.auth import ROLES, User, require
-from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from tracker.thresholds import DEFAULT_THRESHOLDS, THRESHOLD_DESCRIPTIONS, Thresholds
 
 # Failed sign-ins older than this no longer count towards the delay.
 ATTEMPT_WINDOW = timedelta(hours=1)
+
+
+class InvalidThresholds(ValueError):
+    """Thresholds that cannot be used; .problems names each setting and what is wrong, in Chinese."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("阈值未保存:" + ";".join(problems) + "。")
+
+
+# (name, lowest, highest, whether the lowest is allowed): every value must lie in its range …
+THRESHOLD_RANGES = (
+    ("schedule_on_track", 0.0, 1.0, False),
+    ("schedule_lagging", 0.0, 1.0, True),
+    ("trend_substantial", 0.0, 1.0, False),
+    ("trend_moderate", 0.0, 1.0, False),
+    ("trend_limited", 0.0, 1.0, True),
+    ("no_target_substantial", 0.0, 1.0, False),
+    ("no_target_moderate", 0.0, 1.0, False),
+    ("no_target_limited", 0.0, 1.0, True),
+    ("approx_tolerance", 0.0, 1.0, False),
+    ("boundary_epsilon", 0.0, 1e-3, True),
+)
+# … and each verdict's cut-offs must fall from the best verdict to the worst.
+THRESHOLD_ORDER = (
+    ("schedule_on_track", "schedule_lagging"),
+    ("trend_substantial", "trend_moderate"),
+    ("trend_moderate", "trend_limited"),
+    ("no_target_substantial", "no_target_moderate"),
+    ("no_target_moderate", "no_target_limited"),
+)
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _setting(name: str) -> str:
+    return f"{name}({THRESHOLD_DESCRIPTIONS[name][0]})" if name in THRESHOLD_DESCRIPTIONS else name
+
+
+def threshold_problems(thresholds: Thresholds) -> list[str]:
+    """What is wrong with a set of thresholds (empty when they can be used), each naming the setting(s)."""
+    problems = []
+    for name, low, high, low_allowed in THRESHOLD_RANGES:
+        value = getattr(thresholds, name)
+        if not _finite(value):
+            problems.append(f"{_setting(name)} 须为数值,现为 {value!r}")
+        elif value > high or value < low or (value == low and not low_allowed):
+            bounds = f"{'不小于' if low_allowed else '大于'} {low:g} 且不大于 {high:g}"
+            problems.append(f"{_setting(name)} 须{bounds},现为 {value:g}")
+    for higher, lower in THRESHOLD_ORDER:
+        hi, lo = getattr(thresholds, higher), getattr(thresholds, lower)
+        if _finite(hi) and _finite(lo) and not hi > lo:
+            problems.append(f"{_setting(higher)} 须大于 {_setting(lower)},现为 {hi:g} ≤ {lo:g}")
+    return problems
+
+
+def validate_thresholds(thresholds: Thresholds) -> Thresholds:
+    """The thresholds unchanged, or InvalidThresholds listing every problem."""
+    problems = threshold_problems(thresholds)
+    if problems:
+        raise InvalidThresholds(problems)
+    return thresholds
 
 
 def write_audit(cur: duckdb.DuckDBPyConnection, actor: User, action: str, obj: str | None, detail: str) -> None:
@@ -95,7 +160,8 @@ class AccountsMixin:
 
     # -- sign-in ----------------------------------------------------------------------------------------------
     def record_sign_in(self, username: str, ok: bool, channel: str) -> None:
-        with self.transaction() as cur:
+        # Not counted as a change of data: sign-in attempts (failed guesses too) must not empty every page's cache.
+        with self.transaction(counted=False) as cur:
             cur.execute("INSERT INTO login_attempts VALUES (?, ?, ?, ?)", [username, datetime.now(), ok, channel])
 
     def failed_sign_ins(self, username: str, now: datetime | None = None) -> tuple[int, datetime | None]:
@@ -150,8 +216,10 @@ class AccountsMixin:
         return Thresholds(**{k: v for k, v in values.items() if k in known})
 
     def set_thresholds(self, actor: User, thresholds: Thresholds) -> None:
-        """Save the thresholds that differ from the current ones, each change in the audit trail."""
+        """Save the thresholds that differ from the current ones, each change in the audit trail; refuse them all
+        (InvalidThresholds, nothing written) when any is out of range or out of order."""
         require(actor, "admin", "修改阈值")
+        validate_thresholds(thresholds)
         current = self.thresholds()
         now = datetime.now()
         with self.transaction() as cur:
