@@ -242,3 +242,48 @@ def test_build_into_an_empty_data_directory(tmp_path):
 def test_rebuild_gives_the_same_rows(built):
     again = build_tables()
     pd.testing.assert_frame_equal(again.tables["targets"], built.tables["targets"])
+
+
+def break_catalogue(catalogue_copy) -> None:
+    path = catalogue_copy / "001.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["targets"][0]["quote"] = "这句话不在文件里"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_broken_catalogue_on_a_new_path_leaves_no_file(catalogue_copy, tmp_path, monkeypatch, capsys):
+    from etl.__main__ import main
+
+    break_catalogue(catalogue_copy)
+    path = tmp_path / "new-folder" / "tracker.duckdb"
+    assert main(["--db", str(path), "--catalogue", str(catalogue_copy)]) == 2
+    assert "数据库未改动" in capsys.readouterr().err
+    assert not path.exists() and not path.with_name(path.name + ".wal").exists()
+    assert not path.parent.exists()                              # not even the folder it would have made
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "env.duckdb"))
+    assert main(["--catalogue", str(catalogue_copy)]) == 2
+    assert list(tmp_path.iterdir()) == [catalogue_copy]
+
+
+def test_a_failed_write_on_a_new_path_leaves_no_file(tmp_path, monkeypatch, capsys):
+    from etl.__main__ import main
+
+    def refuse(*_args, **_kwargs):
+        raise ValueError("disk full")
+
+    monkeypatch.setattr(Store, "replace_seed_data", refuse)
+    path = tmp_path / "tracker.duckdb"
+    assert main(["--db", str(path)]) == 2
+    assert "disk full" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_broken_catalogue_leaves_an_existing_file_as_it_was(catalogue_copy, tmp_path):
+    from etl.__main__ import main
+
+    path = tmp_path / "tracker.duckdb"
+    assert main(["--db", str(path)]) == 0
+    before = path.read_bytes()
+    break_catalogue(catalogue_copy)
+    assert main(["--db", str(path), "--catalogue", str(catalogue_copy)]) == 2
+    assert path.read_bytes() == before
