@@ -1,4 +1,4 @@
-"""中期评估表: the table officials paste into reports, with a formatted Excel download."""
+"""评估表 (中期/终期): the table officials paste into reports, with a formatted Excel download."""
 
 import streamlit as st
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 import ui
 from tracker import bundle, charts, service, snapshot
+from tracker.formatting import number
 from tracker.i18n import describe_target
 from tracker.verdicts import schedule_label
 
@@ -20,7 +21,7 @@ def show_kpis(table: pd.DataFrame) -> None:
 def verdict_frame(table: pd.DataFrame) -> pd.DataFrame:
     """The sortable table: numbers stay numbers so that sorting works; percentages × 100."""
     lang = ui.lang()
-    baseline = [None if pd.isna(r.baseline_value_used) else f"{r.baseline_value_used:,.4g} ({int(r.baseline_year_used)})"
+    baseline = [None if pd.isna(r.baseline_value_used) else f"{number(r.baseline_value_used)} ({int(r.baseline_year_used)})"
                 for r in table.itertuples()]
     return pd.DataFrame({
         ui.t("col_indicator"): table["indicator"],

@@ -203,7 +203,7 @@ def test_english_switch(app_with_data):
     assert not at.exception
     assert at.title[0].value == "Overview"
     assert "Indicator" in at.dataframe[0].value.columns
-    assert "Awaiting target-year data" in set(at.dataframe[0].value["Schedule verdict"])
+    assert "Awaiting final data" in set(at.dataframe[0].value["Schedule verdict"])
 
 
 def test_empty_database_says_what_to_do(tmp_path, monkeypatch):

@@ -50,7 +50,7 @@ def test_json_filtered_by_plan_region_and_year(db):
 
 def test_english_labels_and_unknown_plan(db):
     code, out = run("status", "--db", str(db), "--plan", "weihai_2015", "--lang", "en")
-    assert code == 0 and "Awaiting target-year data" in out and "Plan period over" in out   # 2017 plan, data to 2021
+    assert code == 0 and "Awaiting final data" in out and "Plan period over" in out   # 2017 plan, data to 2021
     assert run("status", "--db", str(db), "--plan", "nowhere")[0] == 2
 
 

@@ -104,3 +104,18 @@ def test_overview_as_of_2023_cards_chart_and_table_agree(ended_db, monkeypatch):
     assert table["序时评价"].value_counts().to_dict() == cards
     assert "严重滞后" not in cards and "未完成" in cards and "待评估" in cards
     assert set(table["趋势研判"].dropna()) <= {"规划期已结束", "无法判断"}
+
+
+def test_a_baseline_stated_by_another_plan_is_named():
+    """000's 200亿元 (2017) has no baseline of its own: 241.5 亿元 for 2015 is what the 十三五 plan states."""
+    import tempfile
+    from pathlib import Path
+
+    path = seeded_file(Path(tempfile.mkdtemp()) / "tracker.duckdb")
+    store = Store.open(path, read_only=True)
+    try:
+        table = service.verdicts(store, plan_id="cq_work_2016").set_index("target_id")
+    finally:
+        store.close()
+    note = table.loc["cqw-tech-contracts-2017", "note"]
+    assert "基期值取自其他规划的陈述" in note and "十三五" in note

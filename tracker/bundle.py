@@ -101,7 +101,7 @@ def overview_png(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_fig
 
 # ---- the evaluation table as a picture -------------------------------------------------------------------------
 
-_DARK = {"#1a9850", "#d73027", "#a50026"}      # status colours that need white text
+_DARK = {"#1a9850", "#d73027", "#a50026", "#00441b", "#006d2c", "#762a83"}  # status colours that need white text
 
 
 def _cell_text(value) -> str:
@@ -329,10 +329,10 @@ def _readme(plan: pd.Series, caption: Caption, names: list[str]) -> str:
         "",
         "内容:",
         "  overview.png      总览:各状态目标数、序时进度分布、各年度序时进度热力图(16:9,可直接用于幻灯片)",
-        "  evaluation.png    中期评估表(图片)",
-        "  evaluation.xlsx   中期评估表(Excel,可编辑)",
+        "  evaluation.png    评估表(图片)",
+        "  evaluation.xlsx   评估表(Excel,可编辑)",
         f"  indicators/       每个定量目标一张图(共 {len(indicators)} 张),文件名:序号-指标-目标年份.png;"
-        "序号与中期评估表一致,定性目标无图",
+        "序号与评估表一致,定性目标无图",
         "",
         "每张图片下方注明规划、指标、单位、数据来源、评估年份和生成时间。",
         "由“规划指标目标监测”系统生成。",

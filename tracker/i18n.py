@@ -60,7 +60,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_indicator": ("指标详情", "Indicator detail"),
     "nav_compare": ("地区对比", "Comparison"),
     "nav_sources": ("规划与出处", "Plans and sources"),
-    "nav_evaluation": ("中期评估表", "Mid-term evaluation"),
+    "nav_evaluation": ("评估表", "Evaluation table"),
     "nav_methodology": ("方法说明", "Methodology"),
     "nav_section_dashboard": ("看板", "Dashboard"),
     "nav_section_reference": ("参考", "Reference"),
@@ -166,6 +166,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "规划期后:{values}(不计入评价)。", "After the plan: {values} (not used for the verdict).",
     ),
     "story_note": ("说明:{note}", "Note: {note}"),
+    "story_qualitative": ("定性目标,不录入数值;评定结果:{label}。", "A qualitative target (no values): assessed as {label}."),
     "gap_above": ("预计{year}年 {projected},超出目标 {gap}", "Projected {year}: {projected}, above target by {gap}"),
     "gap_below": ("预计{year}年 {projected},距目标还差 {gap}", "Projected {year}: {projected}, short of target by {gap}"),
     "col_schedule_ratio": ("序时进度", "Schedule ratio"),
@@ -192,7 +193,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quote_in_context": ("原文上下文", "Quote in context"),
     "decomposition_title": ("分解目标与合计检查", "Decomposed targets and their sums"),
     "download_xlsx": ("下载 Excel(已排版)", "Download Excel (formatted)"),
-    "evaluation_intro": ("可直接粘贴进汇报材料的中期评估表。", "The evaluation table to paste into reports."),
+    "evaluation_intro": (
+        "可直接粘贴进汇报材料的评估表:规划期内为中期评估,规划期结束后为终期评估。",
+        "The evaluation table to paste into reports: mid-term while the plan runs, final once it has ended.",
+    ),
     "thresholds_title": ("当前使用的阈值", "Thresholds in force"),
     "download_png": ("下载PNG", "Download PNG"),
     "download_overview_png": ("下载总览图(PNG)", "Download overview (PNG)"),
@@ -283,6 +287,7 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
     "assumption": ("解读假设", "Assumption"),
     "scrape_repair": ("抓取修复", "Scraping repair"),
     "plan": ("规划信息", "Plan"),
+    "baseline_target": ("目标不高于基期值", "Target not beyond its baseline"),
 }
 
 

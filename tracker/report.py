@@ -1,4 +1,4 @@
-"""The mid-term evaluation table (中期评估表) officials paste into reports, and its formatted Excel file."""
+"""The evaluation table (中期评估表 / 终期评估表) officials paste into reports, and its formatted Excel file."""
 
 from __future__ import annotations
 
@@ -77,15 +77,15 @@ def _cells(n: int, r: dict, lang: str) -> dict[str, object]:
     elif r.get("kind") not in ("qualitative", "per_year"):
         baseline = "no baseline" if en else "缺基期值"
     current = number(r.get("latest_value"), unit)
-    only_base = r["schedule_status"] == "no_data" and not is_missing(r.get("latest_year")) \
-        and r.get("latest_year") == r.get("baseline_year_used")
+    # The base year's value is the baseline, not a current value: a report must not read it as "no progress".
+    only_base = not is_missing(r.get("latest_year")) and r.get("latest_year") == r.get("baseline_year_used")
     if only_base:
         current = MISSING
     elif current != MISSING and not is_missing(r.get("latest_year")):
         current += f"({int(r['latest_year'])})"
-        if r["schedule_status"] == "pending_evaluation":
-            year = int(r["target_year"])
-            current += f", no {year} value" if en else f",缺{year}年数据"
+    if r["schedule_status"] == "pending_evaluation":
+        year = int(r["target_year"])
+        current += f", no {year} value" if en else f",缺{year}年数据"
     target = describe_target(r, lang)
     if r.get("kind") in ("growth", "doubling", "relative") and not is_missing(r.get("target_value_used")):
         target += f" → {number(r['target_value_used'], unit)}"

@@ -53,6 +53,7 @@ def verdicts_for(
         targets, actuals[["region", "indicator", "year", "value"]], as_of=as_of, thresholds=thresholds,
         statuses=statuses,
     )
+    _note_borrowed_baselines(table, actuals)
     table["schedule_label"] = [schedule_label(code, lang) for code in table["schedule_status"]]
     table["trend_label"] = [trend_label(code, lang) for code in table["trend_status"]]
     wanted = ["target_id", "indicator_id", "binding", "quote", "seed_file", "target_value", "target_value_hi",
@@ -60,6 +61,23 @@ def verdicts_for(
               "start_year", "parent_target_id", "milestone_group", "subject", "measure", "path_kind"]
     extra = targets[[c for c in wanted if c in targets.columns]]
     return table.merge(extra, on="target_id", how="left", validate="one_to_one")
+
+
+def _note_borrowed_baselines(table: pd.DataFrame, actuals: pd.DataFrame) -> None:
+    """Say so where a baseline is a value another plan's text states (never silently from another plan)."""
+    if "source_plan_id" not in actuals.columns or table.empty:
+        return
+    stated = actuals.loc[actuals["source_plan_id"].notna(), ["region", "indicator", "year", "source_plan_id", "source"]]
+    if stated.empty:
+        return
+    keys = table[["region", "indicator", "baseline_year_used", "plan_id"]].reset_index()
+    found = keys.merge(stated, left_on=["region", "indicator", "baseline_year_used"],
+                       right_on=["region", "indicator", "year"], how="inner")
+    borrowed = found[found["source_plan_id"] != found["plan_id"]]
+    for row in borrowed.itertuples():
+        note = f"基期值取自其他规划的陈述({row.source})"
+        current = table.at[row.index, "note"]
+        table.at[row.index, "note"] = f"{current}；{note}" if current else note
 
 
 def kpi_counts(table: pd.DataFrame) -> dict[str, int]:
@@ -93,11 +111,13 @@ def verdicts_by_year(
 
 
 def plan_years(store: Store, plan_id: str) -> list[int]:
-    """The years a plan is judged in: from the year after its base year to its last target year."""
+    """The years a plan can be viewed as of: from the year after its base year to its last target year, or to the
+    latest year with data when that is later (the final evaluation of an ended plan, with its post-plan values)."""
     plan = store.plans().set_index("plan_id").loc[plan_id]
     targets = store.targets(plan_id)
     first = int(plan["base_year"]) + 1 if pd.notna(plan["base_year"]) else int(targets["target_year"].min())
-    last = int(max(targets["target_year"].max(), plan["target_year"] or 0))
+    latest = store.scalar("SELECT max(year) FROM actuals_current")
+    last = int(max(targets["target_year"].max(), plan["target_year"] or 0, latest or 0))
     return list(range(first, last + 1))
 
 

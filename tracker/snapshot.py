@@ -43,7 +43,7 @@ TEXT = {
     "zh": {
         "plan": "规划", "indicator": "指标", "unit": "单位", "source": "数据来源", "as_of": "评估年份",
         "latest": "最新数据", "generated": "生成时间", "no_progress": "尚无规划期内的实际值,暂无年度热力图",
-        "rows_hidden": "指标(共{n}项,明细见各指标图)", "evaluation": "中期评估表", "overview": "总览",
+        "rows_hidden": "指标(共{n}项,明细见各指标图)", "evaluation": "评估表", "overview": "总览",
     },
     "en": {
         "plan": "Plan", "indicator": "Indicator", "unit": "Unit", "source": "Source", "as_of": "As of",

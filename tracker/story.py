@@ -127,7 +127,9 @@ def explain(v: dict, unit: str, lang: str = "zh", after_plan: pd.DataFrame | Non
     Once the plan has ended only the final evaluation is told: no schedule, trend, projection or required growth
     for a year that has passed.
     """
-    if v.get("final"):
+    if v.get("kind") == "qualitative":
+        lines = [t("story_qualitative", lang).format(label=v["schedule_label"])]
+    elif v.get("final"):
         lines = _explain_final(v, unit, lang)
     elif is_missing(v.get("latest_value")):
         lines = [t("story_no_value", lang)]

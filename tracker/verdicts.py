@@ -17,7 +17,7 @@ SCHEDULE_LABELS: dict[str, tuple[str, str]] = {
     "completed_stretch": ("已完成力争目标", "Stretch target met"),
     "completed": ("已完成", "Completed"),
     "not_completed": ("未完成", "Not completed"),
-    "pending_evaluation": ("待评估", "Awaiting target-year data"),
+    "pending_evaluation": ("待评估", "Awaiting final data"),
     "no_baseline": ("缺基期值", "No baseline"),
     "invalid_baseline": ("基期值无效", "Invalid baseline"),
     "no_target": ("缺目标值", "No target value"),
@@ -47,8 +47,9 @@ FINAL_STATUSES = frozenset({"completed_stretch", "completed", "not_completed", "
 # Traffic-light colour of each code, for pages and PNG exports.
 STATUS_COLOURS: dict[str, str] = {
     "achieved": "#1a9850",
-    "completed_stretch": "#006837",
-    "completed": "#1a9850",
+    # Final statuses have colours of their own, so a heatmap or chart never mixes 未完成 with 严重滞后.
+    "completed_stretch": "#00441b",
+    "completed": "#006d2c",
     "pending_evaluation": "#9ecae1",
     "ended": "#bdbdbd",
     "target_achieved": "#1a9850",
@@ -58,7 +59,7 @@ STATUS_COLOURS: dict[str, str] = {
     "moderate": "#fee08b",
     "severely_lagging": "#d73027",
     "limited": "#fc8d59",
-    "not_completed": "#d73027",
+    "not_completed": "#762a83",
     "regressing": "#a50026",
     "deterioration": "#a50026",
     "no_data": "#bdbdbd",
