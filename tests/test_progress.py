@@ -552,7 +552,7 @@ def test_a_reference_of_another_indicator():
                           ("重庆市", "规上工业企业研发强度", 2015, 0.8), ("重庆市", "规上工业企业研发强度", 2018, 1.2)])
     row = one(target, acts, as_of=2018)
     check(row, {"ref_value": 1.2, "relative_ratio": 1.25, "latest_value": 1.5, "target_value_used": 1.2,
-                "schedule_status": "achieved"})  # fmt: skip
+                "schedule_status": "achieved", "note": "按与重庆市“规上工业企业研发强度”同年实际值之比计算"})  # fmt: skip
 
 
 def test_an_assessment_after_the_as_of_year_is_not_known_then():

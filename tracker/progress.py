@@ -712,7 +712,9 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
         scale = np.where(rel, ref_value, 1.0)
         latest_value = np.where(rel, np.where(has_a, own[rows, ja], np.nan), a)
         baseline_value = np.where(rel, np.where(has_b, own[rows, jb], np.nan), b)
-        notes.add(rel, "按与", inp.ref_region[idx], "同年实际值之比计算", idx=idx)
+        other = inp.ref_indicator[idx] != ""
+        notes.add(rel & ~other, "按与", inp.ref_region[idx], "同年实际值之比计算", idx=idx)
+        notes.add(rel & other, "按与", inp.ref_region[idx], "“", inp.ref_indicator[idx], "”同年实际值之比计算", idx=idx)
         notes.add(rel & ~has_a, "本地区与参照地区无同年数据", idx=idx)
         has_own, _, j_own = _first_last(~np.isnan(own) & (cap[:, None] >= Y))
         own_later = rel & has_own & has_a & (years[j_own] > t)
