@@ -189,7 +189,7 @@ def test_overview_and_table_pictures(db_copy):
     store = Store.open(db_copy, read_only=True)
     try:
         verdicts = service.verdicts(store, plan_id="cq_sti_13fyp", as_of=2018)
-        status = charts.get_status_chart(verdicts, "zh", "序时进度评价分布")
+        status = charts.get_status_chart(verdicts, "zh", "评价分布")
         overview = bundle.overview_png("重庆市科技创新“十三五”规划", service.kpi_counts(verdicts), status, None,
                                          CAPTION)
         assert Image.open(io.BytesIO(overview)).size == (3200, 1800)

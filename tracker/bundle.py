@@ -198,7 +198,9 @@ def plan_caption(plan: pd.Series, verdicts: pd.DataFrame, as_of: int | None, lan
     plan: a row of store.plans() indexed by plan_id (what ui.plan_picker returns); verdicts: service.verdicts.
     """
     source = f"{_plan_source(plan)}及录入的实际值" if lang != "en" else f"{_plan_source(plan)} and entered actuals"
-    latest = verdicts["latest_year"].max() if len(verdicts) else None
+    # The year the picture is as of: with no year chosen, the latest year with data (a 2020 target is judged on
+    # 2020 even when the data run to 2023, so the targets' own latest years would understate it).
+    latest = verdicts["as_of"].max() if len(verdicts) else None
     return Caption(plan=plan["title"], source=source, as_of=as_of, latest_year=_year(latest), lang=lang,
                    generated_at=generated_at or datetime.now().replace(microsecond=0))
 
@@ -211,7 +213,7 @@ def indicator_caption(plan: pd.Series, story, as_of: int | None, lang: str = "zh
     return Caption(
         plan=plan["title"], indicator=f"{story.indicator}({story.target['region']})", unit=story.unit,
         source=_plan_source(plan) + (f"{label}{actual_source}" if actual_source else ""), as_of=as_of,
-        latest_year=_year(story.verdict.get("latest_year")), lang=lang,
+        latest_year=_year(story.verdict.get("as_of")), lang=lang,
         generated_at=generated_at or datetime.now().replace(microsecond=0))
 
 
@@ -328,7 +330,7 @@ def _readme(plan: pd.Series, caption: Caption, names: list[str]) -> str:
         f"数据来源:{source}。基期值与目标值取自规划原文,实际值为统计人员录入或上传的数据(以最新修订为准)。",
         "",
         "内容:",
-        "  overview.png      总览:各状态目标数、序时进度分布、各年度序时进度热力图(16:9,可直接用于幻灯片)",
+        "  overview.png      总览:各状态目标数、评价分布、各年度评价热力图(16:9,可直接用于幻灯片)",
         "  evaluation.png    评估表(图片)",
         "  evaluation.xlsx   评估表(Excel,可编辑)",
         f"  indicators/       每个定量目标一张图(共 {len(indicators)} 张),文件名:序号-指标-目标年份.png;"

@@ -80,8 +80,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trace_projection": ("趋势预测", "Projection"),
     "trace_after_plan": ("规划期后(不计入评价)", "After the plan (not judged)"),
     "kpi_total": ("目标总数", "Targets"),
-    "status_chart_title": ("序时进度评价分布", "Schedule verdicts"),
-    "heatmap_title": ("各年度序时进度(指标 × 年份)", "Schedule verdict by indicator and year"),
+    "status_chart_title": ("评价分布", "Verdicts"),
+    "heatmap_title": ("各年度评价(指标 × 年份)", "Verdict by indicator and year"),
     "verdict_table_title": ("目标评估表", "Verdict table"),
     "open_indicator_hint": ("点击表格中的一行,打开该指标的详情。", "Click a row to open the indicator's detail."),
     "no_actuals_yet": (

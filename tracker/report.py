@@ -85,7 +85,8 @@ def _cells(n: int, r: dict, lang: str) -> dict[str, object]:
         current += f"({int(r['latest_year'])})"
     if r["schedule_status"] == "pending_evaluation":
         year = int(r["target_year"])
-        current += f", no {year} value" if en else f",缺{year}年数据"
+        missing = f"no {year} value" if en else f"缺{year}年数据"
+        current = missing if current == MISSING else current + (f", {missing}" if en else f",{missing}")
     target = describe_target(r, lang)
     if r.get("kind") in ("growth", "doubling", "relative") and not is_missing(r.get("target_value_used")):
         target += f" → {number(r['target_value_used'], unit)}"
