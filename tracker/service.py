@@ -53,7 +53,7 @@ def verdicts_for(
         targets, actuals[["region", "indicator", "year", "value"]], as_of=as_of, thresholds=thresholds,
         statuses=statuses,
     )
-    _note_borrowed_baselines(table, actuals)
+    _note_borrowed_baselines(table, targets, actuals)
     table["schedule_label"] = [schedule_label(code, lang) for code in table["schedule_status"]]
     table["trend_label"] = [trend_label(code, lang) for code in table["trend_status"]]
     wanted = ["target_id", "indicator_id", "binding", "quote", "seed_file", "target_value", "target_value_hi",
@@ -63,14 +63,19 @@ def verdicts_for(
     return table.merge(extra, on="target_id", how="left", validate="one_to_one")
 
 
-def _note_borrowed_baselines(table: pd.DataFrame, actuals: pd.DataFrame) -> None:
-    """Say so where a baseline is a value another plan's text states (never silently from another plan)."""
+def _note_borrowed_baselines(table: pd.DataFrame, targets: pd.DataFrame, actuals: pd.DataFrame) -> None:
+    """Say so where a baseline is a value another plan's text states (never silently from another plan).
+
+    Only baselines taken from actual values count: a baseline the target's own text states is its own.
+    """
     if "source_plan_id" not in actuals.columns or table.empty:
         return
     stated = actuals.loc[actuals["source_plan_id"].notna(), ["region", "indicator", "year", "source_plan_id", "source"]]
     if stated.empty:
         return
     keys = table[["region", "indicator", "baseline_year_used", "plan_id"]].reset_index()
+    if "baseline_value" in targets.columns:
+        keys = keys[targets["baseline_value"].isna().to_numpy()]
     found = keys.merge(stated, left_on=["region", "indicator", "baseline_year_used"],
                        right_on=["region", "indicator", "year"], how="inner")
     borrowed = found[found["source_plan_id"] != found["plan_id"]]
@@ -90,6 +95,7 @@ def with_progress(table: pd.DataFrame) -> pd.Series:
     after_base = table["latest_year"] > table["baseline_year_used"]
     judged_final = table["final"] & table["latest_year"].ge(table["target_year"])
     return (after_base.fillna(False) | judged_final.fillna(False)).astype(bool)
+
 
 def heatmap_rows(by_year: pd.DataFrame, table: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
     """The year-by-year verdicts of the targets that have data, up to the as-of year (none after it is known)."""
