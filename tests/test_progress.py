@@ -294,14 +294,6 @@ KIND_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("target", "values", "as_of", "expected"),
-    [pytest.param(t, v, a, e, id=i) for i, t, v, a, e in KIND_CASES],
-)
-def test_kind(target, values, as_of, expected):
-    check(one(target, values, as_of=as_of), expected)
-
-
 RELATIVE = {"region": "两江新区", "indicator": "高新技术产业增加值占比", "kind": "relative", "comparator": ">=",
             "relative_to_region": "重庆市", "relative_margin": 50.0, "unit": "%"}  # fmt: skip
 
@@ -493,14 +485,6 @@ FINAL_CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("target", "values", "as_of", "expected"),
-    [pytest.param(t, v, a, e, id=i) for i, t, v, a, e in FINAL_CASES],
-)
-def test_final_evaluation(target, values, as_of, expected):
-    check(one(target, values, as_of=as_of), expected)
-
-
 MIDCOURSE_CASES = [
     ("both completion readings: 2.01 % of 2.5 % is 80 % of the target, 47 % of the increment",
      RD_TARGET, CQ_RD, 2018, {"target_completion": 2.01 / 2.5, "increment_completion": 0.44 / 0.93}),
@@ -525,9 +509,12 @@ MIDCOURSE_CASES = [
 
 @pytest.mark.parametrize(
     ("target", "values", "as_of", "expected"),
-    [pytest.param(t, v, a, e, id=i) for i, t, v, a, e in MIDCOURSE_CASES],
+    [pytest.param(t, v, a, e, id=f"{table}: {i}")
+     for table, cases in (("kind", KIND_CASES), ("final", FINAL_CASES), ("mid-course", MIDCOURSE_CASES))
+     for i, t, v, a, e in cases],
 )
-def test_midcourse_rules(target, values, as_of, expected):
+def test_case(target, values, as_of, expected):
+    """Every table of cases: one target, its actuals and the as-of year → the verdict and the numbers."""
     check(one(target, values, as_of=as_of), expected)
 
 
