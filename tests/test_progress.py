@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tracker.i18n import NOTE_MESSAGES, render_notes
 from tracker.progress import OUTPUT_COLUMNS, assess_trend, check_decomposition, expected_on_path, verdict_table
 from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from tracker.verdicts import SCHEDULE_LABELS, TREND_LABELS
@@ -44,6 +45,7 @@ def check(row: pd.Series, expected: dict) -> None:
     for col, want in expected.items():
         got = row[col]
         if col == "note":
+            got = render_notes(got)  # the engine writes message codes; the Chinese reading is what is documented
             for fragment in want if isinstance(want, (list, tuple)) else [want]:
                 assert fragment in got, f"note {got!r} lacks {fragment!r}"
         elif want is pd.NA or (isinstance(want, float) and math.isnan(want)):
@@ -829,3 +831,21 @@ def test_methodology_doc_lists_every_threshold():
     doc = (Path(__file__).resolve().parent.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
     for name in DEFAULT_THRESHOLDS.as_dict():
         assert f"`{name}`" in doc, f"docs/methodology.md does not document {name}"
+
+
+def test_every_note_the_engine_writes_has_both_languages():
+    """Notes are message codes: each one the engine can write is in the catalogue, in Chinese and English."""
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parent.parent / "tracker" / "progress.py").read_text(encoding="utf-8")
+    codes = set(re.findall(r'notes\.add\(.*?, "([a-z_]+)"', source)) | {
+        "single_point", "opposite_signs", "target_opposite_sign", "bad_horizon"}
+    assert len(codes) > 25
+    assert codes <= set(NOTE_MESSAGES), codes - set(NOTE_MESSAGES)
+    for zh, en in NOTE_MESSAGES.values():
+        assert re.search(r"[\u4e00-\u9fff]", zh) or zh == "{text}"
+        assert not re.search(r"[\u4e00-\u9fff]", en)
+    targets, acts = random_level_targets(30)
+    english = [render_notes(n, "en") for n in verdict_table(targets, acts)["note"]]
+    assert any(english) and not any(re.search(r"[\u4e00-\u9fff]", n) for n in english)

@@ -309,6 +309,66 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+# The engine's notes: message code → (Chinese, English) with {parameters} (tracker.progress._Notes writes the codes).
+NOTE_MESSAGES: dict[str, tuple[str, str]] = {
+    "unknown_kind": ("未知目标类型,按水平值目标计算", "unknown target kind, judged as a level target"),
+    "baseline_shifted": ("基期值取自{year}年({wanted}年无数据)", "baseline taken from {year} (no data for {wanted})"),
+    "data_before_base": ("最新数据({year}年)早于基期({base}年)", "latest data ({year}) before the base year ({base})"),
+    "after_plan": ("规划期后数据(至{year}年)不计入评价", "data after the plan (to {year}) not used for the verdict"),
+    "linear_fallback": ("基期值或目标值≤0,按线性路径计算", "baseline or target ≤ 0: linear path used"),
+    "target_equals_baseline": ("目标值等于基期值", "target equals the baseline"),
+    "only_base_year": ("仅有基期数据", "only the base year's value so far"),
+    "base_meets_target": ("基期值已达到目标", "the baseline already meets the target"),
+    "stretch_met": ("已达力争目标", "stretch target met"),
+    "floor_met_stretch_not": ("已达标,未达力争目标", "floor met, stretch target not"),
+    "target_year_missing_latest": (
+        "缺{year}年数据,最近为{latest}年数据", "no value for {year}; the latest is from {latest}",
+    ),
+    "target_year_missing": ("缺{year}年数据", "no value for {year}"),
+    "relative_ratio": ("按与{region}同年实际值之比计算", "judged on the ratio to {region} in the same year"),
+    "relative_ratio_other": (
+        "按与{region}“{indicator}”同年实际值之比计算", "judged on the ratio to {region}'s “{indicator}” in the same year",
+    ),
+    "relative_no_common_year": ("本地区与参照地区无同年数据", "no year with values for both regions"),
+    "relative_reference_missing": (
+        "参照地区无{year}年数据,按两地共有的{common}年数据比较", "no reference value for {year}: compared in {common}",
+    ),
+    "above_band": ("高于目标区间上限", "above the target range"),
+    "below_band": ("低于目标区间下限", "below the target range"),
+    "cumulative_missing_years": ("累计值缺{n}年数据", "the sum lacks {n} year(s) of data"),
+    "no_baseline": ("缺基期值:规划文本未给出,基期及以后亦无实际值", "no baseline: none stated, no value from the base year on"),
+    "invalid_baseline": ("基期值≤0,增长率或翻番目标无定义", "baseline ≤ 0: a growth or doubling target is undefined"),
+    "no_target_year": ("缺目标年份", "no target year"),
+    "single_point": ("仅一个数据点,无法研判趋势", "one data point: no trend can be judged"),
+    "opposite_signs": ("基期值与最新值符号相反,无法计算增长率", "baseline and latest value differ in sign: no growth rate"),
+    "target_opposite_sign": (
+        "基期值与目标值符号相反,无法计算所需增长率", "baseline and target differ in sign: no required growth rate",
+    ),
+    "bad_horizon": ("目标年份不晚于基期,无法研判趋势", "target year not after the base year: no trend"),
+    "zero_baseline_trend": ("基期值为0:趋势研判按sdg-build以0.001代替", "zero baseline: the trend uses 0.001 (as sdg-build)"),
+    "years_met": ("{met}/{years}年达标", "met in {met} of {years} years"),
+    "missing_years": ("缺{n}年数据", "{n} year(s) without data"),
+    "qualitative_unassessed": ("定性目标,尚未人工评定", "qualitative target, not assessed yet"),
+    "assessment_note": ("{text}", "{text}"),
+    "assessed_by": ("评定人:{text}", "assessed by {text}"),
+    "borrowed_baseline": ("基期值取自其他规划的陈述({source})", "baseline stated by another plan ({source})"),
+}
+_NOTE_SEPARATOR, _PARAM_SEPARATOR = "\x1e", "\x1f"
+
+
+def render_notes(coded: str | None, lang: str = "zh") -> str:
+    """The engine's coded notes in a language, joined with "；" (Chinese) or "; " (English)."""
+    if not isinstance(coded, str) or not coded:
+        return ""
+    lines = []
+    for note in coded.split(_NOTE_SEPARATOR):
+        code, *pairs = note.split(_PARAM_SEPARATOR)
+        params = dict(pair.split("=", 1) for pair in pairs)
+        template = NOTE_MESSAGES.get(code)
+        lines.append(code if template is None else (template[1] if lang == "en" else template[0]).format(**params))
+    return ("; " if lang == "en" else "；").join(lines)
+
+
 def t(key: str, lang: str = "zh") -> str:
     """The string for key in lang ('zh' or 'en')."""
     zh, en = STRINGS[key]

@@ -1,4 +1,4 @@
-"""The methodology engine: schedule (序时进度) and anticipated (趋势研判) verdicts for every kind of plan target.
+"""The methodology engine: schedule (序时进度), anticipated (趋势研判) and final (终期评估) verdicts of plan targets.
 
 Pure functions over pandas/numpy; no I/O, no streamlit. docs/methodology.md gives every formula and decision.
 
@@ -8,7 +8,7 @@ Pure functions over pandas/numpy; no I/O, no streamlit. docs/methodology.md give
     statuses (qualitative)       ─┘
 
 The work is vectorised: actuals become a dense matrix (series × years), each target gathers its row, and every
-formula runs on whole columns. The only per-target Python work is building notes for the rows that need one.
+formula runs on whole columns. Notes are message codes with parameters (tracker.i18n renders them in a language).
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def verdict_table(
     out = _empty_output(inp, as_of_used)
     notes = _Notes(inp.n)
     unknown = ~_isin(inp.kind, KINDS)
-    notes.add(unknown, "未知目标类型,按水平值目标计算")
+    notes.add(unknown, "unknown_kind")
 
     cap = np.where(np.isfinite(inp.t1), np.fmin(as_of_used, inp.t1), as_of_used)
     qual = inp.kind == "qualitative"
@@ -443,32 +443,47 @@ class _Grid:
 
 
 class _Notes:
-    """Short Chinese explanations, several per row, joined with "；"."""
+    """Explanations as message codes with parameters, several per row; rendered in a language by
+    tracker.i18n.render_notes (the engine writes no prose of its own).
+
+    Encoding: notes are separated by NOTE_SEPARATOR, a note's code and its ``key=value`` parameters by
+    PARAM_SEPARATOR — control characters that never occur in names, years or a person's note.
+    """
 
     def __init__(self, n: int):
         self.values = np.full(n, "", dtype=object)
 
-    def add(self, mask: np.ndarray, *parts, idx: np.ndarray | None = None) -> None:
-        """Append the concatenated ``parts`` where ``mask`` holds; ``idx`` maps mask positions to output rows.
+    def add(self, mask: np.ndarray, code: str, idx: np.ndarray | None = None, **params) -> None:
+        """Append note ``code`` where ``mask`` holds; ``idx`` maps mask positions to output rows.
 
-        A part is a string, a numeric array (shown as whole numbers: years, counts) or an array of strings;
+        A parameter is a string, a numeric array (shown as whole numbers: years, counts) or an array of strings;
         arrays are aligned with ``mask`` and only the selected entries are formatted.
         """
         sel = np.flatnonzero(mask)
         if len(sel) == 0:
             return
-        text = np.full(len(sel), "", dtype=object)
-        for part in parts:
-            if isinstance(part, str):
-                text = text + part
-            elif part.dtype.kind in "fiu":
-                text = text + _years_str(part[sel])
+        text = np.full(len(sel), code, dtype=object)
+        for key, value in params.items():
+            if isinstance(value, str):
+                part = _clean(value)
+            elif value.dtype.kind in "fiu":
+                part = _years_str(value[sel])
             else:
-                text = text + part[sel].astype(str).astype(object)
+                part = pd.Series(value[sel], dtype=object).astype(str).map(_clean).to_numpy(dtype=object)
+            text = text + f"{PARAM_SEPARATOR}{key}=" + part
         rows = sel if idx is None else idx[sel]
         cur = self.values[rows]
-        sep = np.where(cur == "", "", "；").astype(object)
+        sep = np.where(cur == "", "", NOTE_SEPARATOR).astype(object)
         self.values[rows] = cur + sep + text
+
+
+NOTE_SEPARATOR = "\x1e"
+PARAM_SEPARATOR = "\x1f"
+
+
+def _clean(text: str) -> str:
+    """A parameter without the separators (a person's note may contain anything)."""
+    return text.replace(NOTE_SEPARATOR, " ").replace(PARAM_SEPARATOR, " ")
 
 
 def _years_str(arr: np.ndarray) -> np.ndarray:
@@ -572,7 +587,7 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
     b = np.where(stated, b_text, np.where(has_b, series[rows, jb], np.nan))
     t0 = np.where(stated | ~has_b, t0_req, years[jb])
     shifted = ~stated & has_b & (years[jb] > t0_req)
-    notes.add(shifted, "基期值取自", t0, "年(", t0_req, "年无数据)", idx=idx)
+    notes.add(shifted, "baseline_shifted", idx=idx, year=t0, wanted=t0_req)
 
     # Latest actual a in year t (the target year caps it: a 2020 target is judged on 2020, not on 2022).
     has_a, _, ja = _first_last(present)
@@ -584,7 +599,7 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
         only_base = after_base & (t == t0)
         ended = np.isfinite(t1) & ((as_of_used > t1) | (has_a & (t >= t1)))
         has_final_value = has_a & (t >= t1)
-    notes.add(has_a & ~after_base, "最新数据(", t, "年)早于基期(", t0, "年)", idx=idx)
+    notes.add(has_a & ~after_base, "data_before_base", idx=idx, year=t, base=t0)
 
     # Values after the target year are shown as 规划期后, never used for the verdict.
     after_plan = ~np.isnan(series) & (t1[:, None] < Y) & (as_of_used >= Y)
@@ -592,7 +607,7 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
     shown = np.where(rel[:, None], own, series)
     post_year = np.where(has_post, years[jp], np.nan)
     post_value = np.where(has_post, shown[rows, jp], np.nan)
-    notes.add(has_post, "规划期后数据(至", post_year, "年)不计入评价", idx=idx)
+    notes.add(has_post, "after_plan", idx=idx, year=post_year)
 
     # Target T (the value on the path's end) and the band of ≈ / between.
     T, lo, hi, T_cause = _resolve_target(idx, inp, b, t0, notes)
@@ -609,10 +624,10 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
         expected = expected_on_path(b, T, elapsed, geometric=geo)
         dev = expected - b
         ratio = np.where(dev != 0, (a - b) / dev, np.nan)
-    notes.add(want_geo & np.isfinite(b) & np.isfinite(T) & ~geo, "基期值或目标值≤0,按线性路径计算", idx=idx)
-    notes.add(np.isfinite(b) & np.isfinite(T) & np.isclose(T, b, **_NEAR), "目标值等于基期值", idx=idx)
-    notes.add(only_base & ~ended, "仅有基期数据", idx=idx)
-    notes.add(only_base & achieved & ~ended, "基期值已达到目标", idx=idx)
+    notes.add(want_geo & np.isfinite(b) & np.isfinite(T) & ~geo, "linear_fallback", idx=idx)
+    notes.add(np.isfinite(b) & np.isfinite(T) & np.isclose(T, b, **_NEAR), "target_equals_baseline", idx=idx)
+    notes.add(only_base & ~ended, "only_base_year", idx=idx)
+    notes.add(only_base & achieved & ~ended, "base_meets_target", idx=idx)
 
     # Anticipated verdict: sdg-build's method on levels; the average yearly flow for cumulative sums.
     cumulative = basis == "cumulative"
@@ -648,8 +663,8 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
             out["stretch_completion"][idx] = np.where(
                 valid & np.isfinite(b) & (stretch != b), (a - b) / (stretch - b), np.nan
             )
-        notes.add(valid & met, "已达力争目标", idx=idx)
-        notes.add(valid & achieved & ~met, "已达标,未达力争目标", idx=idx)
+        notes.add(valid & met, "stretch_met", idx=idx)
+        notes.add(valid & achieved & ~met, "floor_met_stretch_not", idx=idx)
 
     with np.errstate(invalid="ignore"):
         regressing = (d * (a - b) < 0) & ~np.isclose(a, b, **_NEAR)
@@ -679,8 +694,8 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
             "severely_lagging",
         )  # fmt: skip
     pending = ended & ~has_final_value & (T_cause == "")
-    notes.add(pending & has_a, "缺", t1, "年数据,最近为", t, "年数据", idx=idx)
-    notes.add(pending & ~has_a, "缺", t1, "年数据", idx=idx)
+    notes.add(pending & has_a, "target_year_missing_latest", idx=idx, year=t1, latest=t)
+    notes.add(pending & ~has_a, "target_year_missing", idx=idx, year=t1)
 
     # The two completion readings, on the value that is judged: the target year's once the plan has ended.
     judged = np.where(ended, has_final_value, moved)
@@ -713,12 +728,13 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
         latest_value = np.where(rel, np.where(has_a, own[rows, ja], np.nan), a)
         baseline_value = np.where(rel, np.where(has_b, own[rows, jb], np.nan), b)
         other = inp.ref_indicator[idx] != ""
-        notes.add(rel & ~other, "按与", inp.ref_region[idx], "同年实际值之比计算", idx=idx)
-        notes.add(rel & other, "按与", inp.ref_region[idx], "“", inp.ref_indicator[idx], "”同年实际值之比计算", idx=idx)
-        notes.add(rel & ~has_a, "本地区与参照地区无同年数据", idx=idx)
+        notes.add(rel & ~other, "relative_ratio", idx=idx, region=inp.ref_region[idx])
+        notes.add(rel & other, "relative_ratio_other", idx=idx, region=inp.ref_region[idx],
+                  indicator=inp.ref_indicator[idx])
+        notes.add(rel & ~has_a, "relative_no_common_year", idx=idx)
         has_own, _, j_own = _first_last(~np.isnan(own) & (cap[:, None] >= Y))
         own_later = rel & has_own & has_a & (years[j_own] > t)
-        notes.add(own_later, "参照地区无", years[j_own], "年数据,按两地共有的", t, "年数据比较", idx=idx)
+        notes.add(own_later, "relative_reference_missing", idx=idx, year=years[j_own], common=t)
 
     def unit(v):
         return v * scale
@@ -753,14 +769,14 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
 
     band = _isin(comp, ("≈", "between"))
     with np.errstate(invalid="ignore"):
-        notes.add(band & (d > 0) & (a > hi) & ~np.isclose(a, hi, **_NEAR), "高于目标区间上限", idx=idx)
-        notes.add(band & (d < 0) & (a < lo) & ~np.isclose(a, lo, **_NEAR), "低于目标区间下限", idx=idx)
+        notes.add(band & (d > 0) & (a > hi) & ~np.isclose(a, hi, **_NEAR), "above_band", idx=idx)
+        notes.add(band & (d < 0) & (a < lo) & ~np.isclose(a, lo, **_NEAR), "below_band", idx=idx)
     if cum_inc.any():
         expected_years = np.where(after_base, t - inp.start[idx] + 1, 0)
         counted = np.zeros(n)
         counted[cum_inc] = (present[cum_inc] & (inp.start[idx][cum_inc][:, None] <= Y)).sum(axis=1)
         missing = np.where(cum_inc, expected_years - counted, 0)
-        notes.add(missing > 0, "累计值缺", missing, "年数据", idx=idx)
+        notes.add(missing > 0, "cumulative_missing_years", idx=idx, n=missing)
 
 
 def _completions(kind, cumulative, d, a, b, T, judged, cagr_observed, growth):
@@ -801,8 +817,8 @@ def _resolve_target(idx, inp: _Inputs, b, t0, notes: _Notes):
         derived = (growth & np.isfinite(g)) | doubling
         cause = np.where(derived & ~np.isfinite(b), "no_baseline", cause)
         cause = np.where(derived & np.isfinite(b) & (b <= 0), "invalid_baseline", cause)
-        notes.add(derived & ~np.isfinite(b), "缺基期值:规划文本未给出,基期及以后亦无实际值", idx=idx)
-        notes.add(derived & np.isfinite(b) & (b <= 0), "基期值≤0,增长率或翻番目标无定义", idx=idx)
+        notes.add(derived & ~np.isfinite(b), "no_baseline", idx=idx)
+        notes.add(derived & np.isfinite(b) & (b <= 0), "invalid_baseline", idx=idx)
 
         relative = kind == "relative"
         T = np.where(relative, 1.0 + inp.margin[idx] / 100.0, T)
@@ -824,22 +840,18 @@ def _resolve_target(idx, inp: _Inputs, b, t0, notes: _Notes):
         T = np.where(np.isfinite(T), T, np.nan)
     cause = np.where((cause == "") & ~np.isfinite(T), "no_target", cause).astype(object)
     cause = np.where(~np.isfinite(t1), "no_target", cause).astype(object)
-    notes.add(~np.isfinite(t1), "缺目标年份", idx=idx)
+    notes.add(~np.isfinite(t1), "no_target_year", idx=idx)
     return T, lo, hi, cause
 
 
-_TREND_REASON_NOTES = {
-    "single_point": "仅一个数据点,无法研判趋势",
-    "opposite_signs": "基期值与最新值符号相反,无法计算增长率",
-    "target_opposite_sign": "基期值与目标值符号相反,无法计算所需增长率",
-    "bad_horizon": "目标年份不晚于基期,无法研判趋势",
-}
+# Why a trend could not be judged: the reason codes that are also note codes.
+_TREND_REASON_NOTES = ("single_point", "opposite_signs", "target_opposite_sign", "bad_horizon")
 
 
 def _trend_notes(reason, b, skip, idx, notes: _Notes) -> None:
-    for code, text in _TREND_REASON_NOTES.items():
-        notes.add((reason == code) & ~skip, text, idx=idx)
-    notes.add((b == 0) & ~skip, "基期值为0:趋势研判按sdg-build以0.001代替", idx=idx)
+    for code in _TREND_REASON_NOTES:
+        notes.add((reason == code) & ~skip, code, idx=idx)
+    notes.add((b == 0) & ~skip, "zero_baseline_trend", idx=idx)
 
 
 def _evaluate_per_year(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, notes: _Notes, th: Thresholds):
@@ -905,10 +917,10 @@ def _evaluate_per_year(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out,
     trend = np.where(~np.isfinite(T), "insufficient", trend).astype(object)
     trend = np.where(ended, "ended", trend).astype(object)
 
-    notes.add(has, n_met, "/", n_years, "年达标", idx=idx)
+    notes.add(has, "years_met", idx=idx, met=n_met, years=n_years)
     last_year = np.where(ended, t1, t)
     missing = np.where(has, (last_year - start + 1) - n_years, np.where(ended, period, 0))
-    notes.add(missing > 0, "缺", missing, "年数据", idx=idx)
+    notes.add(missing > 0, "missing_years", idx=idx, n=missing)
 
     out["latest_year"][idx] = t
     out["latest_value"][idx] = a
@@ -943,18 +955,18 @@ def _evaluate_qualitative(idx, inp: _Inputs, statuses, as_of_used, out, notes: _
         found = pd.Series(ids).map(st["status"]).to_numpy(dtype=object)
         has = pd.notna(found)
         status = np.where(has, found, status).astype(object)
-        for col, prefix in (("note", ""), ("set_by", "评定人:")):
+        for col, code in (("note", "assessment_note"), ("set_by", "assessed_by")):
             if col in st.columns:
                 text = pd.Series(ids).map(st[col]).to_numpy(dtype=object)
                 ok = pd.notna(text) & (pd.Series(text).astype(str).str.strip() != "").to_numpy()
-                notes.add(ok, prefix, text, idx=idx)
+                notes.add(ok, code, idx=idx, text=text)
     out["schedule_status"][idx] = status
     done = _isin(status, ("achieved", "completed"))
     out["trend_status"][idx] = _pick([done], ["target_achieved"], "insufficient")
     with np.errstate(invalid="ignore"):
         ended = np.isfinite(inp.t1[idx]) & (as_of_used > inp.t1[idx])
     out["final"][idx] = ended | _isin(status, ("completed", "not_completed"))
-    notes.add(status == "qualitative", "定性目标,尚未人工评定", idx=idx)
+    notes.add(status == "qualitative", "qualitative_unassessed", idx=idx)
 
 
 def _assemble(out: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from tracker import progress
 from tracker.config import SEEDS_DIR
+from tracker.i18n import render_notes
 from tracker.store import Store
 from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from tracker.verdicts import schedule_label, status_counts, trend_label
@@ -54,6 +55,7 @@ def verdicts_for(
         statuses=statuses,
     )
     _note_borrowed_baselines(table, targets, actuals)
+    table["note"] = [render_notes(coded, lang) for coded in table["note"]]
     table["schedule_label"] = [schedule_label(code, lang) for code in table["schedule_status"]]
     table["trend_label"] = [trend_label(code, lang) for code in table["trend_status"]]
     wanted = ["target_id", "indicator_id", "binding", "quote", "seed_file", "target_value", "target_value_hi",
@@ -80,9 +82,9 @@ def _note_borrowed_baselines(table: pd.DataFrame, targets: pd.DataFrame, actuals
                        right_on=["region", "indicator", "year"], how="inner")
     borrowed = found[found["source_plan_id"] != found["plan_id"]]
     for row in borrowed.itertuples():
-        note = f"基期值取自其他规划的陈述({row.source})"
+        note = f"borrowed_baseline{progress.PARAM_SEPARATOR}source={row.source}"
         current = table.at[row.index, "note"]
-        table.at[row.index, "note"] = f"{current}；{note}" if current else note
+        table.at[row.index, "note"] = f"{current}{progress.NOTE_SEPARATOR}{note}" if current else note
 
 
 def kpi_counts(table: pd.DataFrame) -> dict[str, int]:
