@@ -32,7 +32,7 @@ def pick_target(targets: pd.DataFrame, verdicts: pd.DataFrame) -> str:
 def show_sources(story) -> None:
     st.subheader(ui.t("quotes_title"))
     for q in story.quotes.itertuples():
-        role = "原文" if q.role == "source" else "正文复述"
+        role = ui.t("quote_source") if q.role == "source" else ui.t("quote_restated")
         st.markdown(f"> {' '.join(q.quote.split())}\n\n— {role} · 《{q.plan_title}》 · `seeds/{q.seed_file}`")
     target = story.target
     if isinstance(target.get("assumption"), str):

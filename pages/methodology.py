@@ -13,13 +13,22 @@ def main() -> None:
     lang = ui.lang()
     rows = ui.get_store().thresholds().describe()       # the ones in force, as the engine uses them
     st.dataframe(pd.DataFrame({
-        "参数 / setting": [name for name, *_ in rows],
-        "数值 / value": [f"{value:g}" for _, value, *_ in rows],
-        "含义 / meaning": [zh if lang == "zh" else en for _, _, zh, en in rows],
+        ui.t("col_setting"): [name for name, *_ in rows],
+        ui.t("col_setting_value"): [f"{value:g}" for _, value, *_ in rows],
+        ui.t("col_setting_meaning"): [en if lang == "en" else zh for _, _, zh, en in rows],
     }), hide_index=True, width="stretch", key="methodology_thresholds")
     doc = PROJECT_ROOT / "docs" / "methodology.md"
     if doc.is_file():
-        st.markdown(doc.read_text(encoding="utf-8"))
+        st.markdown(methodology_text(doc.read_text(encoding="utf-8"), lang))
+
+
+def methodology_text(doc: str, lang: str) -> str:
+    """The Chinese method in full, or its English summary (the document's last section)."""
+    chinese, _, english = doc.partition(ENGLISH_HEADING)
+    return f"{ENGLISH_HEADING}{english}" if lang == "en" and english else chinese
+
+
+ENGLISH_HEADING = "## English summary"
 
 
 main()

@@ -156,7 +156,7 @@ def test_evaluation_table_and_excel(app_with_data):
 def test_methodology_shows_thresholds_in_force(app):
     at = open_page(app, "methodology")
     assert not at.exception
-    values = at.dataframe[0].value.set_index("参数 / setting")["数值 / value"]
+    values = at.dataframe[0].value.set_index("参数")["数值"]
     assert values["schedule_on_track"] == "0.95"
 
 

@@ -1,0 +1,65 @@
+"""An English page shows no Chinese except the data's own words (names, quotes, units, the catalogue's notes)."""
+
+import re
+
+import pytest
+
+from tests.test_app import _app, open_page
+from tracker.config import SEEDS_DIR
+from tracker.i18n import t
+from tracker.store import Store
+
+CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09\uff0c\uff1a\uff1b\u3001\u3002\u201c\u201d]")
+PAGES = ["overview", "indicator", "compare", "evaluation", "sources", "methodology"]
+
+
+@pytest.fixture(scope="module")
+def data_words(progress_db_path) -> list[str]:
+    """Every text the database holds (what the plans and the catalogue say), longest first."""
+    store = Store.open(progress_db_path, read_only=True)
+    try:
+        words = set()
+        for table in ("plans", "regions", "indicators", "indicator_aliases", "targets_full", "target_quotes",
+                      "plan_structure", "checks", "etl_notes", "actuals_current"):
+            frame = store.query_df(f"SELECT * FROM {table}")  # table names are constants of this test
+            for column in frame.columns:
+                if frame[column].dtype == object or str(frame[column].dtype).startswith(("str", "string")):
+                    words |= {str(v) for v in frame[column].dropna().unique()}
+    finally:
+        store.close()
+    return sorted((w for w in words if CJK.search(w)), key=len, reverse=True)
+
+
+def visible_text(at) -> list[str]:
+    """Titles, captions, markdown, labels, metrics and table headers and cells as the page shows them."""
+    texts = [e.value for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning")
+             for e in getattr(at, kind)]
+    texts += [m.label for m in at.metric]
+    texts += [w.label for kind in ("selectbox", "multiselect", "text_input", "radio") for w in getattr(at, kind)]
+    for frame in at.dataframe:
+        texts += [str(c) for c in frame.value.columns]
+        texts += [str(v) for v in frame.value.astype(str).to_numpy().ravel()]
+    return texts
+
+
+def chinese_left(text: str, words: list[str], seeds: str) -> str:
+    """The Chinese in text that is neither a data word nor a passage of a plan document (quotes in context)."""
+    for word in words:
+        if word in text:
+            text = text.replace(word, " ")
+    runs = re.findall(rf"{CJK.pattern}+", text)
+    return "".join(run for run in runs if run not in seeds)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_english_page_has_no_chinese_but_data(page, progress_db_path, monkeypatch, data_words):
+    at = _app(progress_db_path, monkeypatch)
+    at.session_state["lang"] = "en"
+    at = open_page(at, page)
+    assert not at.exception
+    # The language switch names both languages on purpose.
+    shown = [text for text in visible_text(at) if text != t("language", "en")]
+    seeds = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS_DIR.glob("*.txt")))
+    leftovers = {text[:60]: chinese_left(text, data_words, seeds) for text in shown}
+    leftovers = {text: left for text, left in leftovers.items() if left}
+    assert not leftovers, leftovers
