@@ -14,6 +14,7 @@ import streamlit as st
 from tracker import auth, bundle, i18n, service, snapshot
 from tracker.auth import SsoRoles, User
 from tracker.config import sso_roles_path
+from tracker.read_model import Snapshot
 from tracker.store import Store
 
 
@@ -27,15 +28,21 @@ def version() -> str:
     return get_store().data_version()
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_snapshot(version: str) -> Snapshot:  # noqa: ARG001
+    """The read model of one data version, shared by every session and view (views never change its frames)."""
+    return Snapshot.read(get_store())
+
+
 # noqa comments: the version argument is the cache key and is deliberately unused in the body.
 @st.cache_data(show_spinner=False)
-def load_plans(version: str) -> pd.DataFrame:  # noqa: ARG001
-    return get_store().plans()
+def load_plans(version: str) -> pd.DataFrame:
+    return load_snapshot(version).plans.reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False)
-def load_targets(version: str, plan_id: str | None = None) -> pd.DataFrame:  # noqa: ARG001
-    return get_store().targets(plan_id)
+def load_targets(version: str, plan_id: str | None = None) -> pd.DataFrame:
+    return load_snapshot(version).plan_targets(plan_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -50,41 +57,40 @@ def load_seed_actuals(version: str, plan_id: str) -> pd.DataFrame:  # noqa: ARG0
 
 
 @st.cache_data(show_spinner=False)
-def load_verdicts(version: str, plan_id: str | None, as_of: int | None, lang: str) -> pd.DataFrame:  # noqa: ARG001
-    return service.verdicts(get_store(), plan_id=plan_id, as_of=as_of, lang=lang)
+def load_verdicts(version: str, plan_id: str | None, as_of: int | None, lang: str) -> pd.DataFrame:
+    return service.verdicts(load_snapshot(version), plan_id=plan_id, as_of=as_of, lang=lang)
 
 
 @st.cache_data(show_spinner=False)
-def load_verdicts_by_year(version: str, plan_id: str, lang: str) -> pd.DataFrame:  # noqa: ARG001
-    store = get_store()
-    return service.verdicts_by_year(store, plan_id=plan_id, years=service.plan_years(store, plan_id), lang=lang)
+def load_verdicts_by_year(version: str, plan_id: str, lang: str) -> pd.DataFrame:
+    return service.verdicts_by_year(load_snapshot(version), plan_id=plan_id, lang=lang)
 
 
 @st.cache_data(show_spinner=False)
-def load_plan_years(version: str, plan_id: str) -> list[int]:  # noqa: ARG001
-    return service.plan_years(get_store(), plan_id)
+def load_plan_years(version: str, plan_id: str) -> list[int]:
+    return service.plan_years(load_snapshot(version), plan_id)
 
 
 @st.cache_data(show_spinner=False)
-def load_story(version: str, target_id: str, as_of: int | None, lang: str):  # noqa: ARG001
-    from tracker.story import build_story
+def load_story(version: str, target_id: str, as_of: int | None, lang: str):
+    from tracker.story import read_story
 
-    return build_story(get_store(), target_id, as_of=as_of, lang=lang)
-
-
-@st.cache_data(show_spinner=False)
-def load_all_years(version: str) -> list[int]:  # noqa: ARG001
-    return service.all_years(get_store())
+    return read_story(get_store(), load_snapshot(version), target_id, as_of=as_of, lang=lang)
 
 
 @st.cache_data(show_spinner=False)
-def load_comparable_indicators(version: str) -> pd.DataFrame:  # noqa: ARG001
-    return service.comparable_indicators(get_store())
+def load_all_years(version: str) -> list[int]:
+    return service.all_years(load_snapshot(version))
 
 
 @st.cache_data(show_spinner=False)
-def load_comparison(version: str, indicator_id: str, as_of: int | None, lang: str):  # noqa: ARG001
-    return service.comparison(get_store(), indicator_id, as_of=as_of, lang=lang)
+def load_comparable_indicators(version: str) -> pd.DataFrame:
+    return service.comparable_indicators(load_snapshot(version))
+
+
+@st.cache_data(show_spinner=False)
+def load_comparison(version: str, indicator_id: str, as_of: int | None, lang: str):
+    return service.comparison(load_snapshot(version), indicator_id, as_of=as_of, lang=lang)
 
 
 def lang() -> str:
@@ -170,7 +176,7 @@ def plan_zip_export(plan: pd.Series, as_of: int | None, container=st) -> None:
         bar = container.progress(0.0, text=t("export_zip_running"))
         try:
             st.session_state[state_key] = bundle.plan_zip(
-                get_store(), plan.name, as_of=as_of, lang=lang(),
+                get_store(), plan.name, as_of=as_of, lang=lang(), snap=load_snapshot(version()),
                 progress=lambda done, total, label: bar.progress(done / total, text=f"{done}/{total} {label}"))
         except snapshot.SnapshotError as exc:
             container.error(str(exc))

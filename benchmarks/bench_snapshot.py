@@ -22,8 +22,9 @@ from conftest import add_entered_actuals  # noqa: E402
 
 from etl.build import run_build  # noqa: E402
 from tracker import bundle, charts, report, service, snapshot  # noqa: E402
+from tracker.read_model import Snapshot  # noqa: E402
 from tracker.store import Store  # noqa: E402
-from tracker.story import build_story  # noqa: E402
+from tracker.story import read_story  # noqa: E402
 
 PLAN = "cq_sti_13fyp"
 
@@ -38,7 +39,8 @@ def main(n_warm: int = 20) -> None:
         add_entered_actuals(store)
         targets = store.targets(PLAN)
         numeric = targets[targets["kind"] != "qualitative"]["target_id"].tolist()
-        stories = [build_story(store, target_id) for target_id in numeric[:n_warm]]
+        snap = Snapshot.read(store)
+        stories = [read_story(store, snap, target_id) for target_id in numeric[:n_warm]]
         figures = [charts.get_indicator_chart(s, "zh", f"{s.indicator}({s.target['region']})") for s in stories]
         caption = snapshot.Caption(plan="重庆市科技创新“十三五”规划", indicator="研究与试验发展经费投入强度", unit="%",
                                    source="benchmark")
@@ -57,7 +59,7 @@ def main(n_warm: int = 20) -> None:
         list(snapshot.figures_png((fig, caption) for fig in figures))
         batch = (time.perf_counter() - started) / len(figures)
 
-        verdicts = service.verdicts(store, plan_id=PLAN)
+        verdicts = service.verdicts(snap, plan_id=PLAN)
         started = time.perf_counter()
         bundle.table_png(report.evaluation_table(verdicts), "中期评估表", caption)
         table = time.perf_counter() - started

@@ -22,7 +22,7 @@ def ranking_frame(ranking: pd.DataFrame) -> pd.DataFrame:
     lang = ui.lang()
     return pd.DataFrame({
         ui.t("col_region"): ranking["region"],
-        ui.t("col_plan"): ranking["series"].str.split(" · ").str[1],
+        ui.t("col_plan"): ranking["plan_name"],
         ui.t("col_target"): [describe_target(r, lang) for r in ranking.to_dict("records")],
         ui.t("col_year"): ranking["target_year"],
         ui.t("col_target_value"): ranking["target_value_used"],

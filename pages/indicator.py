@@ -98,9 +98,8 @@ def main() -> None:
                f"{story.verdict['schedule_label']} · {ui.t('col_trend')}{colon}{story.verdict['trend_label']}")
     fig = charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})")
     st.plotly_chart(fig, key="indicator_chart")
-    number = all_targets[all_targets["plan_id"] == plan.name]["target_id"].tolist().index(target_id) + 1
     ui.png_download(lambda: snapshot.figure_png(fig, caption=bundle.indicator_caption(plan, story, as_of, lang)),
-                    key="indicator_png", file_name=f"{plan.name}-{bundle.indicator_file_name(number, story)}")
+                    key="indicator_png", file_name=f"{plan.name}-{bundle.indicator_file_name(story.target['number'], story)}")
     st.subheader(ui.t("explanation_title"))
     for line in story.explanation:
         st.markdown(f"- {line}")

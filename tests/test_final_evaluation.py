@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import add_entered_actuals, seeded_file
 from tests.test_app import APP, TIMEOUT, chart
 from tracker import report, service
+from tracker.read_model import Snapshot
 from tracker.store import Store
 
 RD = "研究与试验发展经费投入强度"
@@ -34,7 +35,7 @@ def ended_db(tmp_path_factory):
 def verdicts(ended_db):
     store = Store.open(ended_db, read_only=True)
     try:
-        return service.verdicts(store, plan_id="cq_sti_13fyp", as_of=2023)
+        return service.verdicts(Snapshot.read(store), plan_id="cq_sti_13fyp", as_of=2023)
     finally:
         store.close()
 
@@ -114,7 +115,7 @@ def test_a_baseline_stated_by_another_plan_is_named():
     path = seeded_file(Path(tempfile.mkdtemp()) / "tracker.duckdb")
     store = Store.open(path, read_only=True)
     try:
-        table = service.verdicts(store, plan_id="cq_work_2016").set_index("target_id")
+        table = service.verdicts(Snapshot.read(store), plan_id="cq_work_2016").set_index("target_id")
     finally:
         store.close()
     note = table.loc["cqw-tech-contracts-2017", "note"]

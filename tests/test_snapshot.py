@@ -18,6 +18,7 @@ from PIL import Image
 
 from tracker import bundle, charts, report, service, snapshot
 from tracker.export_cli import main_export
+from tracker.read_model import Snapshot
 from tracker.store import Store
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -188,7 +189,7 @@ def db_copy(progress_db_path, tmp_path_factory):
 def test_overview_and_table_pictures(db_copy):
     store = Store.open(db_copy, read_only=True)
     try:
-        verdicts = service.verdicts(store, plan_id="cq_sti_13fyp", as_of=2018)
+        verdicts = service.verdicts(Snapshot.read(store), plan_id="cq_sti_13fyp", as_of=2018)
         status = charts.get_status_chart(verdicts, "zh", "评价分布")
         overview = bundle.overview_png("重庆市科技创新“十三五”规划", service.kpi_counts(verdicts), status, None,
                                          CAPTION)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tracker import service
+from tracker.read_model import Snapshot
 from tracker.store import open_for_command
 
 # The status command's columns, in reading order.
@@ -45,7 +46,8 @@ def status(argv: list[str]) -> int:
         if args.plan and args.plan not in plans:
             print(f"未知规划 {args.plan};可选: {', '.join(sorted(plans))}", file=sys.stderr)
             return 2
-        table = service.verdicts(store, plan_id=args.plan, region=args.region, as_of=args.as_of, lang=args.lang)
+        table = service.verdicts(Snapshot.read(store), plan_id=args.plan, region=args.region, as_of=args.as_of,
+                                 lang=args.lang)
     finally:
         store.close()
     table = table[STATUS_COLUMNS]

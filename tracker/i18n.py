@@ -79,6 +79,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trace_baseline": ("基期值", "Baseline"),
     "trace_projection": ("趋势预测", "Projection"),
     "trace_after_plan": ("规划期后(不计入评价)", "After the plan (not judged)"),
+    "band_floor_stretch": ("达标—力争", "floor–stretch"),
+    "band_range": ("目标区间", "target range"),
     "kpi_total": ("目标总数", "Targets"),
     "status_chart_title": ("评价分布", "Verdicts"),
     "heatmap_title": ("各年度评价(指标 × 年份)", "Verdict by indicator and year"),

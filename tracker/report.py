@@ -59,8 +59,7 @@ def as_of_year(verdicts: pd.DataFrame) -> int | None:
 def evaluation_table(verdicts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """One row per target in the plan's order: the columns of the report, as display text."""
     keys = [k for k in LAYOUT if k != "after_plan" or verdicts["post_plan_year"].notna().any()]
-    rows = [[cells[key] for key in keys]
-            for cells in (_cells(n, r, lang) for n, r in enumerate(verdicts.to_dict("records"), start=1))]
+    rows = [[cells[key] for key in keys] for cells in (_cells(r, lang) for r in verdicts.to_dict("records"))]
     table = pd.DataFrame(rows, columns=[LAYOUT[k][1 if lang == "en" else 0] for k in keys])
     table.attrs["status"] = verdicts["schedule_status"].tolist()   # for colouring the assessment cell
     table.attrs["widths"] = [LAYOUT[k][2] for k in keys]
@@ -68,7 +67,7 @@ def evaluation_table(verdicts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return table
 
 
-def _cells(n: int, r: dict, lang: str) -> dict[str, object]:
+def _cells(r: dict, lang: str) -> dict[str, object]:
     unit = r.get("unit") or ""
     en = lang == "en"
     baseline = number(r.get("baseline_value_used"), unit)
@@ -98,7 +97,7 @@ def _cells(n: int, r: dict, lang: str) -> dict[str, object]:
         f"{number(r['post_plan_value'], unit)}({int(r['post_plan_year'])})"
     binding = r.get("binding") if isinstance(r.get("binding"), str) else ""
     return {
-        "number": n, "indicator": r["indicator"], "binding": binding, "baseline": baseline, "target": target,
+        "number": r["number"], "indicator": r["indicator"], "binding": binding, "baseline": baseline, "target": target,
         "current": current, "target_completion": percent(r.get("target_completion")),
         "increment_completion": percent(r.get("increment_completion")), "schedule": percent(r.get("schedule_ratio")),
         "after_plan": after_plan, "assessment": assessment,

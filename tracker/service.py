@@ -1,7 +1,7 @@
-"""The verdict table and the frames built on it: one source for pages, exports and the command line.
+"""The views built on the verdict table: one source for pages, exports and the command line.
 
-Reads go through the store; the arithmetic is tracker.progress. Nothing here imports streamlit, so every function
-is testable on an in-memory database.
+Every view reads one Snapshot (tracker.read_model), never the store; the arithmetic is tracker.progress. Nothing
+here imports streamlit, so every function is testable on an in-memory database.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import pandas as pd
 from tracker import progress
 from tracker.config import SEEDS_DIR
 from tracker.i18n import render_notes
-from tracker.store import Store
+from tracker.read_model import Snapshot
 from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from tracker.verdicts import schedule_label, status_counts, trend_label
 
 
 def verdicts(
-    store: Store,
+    snap: Snapshot,
     *,
     plan_id: str | None = None,
     region: str | None = None,
@@ -28,16 +28,11 @@ def verdicts(
     """One verdict row per target of the plan (all plans when None), as of a year (None: latest data).
 
     thresholds None: the ones in force (the defaults as changed by an admin)."""
-    targets = store.targets(plan_id)
+    targets = snap.plan_targets(plan_id)
     if region is not None:
         targets = targets[targets["region"] == region].reset_index(drop=True)
-    return verdicts_for(targets, store.actuals_current(), status_history(store), as_of=as_of,
-                        thresholds=thresholds or store.thresholds(), lang=lang)
-
-
-def status_history(store: Store) -> pd.DataFrame:
-    """Every assessment of a qualitative target, oldest first: the engine keeps the latest up to the as-of year."""
-    return store.query_df("SELECT * FROM target_status ORDER BY set_at")
+    return verdicts_for(targets, snap.actuals, snap.statuses, as_of=as_of, thresholds=thresholds or snap.thresholds,
+                        lang=lang)
 
 
 def verdicts_for(
@@ -60,7 +55,7 @@ def verdicts_for(
     table["trend_label"] = [trend_label(code, lang) for code in table["trend_status"]]
     wanted = ["target_id", "indicator_id", "binding", "quote", "seed_file", "target_value", "target_value_hi",
               "growth_rate", "multiple", "relative_to_region", "relative_to_indicator", "relative_margin", "basis",
-              "start_year", "parent_target_id", "milestone_group", "subject", "measure", "path_kind"]
+              "start_year", "parent_target_id", "milestone_group", "subject", "measure", "path_kind", "number"]
     extra = targets[[c for c in wanted if c in targets.columns]]
     return table.merge(extra, on="target_id", how="left", validate="one_to_one")
 
@@ -106,32 +101,30 @@ def heatmap_rows(by_year: pd.DataFrame, table: pd.DataFrame, as_of: int | None) 
 
 
 def verdicts_by_year(
-    store: Store, *, plan_id: str, years: list[int], thresholds: Thresholds | None = None,
+    snap: Snapshot, *, plan_id: str, years: list[int] | None = None, thresholds: Thresholds | None = None,
     lang: str = "zh",
 ) -> pd.DataFrame:
-    """The verdict table as of each year, stacked (for the indicator × year heatmap)."""
-    targets = store.targets(plan_id)
-    actuals, statuses = store.actuals_current(), status_history(store)
-    thresholds = thresholds or store.thresholds()
-    frames = [verdicts_for(targets, actuals, statuses, as_of=year, thresholds=thresholds, lang=lang)
-              .assign(year=year) for year in years]
+    """The verdict table as of each year (default: the plan's years), stacked (for the indicator × year heatmap)."""
+    targets = snap.plan_targets(plan_id)
+    thresholds = thresholds or snap.thresholds
+    frames = [verdicts_for(targets, snap.actuals, snap.statuses, as_of=year, thresholds=thresholds, lang=lang)
+              .assign(year=year) for year in (plan_years(snap, plan_id) if years is None else years)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def plan_years(store: Store, plan_id: str) -> list[int]:
+def plan_years(snap: Snapshot, plan_id: str) -> list[int]:
     """The years a plan can be viewed as of: from the year after its base year to its last target year, or to the
     latest year with data when that is later (the final evaluation of an ended plan, with its post-plan values)."""
-    plan = store.plans().set_index("plan_id").loc[plan_id]
-    targets = store.targets(plan_id)
+    plan = snap.plan(plan_id)
+    targets = snap.plan_targets(plan_id)
     first = int(plan["base_year"]) + 1 if pd.notna(plan["base_year"]) else int(targets["target_year"].min())
-    latest = store.scalar("SELECT max(year) FROM actuals_current")
-    last = int(max(targets["target_year"].max(), plan["target_year"] or 0, latest or 0))
+    last = int(max(targets["target_year"].max(), plan["target_year"] or 0, snap.latest_year or 0))
     return list(range(first, last + 1))
 
 
-def comparable_indicators(store: Store) -> pd.DataFrame:
+def comparable_indicators(snap: Snapshot) -> pd.DataFrame:
     """Indicators with targets in more than one region or plan, most widely targeted first."""
-    targets = store.targets()
+    targets = snap.targets
     numeric = targets[targets["kind"] != "qualitative"]
     spread = numeric.groupby(["indicator_id", "indicator", "unit"]).agg(
         regions=("region", "nunique"), plans=("plan_id", "nunique"), targets=("target_id", "count"),
@@ -140,20 +133,21 @@ def comparable_indicators(store: Store) -> pd.DataFrame:
     return spread.sort_values(["regions", "plans", "targets"], ascending=False).reset_index(drop=True)
 
 
-def comparison(store: Store, indicator_id: str, *, as_of: int | None = None,
+def comparison(snap: Snapshot, indicator_id: str, *, as_of: int | None = None,
                thresholds: Thresholds | None = None, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
     """One indicator across regions and plans: (series for the chart, ranking table).
 
     The series frame has one row per series (region · plan) and year with the actual value and, in the target
-    year, the resolved target — for a relative target that is the other region's value in that year.
+    year, the resolved target — for a relative target that is the other region's value in that year. The ranking
+    carries the plan's short name in ``plan_name`` beside the ``series`` label.
     """
-    targets = store.targets()
+    targets = snap.targets
     chosen = targets[(targets["indicator_id"] == indicator_id) & (targets["kind"] != "qualitative")]
-    table = verdicts_for(chosen.reset_index(drop=True), store.actuals_current(), status_history(store),
-                         as_of=as_of, thresholds=thresholds or store.thresholds(), lang=lang)
-    plans = store.plans().set_index("plan_id")["short_name"]
-    table["series"] = table["region"] + " · " + table["plan_id"].map(plans)
-    actuals = store.actuals_current()
+    table = verdicts_for(chosen.reset_index(drop=True), snap.actuals, snap.statuses, as_of=as_of,
+                         thresholds=thresholds or snap.thresholds, lang=lang)
+    table["plan_name"] = table["plan_id"].map(snap.plans["short_name"])
+    table["series"] = table["region"] + " · " + table["plan_name"]
+    actuals = snap.actuals
     actuals = actuals[actuals["indicator_id"].eq(indicator_id) | actuals["indicator"].isin(chosen["indicator"])]
     if as_of is not None:
         actuals = actuals[actuals["year"] <= as_of]
@@ -197,10 +191,7 @@ def decomposition(targets: pd.DataFrame) -> list[tuple[pd.Series, pd.DataFrame]]
     return [(by_id.loc[parent], group) for parent, group in children.groupby("parent_target_id", sort=False)]
 
 
-def all_years(store: Store) -> list[int]:
+def all_years(snap: Snapshot) -> list[int]:
     """Every year from the first actual value to the last target year, for pickers spanning plans."""
-    span = store.query_df(
-        """SELECT least((SELECT min(year) FROM actuals_current), (SELECT min(target_year) FROM targets)) AS lo,
-                  greatest((SELECT max(year) FROM actuals_current), (SELECT max(target_year) FROM targets)) AS hi"""
-    ).iloc[0]
-    return [] if pd.isna(span["lo"]) else list(range(int(span["lo"]), int(span["hi"]) + 1))
+    years = pd.concat([snap.actuals["year"], snap.targets["target_year"]]).dropna()
+    return [] if years.empty else list(range(int(years.min()), int(years.max()) + 1))

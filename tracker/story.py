@@ -9,8 +9,8 @@ import pandas as pd
 from tracker import progress
 from tracker.formatting import difference_unit, is_missing, number, percent
 from tracker.i18n import describe_target, t
-from tracker.service import status_history, verdicts_for
-from tracker.store import Store
+from tracker.read_model import Snapshot
+from tracker.service import verdicts_for
 from tracker.thresholds import Thresholds
 
 
@@ -33,20 +33,29 @@ class IndicatorStory:
     history: pd.DataFrame | None = None
 
 
-def build_story(store: Store, target_id: str, *, as_of: int | None = None,
-                thresholds: Thresholds | None = None, lang: str = "zh") -> IndicatorStory:
-    """Everything the indicator page shows for one target (thresholds None: the ones in force)."""
-    thresholds = thresholds or store.thresholds()
-    targets = store.targets()
-    row = targets[targets["target_id"] == target_id]
-    if row.empty:
-        raise KeyError(target_id)
-    target = row.iloc[0].to_dict()
-    actuals = store.actuals_current()
-    verdict = verdicts_for(row.reset_index(drop=True), actuals, status_history(store), as_of=as_of,
-                           thresholds=thresholds, lang=lang).iloc[0].to_dict()
-    unit = target["unit"] or ""
+def read_story(store, snap: Snapshot, target_id: str, *, as_of: int | None = None,
+               lang: str = "zh") -> IndicatorStory:
+    """build_story with the two per-target reads it needs from the store: the revisions and the quotes."""
+    target = snap.target(target_id).iloc[0]
     history = store.actuals_history(target["region"], target["indicator"])
+    return build_story(snap, target_id, history=history, quotes=store.target_quotes(target_id), as_of=as_of,
+                       lang=lang)
+
+
+def build_story(snap: Snapshot, target_id: str, *, history: pd.DataFrame, quotes: pd.DataFrame | None = None,
+                as_of: int | None = None, thresholds: Thresholds | None = None, lang: str = "zh") -> IndicatorStory:
+    """Everything the indicator page shows for one target (thresholds None: the ones in force).
+
+    history: every revision of the target's series (store.actuals_history); quotes: its sentences.
+    """
+    thresholds = thresholds or snap.thresholds
+    targets = snap.targets
+    row = snap.target(target_id)
+    target = row.iloc[0].to_dict()
+    actuals = snap.actuals
+    verdict = verdicts_for(row, actuals, snap.statuses, as_of=as_of, thresholds=thresholds,
+                           lang=lang).iloc[0].to_dict()
+    unit = target["unit"] or ""
     series = _actual_series(history, as_of, int(target["target_year"]))
 
     b, t0 = verdict["baseline_value_used"], verdict["baseline_year_used"]
@@ -70,9 +79,9 @@ def build_story(store: Store, target_id: str, *, as_of: int | None = None,
 
     band = None
     if target["kind"] == "floor_stretch" and not pd.isna(target["stretch_value"]):
-        band = (target["target_value"], target["stretch_value"], "达标—力争" if lang == "zh" else "floor–stretch")
+        band = (target["target_value"], target["stretch_value"], t("band_floor_stretch", lang))
     elif target["kind"] == "range" and not pd.isna(target["target_value_hi"]):
-        band = (target["target_value"], target["target_value_hi"], "目标区间" if lang == "zh" else "target range")
+        band = (target["target_value"], target["target_value_hi"], t("band_range", lang))
 
     projection, gap_text = None, ""
     if not pd.isna(verdict["projected_value"]) and not pd.isna(verdict["latest_year"]) \
@@ -83,7 +92,6 @@ def build_story(store: Store, target_id: str, *, as_of: int | None = None,
             gap_text = gap_sentence(verdict, unit, lang)
 
     baseline = None if pd.isna(b) or pd.isna(t0) else (int(t0), float(b))
-    quotes = store.target_quotes(target_id)
     return IndicatorStory(
         target=target, verdict=verdict, indicator=target["indicator"], unit=unit, target_year=t1,
         actuals=series, path=path, targets=marks, baseline=baseline, band=band, projection=projection,

@@ -1,0 +1,73 @@
+"""The read model: one consistent read of what every view needs, taken once per data version.
+
+Pages, exports and the command line build their views from a Snapshot instead of each reading whole tables
+again: the overview, the plan ZIP's 70 charts and `tracker status` all see the same state of the data, even while
+someone uploads values meanwhile.
+
+    store ── Snapshot.read ──→ Snapshot(plans, targets, actuals, statuses, thresholds, version)
+                                   │  (frames are shared: views copy before they change anything)
+                                   └→ service / story / report views → pages, exports, CLI
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tracker.thresholds import Thresholds
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the views read, as of one data version.
+
+    plans: one row per plan, indexed by plan_id. targets: targets_full in plan and document order, with
+    ``number`` — the target's 1-based position in its plan, the 序号 of the evaluation table, the ZIP's file
+    names and the indicator page. actuals: the current value of every (region, indicator, year). statuses:
+    every assessment of a qualitative target, oldest first.
+    """
+
+    version: str
+    plans: pd.DataFrame
+    targets: pd.DataFrame
+    actuals: pd.DataFrame
+    statuses: pd.DataFrame
+    thresholds: Thresholds
+
+    @classmethod
+    def read(cls, store) -> Snapshot:
+        """Read the five inputs of every view (one query each)."""
+        targets = store.targets()
+        targets = targets.assign(number=targets.groupby("plan_id", sort=False).cumcount() + 1)
+        return cls(
+            version=store.data_version(),
+            plans=store.plans().set_index("plan_id", drop=False),
+            targets=targets,
+            actuals=store.actuals_current(),
+            statuses=store.query_df("SELECT * FROM target_status ORDER BY set_at"),
+            thresholds=store.thresholds(),
+        )
+
+    def plan(self, plan_id: str) -> pd.Series:
+        """The plan's row (KeyError for an unknown plan)."""
+        return self.plans.loc[plan_id]
+
+    def plan_targets(self, plan_id: str | None) -> pd.DataFrame:
+        """The plan's targets in document order (every target when None), indexed from 0."""
+        if plan_id is None:
+            return self.targets
+        return self.targets[self.targets["plan_id"] == plan_id].reset_index(drop=True)
+
+    def target(self, target_id: str) -> pd.DataFrame:
+        """The one-row frame of a target (KeyError when unknown)."""
+        row = self.targets[self.targets["target_id"] == target_id]
+        if row.empty:
+            raise KeyError(target_id)
+        return row.reset_index(drop=True)
+
+    @property
+    def latest_year(self) -> int | None:
+        """The latest year with any current value."""
+        years = self.actuals["year"].dropna()
+        return int(years.max()) if len(years) else None
