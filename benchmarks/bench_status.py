@@ -15,7 +15,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tracker.progress import verdict_table  # noqa: E402
+from tracker.methodology import verdict_table  # noqa: E402
 
 # Share of each kind among the synthetic targets (roughly the mix of the seed catalogue).
 KIND_MIX = {

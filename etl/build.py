@@ -25,6 +25,7 @@ from etl.catalogue import (
 from etl.tables import Table, parse_table
 from tracker.auth import SYSTEM, User, require
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR
+from tracker.methodology import derived_target_value
 from tracker.names import default_path_kind
 from tracker.store import Store
 from tracker.text import to_simplified
@@ -306,11 +307,15 @@ def _catalogue_target_rows(cat: Catalogue, ind_by_id: pd.DataFrame, notes: list[
 def _resolve_derived_values(targets: pd.DataFrame) -> pd.DataFrame:
     """Targets the text fixes through a baseline: 翻番 = multiple × baseline; 年均增长 = baseline × (1+g)^n."""
     t = targets.copy()
-    doubling = (t["kind"] == "doubling") & t["baseline_value"].notna()
-    t.loc[doubling, "target_value"] = t.loc[doubling, "multiple"] * t.loc[doubling, "baseline_value"]
-    growth = (t["kind"] == "growth") & t["baseline_value"].notna() & t["baseline_year"].notna()
-    years = t.loc[growth, "target_year"] - t.loc[growth, "baseline_year"]
-    t.loc[growth, "target_value"] = t.loc[growth, "baseline_value"] * (1 + t.loc[growth, "growth_rate"] / 100) ** years
+    derived = t["kind"].isin(["doubling", "growth"]) & t["baseline_value"].notna()
+    derived &= (t["kind"] == "doubling") | t["baseline_year"].notna()
+    rows = t[derived]
+    t.loc[derived, "target_value"] = derived_target_value(
+        rows["kind"].to_numpy(), rows["baseline_value"].to_numpy(dtype=float),
+        multiple=pd.to_numeric(rows["multiple"]).to_numpy(dtype=float),
+        growth=pd.to_numeric(rows["growth_rate"]).to_numpy(dtype=float) / 100,
+        years=(rows["target_year"] - rows["baseline_year"]).to_numpy(dtype=float),
+    )
     return t
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tracker.i18n import NOTE_MESSAGES, render_notes
-from tracker.progress import OUTPUT_COLUMNS, assess_trend, check_decomposition, expected_on_path, verdict_table
+from tracker.methodology import OUTPUT_COLUMNS, assess_trend, check_decomposition, expected_on_path, verdict_table
 from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
 from tracker.verdicts import SCHEDULE_LABELS, TREND_LABELS
 
@@ -838,7 +838,8 @@ def test_every_note_the_engine_writes_has_both_languages():
     import re
     from pathlib import Path
 
-    source = (Path(__file__).resolve().parent.parent / "tracker" / "progress.py").read_text(encoding="utf-8")
+    package = Path(__file__).resolve().parent.parent / "tracker" / "methodology"
+    source = "".join(path.read_text(encoding="utf-8") for path in sorted(package.glob("*.py")))
     codes = set(re.findall(r'notes\.add\(.*?, "([a-z_]+)"', source)) | {
         "single_point", "opposite_signs", "target_opposite_sign", "bad_horizon"}
     assert len(codes) > 25

@@ -316,7 +316,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-# The engine's notes: message code → (Chinese, English) with {parameters} (tracker.progress._Notes writes the codes).
+# The engine's notes: message code → (Chinese, English) with {parameters} (tracker.methodology.notes writes the codes).
 NOTE_MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_kind": ("未知目标类型,按水平值目标计算", "unknown target kind, judged as a level target"),
     "baseline_shifted": ("基期值取自{year}年({wanted}年无数据)", "baseline taken from {year} (no data for {wanted})"),

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from tracker.methodology import DEFAULT_PATH
 from tracker.text import to_simplified
 
 PERCENT_UNITS = {"%", "％", "个百分点"}
@@ -24,7 +25,7 @@ def default_path_kind(unit: str) -> str:  # noqa: ARG001 - kept for callers that
     Chinese planning offices read 序时进度 as time-proportional; the geometric path is for growth-rate targets,
     which the engine gives it anyway, and for indicators a person sets it on (docs/methodology.md §3).
     """
-    return "linear"
+    return DEFAULT_PATH
 
 
 def normalise_name(text: str) -> str:

@@ -1,6 +1,6 @@
 """The views built on the verdict table: one source for pages, exports and the command line.
 
-Every view reads one Snapshot (tracker.read_model), never the store; the arithmetic is tracker.progress. Nothing
+Every view reads one Snapshot (tracker.read_model), never the store; the arithmetic is tracker.methodology. Nothing
 here imports streamlit, so every function is testable on an in-memory database.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker import progress
+from tracker import methodology
 from tracker.config import SEEDS_DIR
 from tracker.i18n import render_notes
 from tracker.read_model import Snapshot
@@ -45,7 +45,7 @@ def verdicts_for(
     lang: str = "zh",
 ) -> pd.DataFrame:
     """verdict_table with the labels in lang and the catalogue columns a reader needs beside the numbers."""
-    table = progress.verdict_table(
+    table = methodology.verdict_table(
         targets, actuals[["region", "indicator", "year", "value"]], as_of=as_of, thresholds=thresholds,
         statuses=statuses,
     )
@@ -77,9 +77,9 @@ def _note_borrowed_baselines(table: pd.DataFrame, targets: pd.DataFrame, actuals
                        right_on=["region", "indicator", "year"], how="inner")
     borrowed = found[found["source_plan_id"] != found["plan_id"]]
     for row in borrowed.itertuples():
-        note = f"borrowed_baseline{progress.PARAM_SEPARATOR}source={row.source}"
+        note = f"borrowed_baseline{methodology.PARAM_SEPARATOR}source={row.source}"
         current = table.at[row.index, "note"]
-        table.at[row.index, "note"] = f"{current}{progress.NOTE_SEPARATOR}{note}" if current else note
+        table.at[row.index, "note"] = f"{current}{methodology.NOTE_SEPARATOR}{note}" if current else note
 
 
 def kpi_counts(table: pd.DataFrame) -> dict[str, int]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from tracker import progress
+from tracker import methodology
 from tracker.formatting import difference_unit, is_missing, number, percent
 from tracker.i18n import describe_target, t
 from tracker.read_model import Snapshot
@@ -65,7 +65,7 @@ def build_story(snap: Snapshot, target_id: str, *, history: pd.DataFrame, quotes
         years = list(range(int(t0), t1 + 1))
         geometric = verdict.get("path_used") == "geometric"
         path = pd.DataFrame({"year": years, "value": [
-            progress.expected_on_path(b, T, (y - t0) / (t1 - t0), geometric=geometric) for y in years]})
+            methodology.expected_on_path(b, T, (y - t0) / (t1 - t0), geometric=geometric) for y in years]})
 
     group = target.get("milestone_group")
     milestones = targets[targets["milestone_group"] == group] if isinstance(group, str) else row
