@@ -49,7 +49,7 @@ def show_table(table: pd.DataFrame, as_of: int | None) -> None:
             ui.t("col_indicator"): st.column_config.TextColumn(width="medium"),
             ui.t("col_year"): st.column_config.NumberColumn(format="%d", width="small"),
             ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d", width="small"),
-            ui.t("col_latest"): st.column_config.NumberColumn(format="%.4g"),
+            ui.t("col_latest"): st.column_config.NumberColumn(format="localized"),
             ui.t("col_target_completion"): st.column_config.NumberColumn(
                 format="%.1f%%", help=ui.t("help_target_completion")),
             ui.t("col_increment_completion"): st.column_config.NumberColumn(

@@ -11,6 +11,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from tracker.formatting import number
 from tracker.i18n import describe_target, t
 from tracker.verdicts import SCHEDULE_ORDER, STATUS_COLOURS, schedule_label, status_counts
 
@@ -68,8 +69,8 @@ def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = Non
     text = pd.DataFrame("", index=rows, columns=years)
     for r in frame.itertuples():
         z.loc[r.row, r.year] = index.get(r.schedule_status, index.get("no_data", 0))
-        latest = "—" if pd.isna(r.latest_value) else f"{r.latest_value:,.4g}"
-        text.loc[r.row, r.year] = f"{schedule_label(r.schedule_status, lang)}<br>{latest} / {r.target_value_used:,.4g}" \
+        latest = number(r.latest_value)
+        text.loc[r.row, r.year] = f"{schedule_label(r.schedule_status, lang)}<br>{latest} / {number(r.target_value_used)}" \
             if not pd.isna(r.target_value_used) else schedule_label(r.schedule_status, lang)
     n = len(codes)
     # A stepped colour scale: one flat colour per status code.
@@ -108,7 +109,7 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
         fig.add_trace(go.Scatter(
             x=story.path["year"], y=story.path["value"], mode="lines", name=t("trace_path", lang),
             line={"color": COLOURS["path"], "dash": "dot", "width": 2},
-            hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_path', lang)}</extra>",
+            hovertemplate=f"%{{x}}: %{{y:,.4~r}} {unit}<extra>{t('trace_path', lang)}</extra>",
         ))
     if story.band is not None:
         lo, hi, label = story.band
@@ -121,7 +122,7 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
             x=story.targets["year"], y=story.targets["value"], mode="markers+text", name=t("trace_target", lang),
             marker={"symbol": "star", "size": 14, "color": COLOURS["target"]},
             text=story.targets["label"], textposition="middle right", cliponaxis=False,
-            hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_target', lang)}</extra>",
+            hovertemplate=f"%{{x}}: %{{y:,.4~r}} {unit}<extra>{t('trace_target', lang)}</extra>",
         ))
     actuals = story.actuals[~story.actuals["after_plan"]] if len(story.actuals) else story.actuals
     after_plan = story.actuals[story.actuals["after_plan"]] if len(story.actuals) else story.actuals
@@ -131,7 +132,7 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
             x=after_plan["year"], y=after_plan["value"], mode="lines+markers", name=t("trace_after_plan", lang),
             line={"color": COLOURS["after_plan"], "width": 1.5, "dash": "dot"},
             marker={"size": 9, "color": COLOURS["after_plan"], "symbol": "square"},
-            customdata=after_plan["hover"], hovertemplate="%{x}: %{y:,.4g} " + unit + "<br>%{customdata}<extra></extra>",
+            customdata=after_plan["hover"], hovertemplate="%{x}: %{y:,.4~r} " + unit + "<br>%{customdata}<extra></extra>",
         ))
     if len(actuals):
         for vintage, colour, symbol in (("final", COLOURS["actual"], "circle"),
@@ -142,7 +143,7 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
             fig.add_trace(go.Scatter(
                 x=part["year"], y=part["value"], mode="markers", name=t(f"trace_actual_{vintage}", lang),
                 marker={"size": 10, "color": colour, "symbol": symbol, "line": {"width": 2, "color": colour}},
-                customdata=part["hover"], hovertemplate="%{x}: %{y:,.4g} " + unit + "<br>%{customdata}<extra></extra>",
+                customdata=part["hover"], hovertemplate="%{x}: %{y:,.4~r} " + unit + "<br>%{customdata}<extra></extra>",
             ))
         fig.add_trace(go.Scatter(
             x=actuals["year"], y=actuals["value"], mode="lines", showlegend=False, hoverinfo="skip",
@@ -153,13 +154,13 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
         fig.add_trace(go.Scatter(
             x=[year], y=[value], mode="markers", name=t("trace_baseline", lang),
             marker={"symbol": "diamond", "size": 12, "color": COLOURS["baseline"]},
-            hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_baseline', lang)}</extra>",
+            hovertemplate=f"%{{x}}: %{{y:,.4~r}} {unit}<extra>{t('trace_baseline', lang)}</extra>",
         ))
     if story.projection is not None and len(story.projection):
         fig.add_trace(go.Scatter(
             x=story.projection["year"], y=story.projection["value"], mode="lines+markers",
             name=t("trace_projection", lang), line={"color": COLOURS["projection"], "dash": "dash"},
-            marker={"size": 6}, hovertemplate=f"%{{x}}: %{{y:,.4g}} {unit}<extra>{t('trace_projection', lang)}</extra>",
+            marker={"size": 6}, hovertemplate=f"%{{x}}: %{{y:,.4~r}} {unit}<extra>{t('trace_projection', lang)}</extra>",
         ))
         if story.gap_text:
             last = story.projection.iloc[-1]
@@ -184,14 +185,14 @@ def get_comparison_chart(frame: pd.DataFrame, lang: str = "zh", title: str | Non
             fig.add_trace(go.Scatter(
                 x=values["year"], y=values["actual"], mode="lines+markers", name=series,
                 line={"color": colour, "width": 2}, legendgroup=series,
-                hovertemplate=f"{series}<br>%{{x}}: %{{y:,.4g}} {unit}<extra></extra>",
+                hovertemplate=f"{series}<br>%{{x}}: %{{y:,.4~r}} {unit}<extra></extra>",
             ))
         goals = part.dropna(subset=["target"]).drop_duplicates("year")
         if len(goals):
             fig.add_trace(go.Scatter(
                 x=goals["year"], y=goals["target"], mode="markers", name=f"{series} · {t('trace_target', lang)}",
                 marker={"symbol": "star", "size": 15, "color": colour}, legendgroup=series,
-                hovertemplate=f"{series}<br>{t('trace_target', lang)} %{{x}}: %{{y:,.4g}} {unit}<extra></extra>",
+                hovertemplate=f"{series}<br>{t('trace_target', lang)} %{{x}}: %{{y:,.4~r}} {unit}<extra></extra>",
             ))
     _year_axis(fig, lang)
     fig.update_yaxes(title_text=unit, rangemode="tozero")

@@ -391,9 +391,10 @@ def label(table: dict[str, tuple[str, str]], code: str | None, lang: str = "zh")
 
 
 def _num(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "?"
-    return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    """A number inside a target's reading: the one formatter's, "?" where the catalogue gives none."""
+    from tracker.formatting import is_missing, number
+
+    return "?" if is_missing(value) else number(value)
 
 
 def describe_target(row, lang: str = "zh") -> str:
