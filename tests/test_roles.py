@@ -16,6 +16,7 @@ from test_actuals import assert_same, snapshot
 from etl.build import run_build
 from tracker.auth import SYSTEM, PermissionDenied
 from tracker.config import PROJECT_ROOT
+from tracker.read_model import Snapshot
 from tracker.service import verdicts
 from tracker.store import Store
 from tracker.users_cli import main_user
@@ -122,7 +123,7 @@ def test_thresholds_an_admin_saves_are_the_ones_in_force(fresh_store):
     from conftest import add_entered_actuals
 
     add_entered_actuals(fresh_store)
-    row = lambda: verdicts(fresh_store, plan_id="cq_sti_13fyp", as_of=2018).set_index("target_id").loc["cq13-table2-02"]  # noqa: E731
+    row = lambda: verdicts(Snapshot.read(fresh_store), plan_id="cq_sti_13fyp", as_of=2018).set_index("target_id").loc["cq13-table2-02"]  # noqa: E731
     assert row()["schedule_status"] == "severely_lagging"          # 2018: r ≈ 0.79 with the default 0.80
     fresh_store.set_thresholds(ADMIN, replace(fresh_store.thresholds(), schedule_lagging=0.75))
     assert fresh_store.thresholds().schedule_lagging == 0.75
@@ -256,7 +257,7 @@ def test_an_editor_assesses_a_qualitative_target(fresh_store):
     with pytest.raises(ValueError, match="不是定性目标"):
         fresh_store.set_target_status(CLERK, "cq13-table2-02", "completed")
     fresh_store.set_target_status(CLERK, target, "completed", "2017年12月平台上线")
-    row = verdicts(fresh_store).set_index("target_id").loc[target]
+    row = verdicts(Snapshot.read(fresh_store)).set_index("target_id").loc[target]
     assert (row["schedule_status"], row["trend_status"]) == ("completed", "target_achieved")
     assert "2017年12月平台上线" in row["note"]
     assert fresh_store.audit_log(action="target_status")["object"].tolist() == [target]
