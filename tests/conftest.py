@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from etl.build import BuildResult, build_tables, run_build
-from tracker.auth import User
+from tracker import commands
+from tracker.auth import SYSTEM, User
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR
 from tracker.store import Store
 
@@ -45,6 +47,7 @@ def store(built) -> Store:
     """An in-memory database holding the real catalogue (quicker than a build per test)."""
     s = Store.memory()
     s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
+    add_people(s)
     yield s
     s.close()
 
@@ -54,6 +57,7 @@ def fresh_store(tmp_path) -> Store:
     """A newly built database of the test's own, for tests that write."""
     store = Store.open(tmp_path / "data" / "tracker.duckdb")
     run_build(store)
+    add_people(store)
     yield store
     store.close()
 
@@ -90,18 +94,19 @@ ENTERED = [
 ]
 
 
-def add_entered_actuals(store: Store, rows=ENTERED, batch_id: str = "test-entry") -> None:
-    """Write rows as one committed entry batch, the way the entry page does."""
-    from datetime import datetime
+def add_entered_actuals(store: Store, rows=ENTERED, batch_id: str = "test-entry") -> str:
+    """Write rows as one committed entry batch of the editor account "clerk" (created when missing), the way the
+    entry page does: through the command layer. The command layer names its batches itself, so batch_id becomes
+    the batch's note (find it with entered_batch_id); returns the id of the batch written."""
+    if store.account(ENTRY_CLERK.username) is None:
+        commands.add_account(store, SYSTEM, ENTRY_CLERK.username, role="editor", password=PASSWORD)
+    frame = pd.DataFrame(list(rows), columns=["region", "indicator", "year", "value", "vintage"]).assign(source="统计公报")
+    return commands.commit_actuals(store, ENTRY_CLERK, frame, kind="entry", note=batch_id)
 
-    with store.transaction() as cur:
-        cur.execute("""INSERT INTO batches (batch_id, kind, status, created_by, created_at, row_count)
-                       VALUES (?, 'entry', 'committed', 'clerk', ?, ?)""", [batch_id, datetime.now(), len(rows)])
-        for region, indicator, year, value, vintage in rows:
-            cur.execute("""INSERT INTO actuals (region, indicator, year, value, vintage, batch_id, entered_by,
-                                                entered_at, source)
-                           VALUES (?, ?, ?, ?, ?, ?, 'clerk', ?, '统计公报')""",
-                        [region, indicator, year, value, vintage, batch_id, datetime.now()])
+
+def entered_batch_id(store: Store, label: str = "test-entry") -> str:
+    """The id of the batch add_entered_actuals wrote with this label."""
+    return store.scalar("SELECT batch_id FROM batches WHERE note = ? ORDER BY created_at DESC LIMIT 1", [label])
 
 
 @pytest.fixture(scope="session")
@@ -110,8 +115,19 @@ def progress_db_path(tmp_path_factory) -> Path:
     return seeded_file(tmp_path_factory.mktemp("progress") / "tracker.duckdb", entered=True)
 
 
-# People acting in tests that write (the roles are what matters to the store).
+# People acting in tests that write: the command layer re-reads each account from the store by username, so the
+# store and fresh_store fixtures create these accounts (add_people); elsewhere call add_people(store) first.
+PASSWORD = "correct-horse-1"
 CLERK = User("张三", "editor")
 REVIEWER = User("王五", "editor")
 VIEWER = User("official", "viewer", display_name="李局长")
 ADMIN = User("admin", "admin", display_name="管理员")
+ENTRY_CLERK = User("clerk", "editor")
+PEOPLE = (CLERK, REVIEWER, VIEWER, ADMIN)
+
+
+def add_people(store: Store) -> None:
+    """The accounts of PEOPLE, created from the server's own command line (password PASSWORD)."""
+    for person in PEOPLE:
+        commands.add_account(store, SYSTEM, person.username, role=person.role, password=PASSWORD,
+                             display_name=person.display_name)
