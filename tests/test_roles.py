@@ -77,7 +77,8 @@ def test_each_kind_of_write_leaves_its_audit_row(fresh_store):
     assert by_action.loc["entry", "actor"] == "张三" and by_action.loc["entry", "object"] == entry
     assert "统计局.xlsx" in by_action.loc["upload", "detail"]
     assert by_action.loc["threshold_change", "detail"] == "0.95 → 0.9"
-    assert by_action.loc["user_add", "actor"] == "system"                 # created from the server's shell
+    added = log[(log["action"] == "user_add") & (log["object"] == "wang")].iloc[0]
+    assert (added["actor"], added["role"]) == ("system", "admin")          # created from the server's shell
     assert log["occurred_at"].notna().all()
     # entered_by is the account that wrote, never free text
     assert store.value_history(*RD, 2016).iloc[0]["entered_by"] == "张三"
