@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from tracker.access import Action, allowed
 
 st.set_page_config(page_title="规划指标目标监测", page_icon=":material/monitoring:", layout="wide")
 ui.language_switch()
@@ -24,9 +25,9 @@ pages = {
                 url_path="evaluation-table"),
     ],
 }
-# Pages a role may not use are not registered at all, so they cannot be opened by URL either; the store refuses
-# their writes in any case.
-if user is not None and user.can("editor"):
+# Pages a role may not use are not registered at all, so they cannot be opened by URL either; the command layer
+# refuses their writes in any case.
+if allowed(user, Action.WRITE_ACTUALS):
     pages[ui.t("nav_section_data")] = [
         st.Page("pages/entry.py", title=ui.t("nav_entry"), icon=":material/edit_note:", url_path="data-entry"),
         st.Page("pages/upload.py", title=ui.t("nav_upload"), icon=":material/upload_file:", url_path="data-upload"),
@@ -39,7 +40,7 @@ pages[ui.t("nav_section_reference")] = [
 if user is None:
     pages[ui.t("nav_section_reference")].append(
         st.Page("pages/sign_in.py", title=ui.t("sign_in"), icon=":material/login:", url_path="sign-in"))
-if user is not None and user.can("admin"):
+if allowed(user, Action.MANAGE_ACCOUNTS):
     pages[ui.t("nav_section_admin")] = [
         st.Page("pages/accounts.py", title=ui.t("nav_accounts"), icon=":material/group:", url_path="admin-accounts"),
         st.Page("pages/audit.py", title=ui.t("nav_audit"), icon=":material/policy:", url_path="admin-audit"),

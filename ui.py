@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker import auth, bundle, i18n, service, snapshot
+from tracker.access import Action, allowed, minimum_role, role_label
 from tracker.auth import SsoRoles, User
 from tracker.config import sso_roles_path
 from tracker.read_model import Snapshot
@@ -213,15 +214,30 @@ def current_user() -> User | None:
         del st.session_state["auth"]
         st.session_state["auth_flash"] = t("session_expired")
         return None
+    # Re-read the account on every rerun: a disabled or removed account, or one whose password changed since this
+    # session signed in, is signed out at once; a changed role applies at once.
+    signed_in = session["user"]
+    account = get_store().account(signed_in.username)
+    if (account is None or not account["active"]
+            or int(account.get("credentials_version") or 0) != (signed_in.credentials_version or 0)):
+        from tracker.entry_i18n import tt
+
+        del st.session_state["auth"]
+        st.session_state["auth_flash"] = tt("session_revoked", lang())
+        return None
+    user = User(username=account["username"], role=account["role"], display_name=account["display_name"] or "",
+                email=account["email"] or "", source="local",
+                credentials_version=int(account.get("credentials_version") or 0))
+    session["user"] = user
     session["last_seen_at"] = now
-    return session["user"]
+    return user
 
 
-def require_role(role: str) -> User:
-    """Stop the page with a clear message unless the signed-in user has role (pages check, the store checks too)."""
+def require(action: Action) -> User:
+    """Stop the page with a clear message unless the signed-in user may do action (the commands check too)."""
     user = current_user()
-    if user is None or not user.can(role):
-        st.warning(t("need_role").format(role=auth.ROLE_LABELS[role][0 if lang() == "zh" else 1]))
+    if not allowed(user, action):
+        st.warning(t("need_role").format(role=role_label(minimum_role(action), lang())))
         st.stop()
     return user
 
@@ -232,7 +248,7 @@ def account_panel(user: User | None) -> None:
     if "auth_flash" in st.session_state:
         box.info(st.session_state.pop("auth_flash"))
     if user is not None:
-        role = auth.ROLE_LABELS[user.role][0 if lang() == "zh" else 1]
+        role = role_label(user.role, lang())
         box.markdown(f"**{user.label}** · {role}")
         if user.source == "sso":
             box.button(t("sign_out"), key="auth_sso_logout", on_click=st.logout)

@@ -21,9 +21,11 @@ from openpyxl import Workbook
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from etl.build import build_tables  # noqa: E402
+from tracker import commands  # noqa: E402
+from tracker.auth import SYSTEM, User  # noqa: E402
 from tracker.store import Store  # noqa: E402
 from tracker.upload import read_file  # noqa: E402
-from tracker.validate import QUALITATIVE_UNITS, Reference, commit, validate  # noqa: E402
+from tracker.validate import QUALITATIVE_UNITS, Reference, validate  # noqa: E402
 
 YEARS = range(2016, 2024)
 
@@ -91,8 +93,10 @@ def main(n: int = 100_000) -> None:
         checked = timed("validate (names, units, duplicates, diff)", lambda: validate(read.raw, ref))
         c = checked.counts
         print(f"{'':<44} {c['values']:,} values, {c['errors']} errors, {c['warnings']} warnings, {c['new']:,} new")
-        batch = timed("commit (one transaction)", lambda: commit(store, checked, user="bench", kind="upload",
-                                                                  file_name="bench.xlsx", file_sha256=read.sha256))
+        commands.add_account(store, SYSTEM, "bench", role="editor", password="bench-password-1")
+        bench = User("bench", "editor")
+        batch = timed("commit (one transaction)", lambda: commands.commit_validation(
+            store, bench, checked, kind="upload", file_name="bench.xlsx", file_sha256=read.sha256))
         print(f"{'':<44} batch {batch}, {store.batch(batch)['row_count']:,} revisions")
         ref = timed("reference data again (100k current values)", lambda: Reference.from_store(store))
         again = timed("validate again (everything unchanged)", lambda: validate(read.raw, ref))

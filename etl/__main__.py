@@ -9,7 +9,6 @@ from pathlib import Path
 
 from etl.build import build_tables
 from etl.catalogue import CatalogueError
-from tracker.auth import SYSTEM
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR, db_path
 from tracker.store import open_for_command
 
@@ -56,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         store = open_for_command(path)
         if store is None:
             return 3
-        store.replace_seed_data(result.tables, result.seed_actuals, result.meta, actor=SYSTEM)
+        store.replace_seed_data(result.tables, result.seed_actuals, result.meta)
     except BaseException as exc:
         if store is not None:
             store.close()

@@ -23,7 +23,6 @@ from etl.catalogue import (
     load_catalogue,
 )
 from etl.tables import Table, parse_table
-from tracker.auth import SYSTEM, User, require
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR
 from tracker.methodology import derived_target_value
 from tracker.names import default_path_kind
@@ -110,13 +109,11 @@ def build_tables(catalogue_dir: Path = CATALOGUE_DIR, seeds_dir: Path = SEEDS_DI
 
 
 def run_build(store: Store, catalogue_dir: Path = CATALOGUE_DIR, seeds_dir: Path = SEEDS_DIR,
-              *, actor: User = SYSTEM, before_commit=None) -> BuildResult:
-    """Build and write as actor (an admin; SYSTEM for the server's own command line); entered actuals, batches
-    and statuses are left as they are."""
-    require(actor, "admin", "刷新规划目录")
+              *, before_commit=None) -> BuildResult:
+    """Build and write as the system (the server's own command line and test set-up); entered actuals, batches
+    and statuses are left as they are. A person refreshes through tracker.commands.refresh_catalogue."""
     result = build_tables(catalogue_dir, seeds_dir)
-    store.replace_seed_data(result.tables, result.seed_actuals, result.meta, actor=actor,
-                            before_commit=before_commit)
+    store.replace_seed_data(result.tables, result.seed_actuals, result.meta, before_commit=before_commit)
     return result
 
 

@@ -4,11 +4,12 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker.auth import ROLE_LABELS, ROLES
+from tracker import commands
+from tracker.access import ROLES, Action, role_label
 
 
 def role_name(role: str) -> str:
-    return ROLE_LABELS[role][0 if ui.lang() == "zh" else 1]
+    return role_label(role, ui.lang())
 
 
 def add_form(store, admin) -> None:
@@ -23,7 +24,8 @@ def add_form(store, admin) -> None:
         password = e.text_input(ui.t("initial_password"), type="password", key="accounts_new_password")
         if st.form_submit_button(ui.t("account_add")):
             try:
-                store.add_user(admin, username, role=role, password=password, display_name=display, email=email)
+                commands.add_account(store, admin, username, role=role, password=password, display_name=display,
+                                     email=email)
             except (ValueError, PermissionError) as exc:
                 st.error(str(exc))
             else:
@@ -40,14 +42,14 @@ def change_form(store, admin, users: pd.DataFrame) -> None:
     password = b.text_input(ui.t("new_password"), type="password", key=f"accounts_password_{name}")
     try:
         if a.button(ui.t("save_role"), key="accounts_save_role", disabled=role == row["role"]):
-            store.set_role(admin, name, role)
+            commands.set_role(store, admin, name, role)
             st.rerun()
         if b.button(ui.t("reset_password"), key="accounts_reset", disabled=not password):
-            store.set_password(admin, name, password)
+            commands.set_password(store, admin, name, password)
             st.success(ui.t("password_reset").format(name=name))
         label = ui.t("disable_account") if row["active"] else ui.t("enable_account")
         if c.button(label, key="accounts_toggle", disabled=name == admin.username):
-            store.set_active(admin, name, not row["active"])
+            commands.set_active(store, admin, name, not row["active"])
             st.rerun()
     except (ValueError, PermissionError) as exc:
         st.error(str(exc))
@@ -55,7 +57,7 @@ def change_form(store, admin, users: pd.DataFrame) -> None:
 
 def main() -> None:
     st.title(ui.t("nav_accounts"))
-    admin = ui.require_role("admin")
+    admin = ui.require(Action.MANAGE_ACCOUNTS)
     store = ui.get_store()
     users = store.users()
     st.dataframe(users.assign(role=users["role"].map(role_name)), hide_index=True, width="stretch",

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from tracker.access import Action
 from tracker.auth import ROLE_LABELS
 from tracker.i18n import AUDIT_ACTIONS, label
 
@@ -22,7 +23,7 @@ def readable(log: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     st.title(ui.t("nav_audit"))
-    ui.require_role("admin")
+    ui.require(Action.READ_AUDIT)
     store = ui.get_store()
     log = store.audit_log()
     lang = ui.lang()

@@ -4,6 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from tracker import commands
+from tracker.access import Action
 from tracker.entry_i18n import batches_table, history_table, label, revisions_table, tt
 
 
@@ -38,20 +40,17 @@ def show_batch(store, batch: pd.Series) -> None:
 
 def revert(store, batch: pd.Series) -> None:
     st.subheader(T("revert_title"))
-    if batch["kind"] == "seed":
-        st.info(T("not_revertable_seed"))
-        return
-    if batch["kind"] == "revert":
-        st.info(T("not_revertable_revert"))
-        return
-    if batch["status"] != "committed":
-        st.info(T("not_revertable_done", by=batch["reverted_by"] or ""))
+    refusal = commands.revert_refusal(batch["kind"], batch["status"])
+    if refusal is not None:
+        messages = {"seed": T("not_revertable_seed"), "revert": T("not_revertable_revert"),
+                    "reverted": T("not_revertable_done", by=batch["reverted_by"] or "")}
+        st.info(messages[refusal])
         return
     user = ui.current_user()
     reason = st.text_input(T("revert_reason"), key="batches_reason").strip()
     agreed = st.checkbox(T("revert_confirm", batch=batch.name, n=int(batch["revisions"])), key="batches_confirm")
     if st.button(T("revert_button"), key="batches_revert", disabled=not (agreed and reason)):
-        revert_id = store.revert_batch(batch.name, user=user, reason=reason)
+        revert_id = commands.revert_batch(store, user, batch.name, reason=reason)
         st.session_state["batches_flash"] = T("reverted", batch=batch.name, revert=revert_id)
         st.session_state.pop("batches_confirm", None)
         st.rerun()
@@ -78,7 +77,7 @@ def value_history(store) -> None:
 def main() -> None:
     st.title(T("batches_title"))
     st.caption(T("batches_intro"))
-    ui.require_role("editor")
+    ui.require(Action.REVERT_BATCH)
     if "batches_flash" in st.session_state:
         st.success(st.session_state.pop("batches_flash"))
     store = ui.get_store()

@@ -6,8 +6,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from tracker import commands
+from tracker.access import Action
 from tracker.entry_i18n import changes_table, problems_table, tt
-from tracker.validate import VINTAGES, Reference, commit, entry_grid, entry_rows, validate
+from tracker.validate import VINTAGES, Reference, entry_grid, entry_rows, validate
 
 EDITOR = "entry_table"
 
@@ -87,7 +89,7 @@ def show_check(validation) -> None:
 
 
 def save(store, validation, user, note: str | None) -> None:
-    batch_id = commit(store, validation, user=user, kind="entry", note=note)
+    batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note)
     st.session_state["entry_flash"] = T("saved", batch=batch_id, n=len(validation.changes))
     st.session_state.pop(EDITOR, None)
     st.rerun()
@@ -96,7 +98,7 @@ def save(store, validation, user, note: str | None) -> None:
 def main() -> None:
     st.title(T("entry_title"))
     st.caption(T("entry_intro"))
-    user = ui.require_role("editor")
+    user = ui.require(Action.WRITE_ACTUALS)
     if "entry_flash" in st.session_state:
         st.success(st.session_state.pop("entry_flash"))
     store = ui.get_store()           # read directly, not through cached loaders: values change on this page

@@ -63,18 +63,22 @@ def show_history(story) -> None:
 
 def assess_qualitative(story) -> None:
     """Editors set the status of a qualitative target; everyone sees the current one in the verdicts above."""
+    from tracker.access import Action, allowed
+    from tracker.commands import QUALITATIVE_STATUSES
+    from tracker.commands import assess_qualitative as assess
+
     user = ui.current_user()
-    if story.target["kind"] != "qualitative" or user is None or not user.can("editor"):
+    if story.target["kind"] != "qualitative" or not allowed(user, Action.ASSESS_QUALITATIVE):
         return
     store = ui.get_store()
     st.subheader(ui.t("qualitative_title"))
     st.caption(ui.t("qualitative_help"))
     with st.form("indicator_qualitative"):
-        status = st.selectbox(ui.t("qualitative_status"), store.QUALITATIVE_STATUSES, key="indicator_q_status",
+        status = st.selectbox(ui.t("qualitative_status"), QUALITATIVE_STATUSES, key="indicator_q_status",
                               format_func=lambda code: schedule_label(code, ui.lang()))
         note = st.text_input(ui.t("qualitative_note"), key="indicator_q_note")
         if st.form_submit_button(ui.t("qualitative_save")):
-            store.set_target_status(user, story.target["target_id"], status, note.strip() or None)
+            assess(store, user, story.target["target_id"], status, note.strip() or None)
             st.success(ui.t("qualitative_saved"))
             st.rerun()
 

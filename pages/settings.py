@@ -5,8 +5,9 @@ from dataclasses import fields, replace
 import streamlit as st
 
 import ui
-from etl.build import run_build
 from etl.catalogue import CatalogueError
+from tracker import commands
+from tracker.access import Action
 from tracker.store_accounts import InvalidThresholds
 from tracker.thresholds import THRESHOLD_DESCRIPTIONS, Thresholds
 
@@ -23,7 +24,7 @@ def thresholds_form(store, admin) -> None:
                                              key=f"settings_{f.name}")
         if st.form_submit_button(ui.t("save_thresholds")):
             try:
-                store.set_thresholds(admin, replace(current, **values))
+                commands.save_thresholds(store, admin, replace(current, **values))
             except InvalidThresholds as exc:
                 # Nothing was saved: every problem on its own line, naming the setting.
                 st.error("阈值未保存 / not saved:\n" + "\n".join(f"- {p}" for p in exc.problems))
@@ -38,7 +39,7 @@ def refresh(store, admin) -> None:
     st.caption(ui.t("catalogue_refresh_help"))
     if st.button(ui.t("catalogue_refresh"), key="settings_refresh"):
         try:
-            result = run_build(store, actor=admin)
+            result = commands.refresh_catalogue(store, admin)
         except (CatalogueError, ValueError, PermissionError) as exc:
             st.error(str(exc))
         else:
@@ -47,7 +48,7 @@ def refresh(store, admin) -> None:
 
 def main() -> None:
     st.title(ui.t("nav_settings"))
-    admin = ui.require_role("admin")
+    admin = ui.require(Action.CHANGE_SETTINGS)
     store = ui.get_store()
     thresholds_form(store, admin)
     refresh(store, admin)

@@ -6,10 +6,12 @@ import hashlib
 import streamlit as st
 
 import ui
+from tracker import commands
+from tracker.access import Action
 from tracker.entry_i18n import changes_table, problems_table, tt
 from tracker.excel import TemplateSpec, long_template, wide_template
 from tracker.upload import UnreadableFile, check_upload
-from tracker.validate import VINTAGES, commit
+from tracker.validate import VINTAGES
 
 FILE_TYPES = ["xlsx", "xlsm", "xls", "csv"]
 
@@ -118,8 +120,8 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
                 check.validation.changes[["region", "indicator", "year", "value"]]):
             st.warning(T("stale"))
             return
-        batch_id = commit(store, fresh.validation, user=opts["user"], kind="upload", note=opts["note"],
-                          file_name=name, file_sha256=fresh.read.sha256)
+        batch_id = commands.commit_validation(store, opts["user"], fresh.validation, kind="upload",
+                                              note=opts["note"], file_name=name, file_sha256=fresh.read.sha256)
         st.session_state["upload_committed"] = (fresh.read.sha256, batch_id)
         st.session_state["upload_flash"] = T("saved", batch=batch_id, n=n)
         st.session_state.pop("upload_confirm", None)
@@ -129,7 +131,7 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
 def main() -> None:
     st.title(T("upload_title"))
     st.caption(T("upload_intro"))
-    ui.require_role("editor")
+    ui.require(Action.WRITE_ACTUALS)
     if "upload_flash" in st.session_state:
         st.success(st.session_state.pop("upload_flash"))
     store = ui.get_store()

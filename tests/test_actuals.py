@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 from conftest import CLERK, REVIEWER, VIEWER
 
+from tracker import commands
 from tracker.store import Store
-from tracker.validate import Reference, commit, entry_grid, entry_rows, validate
+from tracker.validate import Reference, entry_grid, entry_rows, validate
 
 TABLES = ("batches", "actuals", "meta", "plans", "regions", "region_aliases", "indicators", "indicator_aliases",
           "targets", "target_quotes", "plan_structure", "checks", "etl_notes", "target_status")
@@ -47,8 +48,7 @@ RD = ("重庆市", "研究与试验发展经费投入强度")
 
 
 def test_commit_writes_one_batch_with_a_revision_per_value(store):
-    batch = store.commit_actuals(rows((*RD, 2016, 1.72, "快报"), ("重庆市", "高新技术企业", 2016, 1435)),
-                                 user=CLERK, kind="entry", note="统计公报")
+    batch = commands.commit_actuals(store, CLERK, rows((*RD, 2016, 1.72, "快报"), ("重庆市", "高新技术企业", 2016, 1435)), kind="entry", note="统计公报")
     b = store.batch(batch)
     assert (b["kind"], b["status"], b["created_by"], b["row_count"], b["note"]) == \
         ("entry", "committed", "张三", 2, "统计公报")
@@ -58,8 +58,8 @@ def test_commit_writes_one_batch_with_a_revision_per_value(store):
 
 
 def test_a_correction_adds_a_revision_and_keeps_the_old_one(store):
-    first = store.commit_actuals(rows((*RD, 2016, 1.72, "快报")), user=CLERK, kind="entry")
-    second = store.commit_actuals(rows((*RD, 2016, 1.73, "年报", "统计局年报修订")), user=REVIEWER, kind="upload",
+    first = commands.commit_actuals(store, CLERK, rows((*RD, 2016, 1.72, "快报")), kind="entry")
+    second = commands.commit_actuals(store, REVIEWER, rows((*RD, 2016, 1.73, "年报", "统计局年报修订")), kind="upload",
                                   file_name="年报.xlsx", file_sha256="abc")
     history = store.value_history(*RD, 2016)
     assert history["value"].tolist() == [1.73, 1.72]
@@ -74,11 +74,11 @@ def test_a_correction_adds_a_revision_and_keeps_the_old_one(store):
 
 def test_revert_restores_the_previous_values_and_is_recorded(store):
     seed_2015 = current(store, *RD, 2015)                       # 1.57, stated by the 十三五 plan
-    first = store.commit_actuals(rows((*RD, 2015, 1.60), (*RD, 2016, 1.72)), user=CLERK, kind="entry")
-    second = store.commit_actuals(rows((*RD, 2016, 1.80)), user=REVIEWER, kind="entry")
-    revert = store.revert_batch(second, user=REVIEWER, reason="录入错误")
+    first = commands.commit_actuals(store, CLERK, rows((*RD, 2015, 1.60), (*RD, 2016, 1.72)), kind="entry")
+    second = commands.commit_actuals(store, REVIEWER, rows((*RD, 2016, 1.80)), kind="entry")
+    revert = commands.revert_batch(store, REVIEWER, second, reason="录入错误")
     assert current(store, *RD, 2016) == 1.72                    # back to the first batch's value
-    revert_first = store.revert_batch(first, user=REVIEWER, reason="整批作废")
+    revert_first = commands.revert_batch(store, REVIEWER, first, reason="整批作废")
     assert current(store, *RD, 2016) is None                    # nothing entered is left for 2016
     assert current(store, *RD, 2015) == seed_2015               # the seed value counts again
     listing = store.batches().set_index("batch_id")
@@ -93,17 +93,17 @@ def test_revert_restores_the_previous_values_and_is_recorded(store):
 @pytest.mark.parametrize("target, message", [("seed", "seed"), ("missing", "不存在")])
 def test_revert_refuses_the_seed_batch_and_unknown_batches(store, target, message):
     with pytest.raises(ValueError, match=message):
-        store.revert_batch(target, user=REVIEWER, reason="x")
+        commands.revert_batch(store, REVIEWER, target, reason="x")
 
 
 def test_revert_refuses_twice_and_refuses_a_revert(store):
-    batch = store.commit_actuals(rows((*RD, 2016, 1.72)), user=CLERK, kind="entry")
-    revert = store.revert_batch(batch, user=REVIEWER, reason="错")
+    batch = commands.commit_actuals(store, CLERK, rows((*RD, 2016, 1.72)), kind="entry")
+    revert = commands.revert_batch(store, REVIEWER, batch, reason="错")
     before = snapshot(store)
     with pytest.raises(ValueError, match="已经撤销"):
-        store.revert_batch(batch, user=REVIEWER, reason="错")
+        commands.revert_batch(store, REVIEWER, batch, reason="错")
     with pytest.raises(ValueError, match="撤销记录"):
-        store.revert_batch(revert, user=REVIEWER, reason="错")
+        commands.revert_batch(store, REVIEWER, revert, reason="错")
     assert_same(before, snapshot(store))
 
 
@@ -117,7 +117,7 @@ def test_commit_refuses_bad_calls(store, kwargs, error, message):
     args = {"rows": rows((*RD, 2016, 1.72)), "user": CLERK, "kind": "entry"} | kwargs
     before = snapshot(store)
     with pytest.raises(error, match=message):
-        store.commit_actuals(args.pop("rows"), **args)
+        commands.commit_actuals(store, args.pop("user"), args.pop("rows"), **args)
     assert_same(before, snapshot(store))
 
 
@@ -128,23 +128,23 @@ def test_a_failure_mid_commit_leaves_every_table_as_it_was(store):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        store.commit_actuals(rows((*RD, 2016, 1.72), (*RD, 2017, 1.88)), user=CLERK, kind="upload",
+        commands.commit_actuals(store, CLERK, rows((*RD, 2016, 1.72), (*RD, 2017, 1.88)), kind="upload",
                              file_name="a.xlsx", file_sha256="f00", before_commit=crash)
     assert_same(before, snapshot(store))
 
 
 def test_withdrawing_a_value_hides_it_and_reverting_brings_it_back(store):
-    store.commit_actuals(rows((*RD, 2016, 1.72)), user=CLERK, kind="entry")
-    withdraw = store.commit_actuals(rows((*RD, 2016, None)), user=CLERK, kind="entry")
+    commands.commit_actuals(store, CLERK, rows((*RD, 2016, 1.72)), kind="entry")
+    withdraw = commands.commit_actuals(store, CLERK, rows((*RD, 2016, None)), kind="entry")
     assert current(store, *RD, 2016) is None
     assert store.batches().set_index("batch_id").loc[withdraw, "withdrawn_values"] == 1
-    store.revert_batch(withdraw, user=CLERK, reason="误删")
+    commands.revert_batch(store, CLERK, withdraw, reason="误删")
     assert current(store, *RD, 2016) == 1.72
 
 
 def test_batch_revisions_show_old_and_new(store):
-    store.commit_actuals(rows((*RD, 2015, 1.60)), user=CLERK, kind="entry")
-    batch = store.commit_actuals(rows((*RD, 2015, 1.62)), user=CLERK, kind="entry")
+    commands.commit_actuals(store, CLERK, rows((*RD, 2015, 1.60)), kind="entry")
+    batch = commands.commit_actuals(store, CLERK, rows((*RD, 2015, 1.62)), kind="entry")
     revisions = store.batch_revisions(batch)
     assert revisions[["previous_value", "value", "is_current"]].values.tolist() == [[1.60, 1.62, True]]
 
@@ -169,7 +169,7 @@ def test_entry_grid_edits_become_one_batch_with_withdrawals(store):
     assert changes.loc["研究与试验发展经费投入强度", ["change", "old_value", "value", "source"]].tolist() == \
         ["changed", 1.57, 1.61, "统计公报"]
     assert changes.loc["技术合同成交额", "change"] == "withdrawn"
-    batch = commit(store, validation, user=CLERK, kind="entry")
+    batch = commands.commit_validation(store, CLERK, validation, kind="entry")
     assert current(store, *RD, 2015) == 1.61
     assert current(store, "重庆市", "技术合同成交额", 2015) is None
     assert store.batch(batch)["row_count"] == 2
@@ -190,7 +190,7 @@ def test_entry_refuses_text_percent_over_100_and_negative_counts(store):
     assert set(validation.problems["level"]) == {"error"}
     before = snapshot(store)
     with pytest.raises(ValueError):
-        commit(store, validation, user=CLERK, kind="entry")
+        commands.commit_validation(store, CLERK, validation, kind="entry")
     assert_same(before, snapshot(store))
 
 

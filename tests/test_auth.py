@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tracker import auth
+from tracker import access, auth
+from tracker.access import Action
 from tracker.auth import PermissionDenied, SsoRoles, User
 
 NOW = datetime(2026, 11, 22, 9, 0, 0)
@@ -27,22 +28,33 @@ def test_password_rules(password, problem):
     assert (found is None) if problem is None else (problem in found)
 
 
-@pytest.mark.parametrize(("role", "needed", "allowed"), [
-    ("viewer", "viewer", True), ("viewer", "editor", False), ("viewer", "admin", False),
-    ("editor", "editor", True), ("editor", "admin", False), ("admin", "editor", True), ("admin", "admin", True),
-])
-def test_role_ladder(role, needed, allowed):
+EDITOR_ACTIONS = {Action.WRITE_ACTUALS, Action.REVERT_BATCH, Action.ASSESS_QUALITATIVE}
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("role", ["viewer", "editor", "admin"])
+def test_role_ladder(role, action):
     user = User("u", role)
-    if allowed:
-        assert auth.require(user, needed, "测试") is user
+    may = role == "admin" or (role == "editor" and action in EDITOR_ACTIONS)
+    assert access.allowed(user, action) is may
+    if may:
+        assert access.require(user, action) is user
     else:
-        with pytest.raises(PermissionDenied, match="无权执行“测试”"):
-            auth.require(user, needed, "测试")
+        with pytest.raises(PermissionDenied, match=f"无权执行“{action.value}”"):
+            access.require(user, action)
+
+
+def test_each_role_may_do_what_the_one_before_it_may():
+    for lower, higher in zip(access.ROLES, access.ROLES[1:], strict=False):
+        assert access.ALLOWED[lower] <= access.ALLOWED[higher]
+    assert access.minimum_role(Action.WRITE_ACTUALS) == "editor"
+    assert access.minimum_role(Action.MANAGE_ACCOUNTS) == "admin"
+    assert not access.allowed(User("u", "no-such-role"), Action.WRITE_ACTUALS)
 
 
 def test_nobody_logged_in_is_refused():
     with pytest.raises(PermissionDenied, match="需要登录"):
-        auth.require(None, "viewer", "查看")
+        access.require(None, Action.WRITE_ACTUALS)
 
 
 @pytest.mark.parametrize(("failures", "seconds_ago", "wait"), [

@@ -7,12 +7,13 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
-from conftest import seeded_file
+from conftest import entered_batch_id, seeded_file
 
 from etl import checks
 from etl.catalogue import CatalogueError, load_catalogue
 from tracker.config import PROJECT_ROOT, SEEDS_DIR
-from tracker.store import Store
+from tracker.schema import SCHEMA_VERSION
+from tracker.store import OutdatedSchemaError, Store
 from tracker.text import display_form, to_simplified
 
 
@@ -140,6 +141,7 @@ def old_file(path):
     con.execute("""DROP VIEW targets_full; DROP VIEW actuals_current; DROP VIEW actuals_history;
                    ALTER TABLE targets DROP COLUMN relative_to_indicator_id;
                    ALTER TABLE actuals DROP COLUMN source_plan_id;
+                   ALTER TABLE users DROP COLUMN credentials_version;
                    DELETE FROM meta WHERE key = 'data_version';
                    UPDATE meta SET value = '2' WHERE key = 'schema_version'""")
     con.execute(DDL_BEFORE_VIEWS_OF_VERSION_2)
@@ -167,20 +169,18 @@ def test_an_old_file_is_read_and_upgraded_by_the_etl(tmp_path):
     from etl.__main__ import main
 
     path = old_file(tmp_path / "old.duckdb")
-    reader = Store.open(path, read_only=True)  # read-only: not upgraded, the new columns read as empty
-    assert reader.targets()["relative_to_indicator"].isna().all()
-    assert reader.data_version().endswith("|0")
-    reader.close()
+    with pytest.raises(OutdatedSchemaError, match="结构版本为 2"):   # read-only: never migrated, says so
+        Store.open(path, read_only=True)
     assert main(["--db", str(path)]) == 0
     store = Store.open(path)
     try:
-        assert store.meta("schema_version") == "3"
+        assert store.meta("schema_version") == str(SCHEMA_VERSION)
         targets = store.targets().set_index("target_id")
         assert (
             targets.loc["cq13-soe-rd-intensity-relative-2020", "relative_to_indicator_id"] == "industrial_rd_to_revenue"
         )
         assert len(targets) == 153
-        entered = store.query_df("SELECT * FROM actuals_current WHERE batch_id = 'test-entry'")
+        entered = store.query_df("SELECT * FROM actuals_current WHERE batch_id = ?", [entered_batch_id(store)])
         assert len(entered) == 14  # what people entered is still there
     finally:
         store.close()

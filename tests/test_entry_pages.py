@@ -7,10 +7,11 @@ from datetime import datetime
 
 import openpyxl
 import pytest
-from conftest import CLERK, REVIEWER, VIEWER
+from conftest import CLERK, PASSWORD, REVIEWER, VIEWER, add_people
 from streamlit.testing.v1 import AppTest
 
-from tracker.auth import User
+from tracker import commands
+from tracker.auth import SYSTEM, User
 from tracker.config import PROJECT_ROOT
 from tracker.store import Store
 
@@ -26,6 +27,8 @@ def db(tmp_path, built, monkeypatch):
     path = tmp_path / "tracker.duckdb"
     s = Store.open(path)
     s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
+    add_people(s)        # the pages re-read the signed-in account on every rerun
+    commands.add_account(s, SYSTEM, SECOND_CLERK.username, role="editor", password=PASSWORD)
     monkeypatch.setenv("TRACKER_DB", str(path))
     import streamlit as st
 

@@ -20,13 +20,13 @@ from conftest import CLERK
 from test_actuals import assert_same, snapshot
 
 from etl.build import run_build
+from tracker import commands
 from tracker.auth import SYSTEM
 from tracker.config import PROJECT_ROOT
 from tracker.excel import LIST_SHEET, LONG_SHEET, WIDE_SHEET, TemplateSpec, long_template, wide_template
 from tracker.importer import main_import
 from tracker.store import Store
 from tracker.upload import UnreadableFile, check_upload
-from tracker.validate import commit
 
 
 def xlsx(*sheets: tuple[str, list[list]], merges: dict[str, list[str]] | None = None) -> bytes:
@@ -102,7 +102,7 @@ def test_long_template_round_trip(store):
     got = values(result)
     assert got[("重庆市", "研究与试验发展经费投入强度", 2016)] == 1.72
     assert got[("重庆市", "技术合同成交额", 2017)] == 245
-    batch = commit(store, result.validation, user=CLERK, kind="upload", file_name="t.xlsx",
+    batch = commands.commit_validation(store, CLERK, result.validation, kind="upload", file_name="t.xlsx",
                    file_sha256=result.read.sha256)
     assert store.batch(batch)["row_count"] == len(result.validation.changes)
     again = check(store, buf.getvalue())
@@ -350,8 +350,8 @@ def test_merged_region_cells_down_a_column(store):
 
 
 def test_percent_cells_read_as_fractions_get_a_hint(store):
-    store.commit_actuals(pd.DataFrame([{"region": "重庆市", "indicator": "研究与试验发展经费投入强度", "year": 2016,
-                                        "value": 1.72}]), user=CLERK, kind="entry")
+    commands.commit_actuals(store, CLERK, pd.DataFrame([{"region": "重庆市", "indicator": "研究与试验发展经费投入强度", "year": 2016,
+                                        "value": 1.72}]), kind="entry")
     data = xlsx(("数据", [["地区", "指标", "年份", "数值"],
                           ["重庆市", "研究与试验发展经费投入强度", 2017, 0.0188]]))   # Excel's 1.88% cell
     result = check(store, data)
@@ -383,7 +383,7 @@ def test_an_invalid_file_leaves_the_database_exactly_as_it_was(store):
     result = check(store, data)
     assert result.has_errors
     with pytest.raises(ValueError):
-        commit(store, result.validation, user=CLERK, kind="upload")
+        commands.commit_validation(store, CLERK, result.validation, kind="upload")
     assert_same(before, snapshot(store))
 
 
@@ -405,7 +405,7 @@ def db_file(tmp_path, built, monkeypatch):
     s = Store.open(path)
     s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
     for name, role in (("张三", "editor"), ("李四", "editor"), ("局长", "viewer")):
-        s.add_user(SYSTEM, name, role=role, password=PASSWORD)
+        commands.add_account(s, SYSTEM, name, role=role, password=PASSWORD)
     s.close()
     monkeypatch.setenv("TRACKER_PASSWORD", PASSWORD)
     return path

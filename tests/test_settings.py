@@ -7,10 +7,10 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
-from conftest import ADMIN, CLERK, add_entered_actuals, seeded_file
+from conftest import ADMIN, CLERK, add_entered_actuals, add_people, seeded_file
 from streamlit.testing.v1 import AppTest
 
-from etl.build import run_build
+from tracker import commands
 from tracker.auth import SYSTEM, User
 from tracker.config import PROJECT_ROOT
 from tracker.store_accounts import InvalidThresholds, threshold_problems
@@ -26,14 +26,14 @@ def one_value(year: int, value: float) -> pd.DataFrame:
 
 # -- the write counter --------------------------------------------------------------------------------------------
 WRITES = {
-    "thresholds": lambda s: s.set_thresholds(ADMIN, replace(s.thresholds(), schedule_on_track=0.9)),
-    "actuals": lambda s: s.commit_actuals(one_value(2016, 1.72), user=CLERK, kind="entry"),
-    "revert": lambda s: s.revert_batch(
-        s.commit_actuals(one_value(2017, 1.8), user=CLERK, kind="upload"), user=CLERK, reason="文件有误"
+    "thresholds": lambda s: commands.save_thresholds(s, ADMIN, replace(s.thresholds(), schedule_on_track=0.9)),
+    "actuals": lambda s: commands.commit_actuals(s, CLERK, one_value(2016, 1.72), kind="entry"),
+    "revert": lambda s: commands.revert_batch(s, CLERK,
+        commands.commit_actuals(s, CLERK, one_value(2017, 1.8), kind="upload"), reason="文件有误"
     ),
-    "target_status": lambda s: s.set_target_status(CLERK, "wh-rd-intensity-increase-rank-2017", "on_track"),
-    "catalogue": lambda s: run_build(s, actor=ADMIN),
-    "account": lambda s: s.add_user(SYSTEM, "wang", role="editor", password="correct-horse-1"),
+    "target_status": lambda s: commands.assess_qualitative(s, CLERK, "wh-rd-intensity-increase-rank-2017", "on_track"),
+    "catalogue": lambda s: commands.refresh_catalogue(s, ADMIN),
+    "account": lambda s: commands.add_account(s, SYSTEM, "wang", role="editor", password="correct-horse-1"),
 }
 
 
@@ -48,24 +48,24 @@ def test_every_kind_of_write_changes_the_data_version(fresh_store, write):
 
 def test_a_threshold_change_changes_the_data_version_and_only_the_counter_is_the_key(fresh_store):
     before = fresh_store.data_version()
-    fresh_store.set_thresholds(ADMIN, replace(fresh_store.thresholds(), schedule_lagging=0.75))
+    commands.save_thresholds(fresh_store, ADMIN, replace(fresh_store.thresholds(), schedule_lagging=0.75))
     counter = int(before.rsplit("|", 1)[1])
     assert fresh_store.data_version() == f"{fresh_store.path}|{counter + 1}"
 
 
 def test_failed_writes_and_sign_ins_leave_the_data_version(fresh_store):
-    fresh_store.add_user(SYSTEM, "zhang", role="editor", password="correct-horse-1")
+    commands.add_account(fresh_store, SYSTEM, "zhang", role="editor", password="correct-horse-1")
     before = fresh_store.data_version()
 
     def crash(_cursor):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
-        fresh_store.commit_actuals(one_value(2016, 1.72), user=CLERK, kind="entry", before_commit=crash)
+        commands.commit_actuals(fresh_store, CLERK, one_value(2016, 1.72), kind="entry", before_commit=crash)
     with pytest.raises(RuntimeError):
-        run_build(fresh_store, actor=ADMIN, before_commit=crash)
+        commands.refresh_catalogue(fresh_store, ADMIN, before_commit=crash)
     with pytest.raises(InvalidThresholds):
-        fresh_store.set_thresholds(ADMIN, replace(fresh_store.thresholds(), schedule_on_track=0.5))
+        commands.save_thresholds(fresh_store, ADMIN, replace(fresh_store.thresholds(), schedule_on_track=0.5))
     with pytest.raises(ValueError, match="不正确"):
         fresh_store.sign_in("zhang", "wrong-password")
     fresh_store.sign_in("zhang", "correct-horse-1")
@@ -103,10 +103,10 @@ def test_the_counter_survives_reopening(tmp_path):
     ],
 )
 def test_invalid_thresholds_are_refused_and_nothing_is_written(fresh_store, changes, names):
-    fresh_store.set_thresholds(ADMIN, replace(DEFAULT_THRESHOLDS, trend_moderate=0.5))  # one saved change
+    commands.save_thresholds(fresh_store, ADMIN, replace(DEFAULT_THRESHOLDS, trend_moderate=0.5))  # one saved change
     before = {t: fresh_store.query_df(f"SELECT * FROM {t}") for t in ("settings", "audit_log", "meta")}
     with pytest.raises(InvalidThresholds) as excinfo:
-        fresh_store.set_thresholds(ADMIN, replace(fresh_store.thresholds(), **changes))
+        commands.save_thresholds(fresh_store, ADMIN, replace(fresh_store.thresholds(), **changes))
     assert isinstance(excinfo.value, ValueError)
     message = str(excinfo.value)
     assert message.startswith("阈值未保存")
@@ -147,7 +147,7 @@ def db(tmp_path, monkeypatch):
     """A database of the test's own with the clerk's values; the pages open it through ui.get_store()."""
     import streamlit as st
 
-    path = seeded_file(tmp_path / "tracker.duckdb", entered=True)
+    path = seeded_file(tmp_path / "tracker.duckdb", entered=True, setup=add_people)
     monkeypatch.setenv("TRACKER_DB", str(path))
     st.cache_resource.clear()
     st.cache_data.clear()

@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from conftest import environment_needed
 from PIL import Image
 
 from tracker import bundle, charts, report, service, snapshot
@@ -22,8 +23,8 @@ from tracker.read_model import Snapshot
 from tracker.store import Store
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-needs_export = pytest.mark.skipif(not snapshot.export_readiness().ok,
-                                  reason=snapshot.export_readiness().message_en)
+# Skipped without Chromium or the CJK font; under CI (CI set) these tests fail instead of skipping.
+needs_export = environment_needed(snapshot.export_readiness().ok, snapshot.export_readiness().message_en)
 CAPTION = snapshot.Caption(plan="重庆市科技创新“十三五”规划", indicator="研究与试验发展经费投入强度(重庆市)", unit="%",
                            source="《重庆市科技创新“十三五”规划》;实际值:统计公报", as_of=2018,
                            generated_at=datetime(2024, 5, 6, 7, 8))

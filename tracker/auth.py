@@ -1,8 +1,8 @@
 """Who may do what: roles, password hashes, login throttling, session expiry, SSO role mapping.
 
 Pure functions and small value types; the store persists accounts and attempts, the pages ask who is logged in.
-Every function that writes data takes the acting User and calls require() first, so protection does not depend on
-which buttons a page shows.
+Which role may do what is tracker.access; every write goes through tracker.commands, which re-reads the acting
+account and checks its Action, so protection does not depend on which buttons a page shows.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-ROLES = ("viewer", "editor", "admin")
-ROLE_LABELS = {"viewer": ("查看", "Viewer"), "editor": ("填报", "Editor"), "admin": ("管理", "Admin")}
-_RANK = {role: rank for rank, role in enumerate(ROLES)}
+from tracker.access import ROLE_LABELS, ROLES, PermissionDenied
+
+__all__ = ["ROLES", "ROLE_LABELS", "PermissionDenied", "User", "SYSTEM", "SsoRoles"]
+
 
 # Sessions end after this long without activity, and in any case after the absolute limit.
 SESSION_IDLE = timedelta(minutes=30)
@@ -31,10 +32,6 @@ MIN_PASSWORD_LENGTH = 8
 _HASHER = PasswordHasher()
 
 
-class PermissionDenied(PermissionError):
-    """The acting user lacks the role an action needs."""
-
-
 @dataclass(frozen=True)
 class User:
     """The person acting: a local account or a single-sign-on identity mapped to a role."""
@@ -44,9 +41,9 @@ class User:
     display_name: str = ""
     email: str = ""
     source: str = "local"          # local | sso | system
-
-    def can(self, role: str) -> bool:
-        return _RANK[self.role] >= _RANK[role]
+    # A local account's credentials version when it signed in: a password change raises the stored one, which
+    # ends the session and refuses its writes (None: not from a sign-in, nothing to compare).
+    credentials_version: int | None = None
 
     @property
     def label(self) -> str:
@@ -55,20 +52,6 @@ class User:
 
 # A stand-in for scripts that run on the server itself (python -m etl): recorded as such in the audit trail.
 SYSTEM = User(username="system", role="admin", display_name="系统(命令行)", source="system")
-
-
-def require(user: User | None, role: str, action: str) -> User:
-    """Return user when it has at least role; raise PermissionDenied (in Chinese) otherwise."""
-    if role not in _RANK:
-        raise ValueError(f"unknown role {role}")
-    if user is None:
-        raise PermissionDenied(f"“{action}”需要登录,且角色至少为“{ROLE_LABELS[role][0]}”。")
-    if not user.can(role):
-        raise PermissionDenied(
-            f"账户 {user.username}(角色“{ROLE_LABELS[user.role][0]}”)无权执行“{action}”,"
-            f"需要“{ROLE_LABELS[role][0]}”及以上角色。"
-        )
-    return user
 
 
 def hash_password(password: str) -> str:
@@ -128,7 +111,7 @@ class SsoRoles:
             return cls({}, "viewer")
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         roles = {email.strip().lower(): role for email, role in (data.get("roles") or {}).items()}
-        bad = {r for r in [*roles.values(), data.get("default_role", "viewer")] if r and r not in _RANK}
+        bad = {r for r in [*roles.values(), data.get("default_role", "viewer")] if r and r not in ROLES}
         if bad:
             raise ValueError(f"{path}: unknown roles {sorted(bad)}")
         return cls(roles, data.get("default_role", "viewer") or None)

@@ -14,6 +14,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_batches": ("数据批次", "Batches"),
     # shared
     "user": ("填报人", "Entered by"),
+    "session_revoked": ("账户已停用、已删除或密码已更改,请重新登录。",
+                        "The account was disabled, removed or its password changed: please sign in again."),
     "entered_as": ("填报人:{user}(当前登录账户)", "Entered by: {user} (the signed-in account)"),
     "plan": ("规划", "Plan"),
     "region": ("地区", "Region"),

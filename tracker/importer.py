@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.auth import PermissionDenied, User, require
+from tracker import commands
+from tracker.access import Action, PermissionDenied, require
+from tracker.auth import User
 from tracker.store import Store, open_for_command
 from tracker.upload import UnreadableFile, UploadCheck, check_upload
-from tracker.validate import VINTAGES, commit
+from tracker.validate import VINTAGES
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_LOCKED, EXIT_DENIED = 0, 1, 2, 3, 5
 SHOWN_PROBLEMS = 200
@@ -51,7 +53,7 @@ def sign_in(store: Store, username: str | None) -> User | None:
         return None
     try:
         user = store.sign_in(username, password, channel="cli")
-        return require(user, "editor", "导入实际值")
+        return require(user, Action.WRITE_ACTUALS)
     except (ValueError, PermissionDenied) as exc:
         print(exc, file=sys.stderr)
         return None
@@ -105,8 +107,12 @@ def main_import(argv: list[str] | None = None) -> int:
         if user is None:
             print("\n未写入任何数据。", file=sys.stderr)
             return EXIT_DENIED
-        batch_id = commit(store, check.validation, user=user, kind="upload", note=args.note,
-                          file_name=args.file.name, file_sha256=check.read.sha256)
+        try:
+            batch_id = commands.commit_validation(store, user, check.validation, kind="upload", note=args.note,
+                                                  file_name=args.file.name, file_sha256=check.read.sha256)
+        except PermissionDenied as exc:
+            print(f"{exc}\n未写入任何数据。", file=sys.stderr)
+            return EXIT_DENIED
         print(f"\n已写入批次 {batch_id}(填报人 {user.username}):{len(check.validation.changes)} 个数值。"
               "如需撤销,请在「数据批次」页操作。")
         return EXIT_OK

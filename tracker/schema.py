@@ -1,19 +1,19 @@
-"""The DuckDB schema: one DDL constant, applied idempotently by the store.
+"""The DuckDB schema as numbered steps: each constant is the SQL of one migration of tracker.migrations.
 
 Seed-derived tables (plans … etl_notes) are rebuilt by every ETL run; batches, actuals and target_status hold
 what people enter and are never rebuilt. Uniqueness of seed-derived keys is checked by the ETL before writing
 rather than by PRIMARY KEY constraints, so that one transaction can delete and re-insert the same keys.
 
-A database file written by an earlier version is brought up to date when it is opened for writing: CREATE … IF NOT
-EXISTS adds missing tables, the ALTER TABLE … ADD COLUMN IF NOT EXISTS statements below add missing columns, and the
-views are recreated. Every statement may run again on a current file.
+A file is brought up to date when it is opened for writing: the migrations after its stored schema_version run in
+order, each in its own transaction (tracker/migrations.py). Nothing here runs again on a current file.
 """
 
-# 3: targets.relative_to_indicator_id, actuals.source_plan_id, meta 'data_version' (the write counter).
-SCHEMA_VERSION = 3
+# 1 the catalogue and entered values, 2 accounts/audit/settings, 3 targets.relative_to_indicator_id,
+# actuals.source_plan_id and the write counter, 4 users.credentials_version (a password change ends sessions).
+SCHEMA_VERSION = 4
 
-DDL = """
-CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
+# -- migration 1: the catalogue, batches and actuals, qualitative statuses, and their views -------------------------
+BASE_DDL = """CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
 
 CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
@@ -89,7 +89,6 @@ CREATE TABLE IF NOT EXISTS targets (
     multiple           DOUBLE,
     relative_to_region VARCHAR,
     relative_margin    DOUBLE,             -- percent above relative_to_region
-    relative_to_indicator_id VARCHAR,      -- relative: the indicator compared with, when not the target's own
     basis              VARCHAR NOT NULL,   -- level | per_year | cumulative
     start_year         INTEGER,
     target_year        INTEGER NOT NULL,
@@ -174,8 +173,7 @@ CREATE TABLE IF NOT EXISTS actuals (
     entered_at   TIMESTAMP NOT NULL,
     quote        VARCHAR,                  -- seed batch: the sentence that states the value
     seed_file    VARCHAR,
-    note         VARCHAR,
-    source_plan_id VARCHAR                 -- seed batch: the plan whose text states the value
+    note         VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS target_status (
@@ -186,6 +184,40 @@ CREATE TABLE IF NOT EXISTS target_status (
     set_at    TIMESTAMP NOT NULL
 );
 
+-- Every revision with a flag for the one that counts: the newest revision of a committed batch, where anything a
+-- person entered outranks what a seed document states (a refreshed seed must not overwrite a correction).
+CREATE OR REPLACE VIEW actuals_history AS
+SELECT a.*,
+       b.kind AS batch_kind,
+       b.status AS batch_status,
+       b.status = 'committed' AND row_number() OVER (
+           PARTITION BY a.region, a.indicator, a.year, b.status = 'committed'
+           ORDER BY (b.kind = 'seed'), a.actual_id DESC
+       ) = 1 AS is_current
+FROM actuals a
+JOIN batches b USING (batch_id);
+
+CREATE OR REPLACE VIEW actuals_current AS
+SELECT * EXCLUDE (is_current, batch_status)
+FROM actuals_history
+WHERE is_current AND value IS NOT NULL;
+
+-- Targets with the indicator attributes the methodology needs and the plan's base year.
+CREATE OR REPLACE VIEW targets_full AS
+SELECT t.*,
+       i.indicator_en,
+       i.measure,
+       i.direction,
+       i.path_kind,
+       p.base_year AS plan_base_year,
+       p.title AS plan_title
+FROM targets t
+JOIN indicators i USING (indicator_id)
+JOIN plans p USING (plan_id);
+"""
+
+# -- migration 2 ------------------------------------------------------------------------------------------------------
+ACCOUNTS_DDL = """
 -- Accounts, sign-in attempts, the audit trail and settings (admins change thresholds here) ----------------------
 CREATE TABLE IF NOT EXISTS users (
     username      VARCHAR PRIMARY KEY,
@@ -222,11 +254,16 @@ CREATE TABLE IF NOT EXISTS settings (
     updated_by VARCHAR NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
+"""
 
--- Columns added after the first release (a file built by an earlier version gets them here).
-ALTER TABLE targets ADD COLUMN IF NOT EXISTS relative_to_indicator_id VARCHAR;
-ALTER TABLE actuals ADD COLUMN IF NOT EXISTS source_plan_id VARCHAR;
+# -- migration 3: a relative target may compare with another indicator; a stated value names its plan; the write
+# counter behind Store.data_version().
+RELATIVE_INDICATOR_DDL = """
+ALTER TABLE targets ADD COLUMN relative_to_indicator_id VARCHAR;   -- relative: the indicator compared with
+ALTER TABLE actuals ADD COLUMN source_plan_id VARCHAR;             -- seed batch: the plan whose text states the value
+INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT (key) DO NOTHING;
 
+-- actuals_history lists a.*: recreated so that it shows the new column.
 -- Every revision with a flag for the one that counts: the newest revision of a committed batch, where anything a
 -- person entered outranks what a seed document states (a refreshed seed must not overwrite a correction).
 CREATE OR REPLACE VIEW actuals_history AS
@@ -260,4 +297,11 @@ FROM targets t
 JOIN indicators i USING (indicator_id)
 JOIN plans p USING (plan_id)
 LEFT JOIN indicators ri ON ri.indicator_id = t.relative_to_indicator_id;
+"""
+
+# -- migration 4: a password change (or any reset of credentials) raises the version; a session that signed in
+# with an older version ends at its next rerun and its writes are refused.
+CREDENTIALS_VERSION_DDL = """
+ALTER TABLE users ADD COLUMN credentials_version INTEGER DEFAULT 0;
+UPDATE users SET credentials_version = 0 WHERE credentials_version IS NULL;
 """

@@ -1,4 +1,7 @@
-"""The one gateway to DuckDB: opening the file, the schema, parameterised reads and transactional writes.
+"""The one gateway to DuckDB: opening the file, the schema migrations, parameterised reads and transactions.
+
+Writes are SQL only (tracker/store_writes.py, each taking the cursor of a transaction()); who may write and the
+rules of each write are tracker.commands. The ETL's own build (replace_seed_data) is the system's, not a person's.
 
 DuckDB allows one read-write process per file; within the process a cursor per call keeps Streamlit's session
 threads from sharing a connection.
@@ -10,39 +13,36 @@ import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from tracker.auth import SYSTEM, User, require
+from tracker import migrations
+from tracker.auth import SYSTEM
 from tracker.config import db_path
-from tracker.schema import DDL, SCHEMA_VERSION
-from tracker.store_accounts import AccountsMixin, write_audit
-
-SEED_BATCH_ID = "seed"
-SEED_USER = "seed-etl"
-# meta key of the write counter: one more with every committed write (data_version() is built from it).
-WRITE_COUNTER = "data_version"
-
-# Tables the ETL owns and rebuilds; the order is the order of insertion.
-SEED_TABLES = (
-    "plans",
-    "regions",
-    "region_aliases",
-    "indicators",
-    "indicator_aliases",
-    "targets",
-    "target_quotes",
-    "plan_structure",
-    "checks",
-    "etl_notes",
+from tracker.schema import SCHEMA_VERSION
+from tracker.store_accounts import AccountsMixin
+from tracker.store_writes import (
+    SEED_BATCH_ID,
+    SEED_TABLES,
+    SEED_USER,
+    WRITE_COUNTER,
+    bump_write_counter,
+    replace_seed_tables,
+    write_audit,
 )
+
+__all__ = ["SEED_BATCH_ID", "SEED_TABLES", "SEED_USER", "WRITE_COUNTER", "Store", "DatabaseLockedError",
+           "OutdatedSchemaError", "open_for_command"]
 
 
 class DatabaseLockedError(RuntimeError):
     """Another process holds the DuckDB file open for writing."""
+
+
+class OutdatedSchemaError(RuntimeError):
+    """A file of an older schema opened read-only: it is only migrated when opened for writing."""
 
 
 def open_for_command(path: str | Path | None = None, *, read_only: bool = False) -> Store | None:
@@ -54,7 +54,7 @@ def open_for_command(path: str | Path | None = None, *, read_only: bool = False)
         return None
     try:
         return Store.open(path, read_only=read_only)
-    except DatabaseLockedError as exc:
+    except (DatabaseLockedError, OutdatedSchemaError, migrations.NewerSchemaError) as exc:
         print(exc, file=sys.stderr)
         return None
 
@@ -68,6 +68,8 @@ class Store(AccountsMixin):
         # Serialises writers inside the process: DuckDB fails concurrent updates of one row with a conflict
         # instead of waiting, and batches must not interleave.
         self._write_lock = threading.Lock()
+        # The numbers of the migrations this open applied (empty for a current file).
+        self.applied_migrations: list[int] = []
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Store:
@@ -87,6 +89,15 @@ class Store(AccountsMixin):
         store = cls(con, path)
         if not read_only:
             store.ensure_schema()
+        else:
+            version = migrations.stored_version(con)
+            if version != SCHEMA_VERSION:
+                con.close()
+                raise OutdatedSchemaError(
+                    f"数据库文件 {path} 的结构版本为 {version},本程序需要 {SCHEMA_VERSION}:请先以写方式打开一次"
+                    f"(运行 python -m etl 或启动应用)以升级。/ schema {version}, need {SCHEMA_VERSION}: open it for "
+                    "writing once to migrate"
+                )
         return store
 
     @classmethod
@@ -100,12 +111,9 @@ class Store(AccountsMixin):
         self._con.close()
 
     def ensure_schema(self) -> None:
-        """Create missing tables and views; record the schema version."""
+        """Apply the migrations after the file's schema_version, in order, one transaction each."""
         with self._write_lock:
-            self._con.execute(DDL)
-            self._con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-            )
+            self.applied_migrations = migrations.migrate(self._con)
 
     # -- reading ----------------------------------------------------------------------------------------------
     @contextmanager
@@ -152,15 +160,10 @@ class Store(AccountsMixin):
         """Targets with indicator attributes (direction, path kind, measure), the plan's base year and, for a
         relative target, the display name of the indicator it compares with (relative_to_indicator; None: its
         own)."""
-        frame = self.query_df(
+        return self.query_df(
             "SELECT * FROM targets_full WHERE ? IS NULL OR plan_id = ? ORDER BY plan_id, quote_offset, target_id",
             [plan_id, plan_id],
         )
-        # A file from before these columns, opened read-only (the schema is only upgraded on writing).
-        for column in ("relative_to_indicator_id", "relative_to_indicator"):
-            if column not in frame.columns:
-                frame[column] = pd.Series([None] * len(frame), index=frame.index, dtype="object")
-        return frame
 
     def actuals_current(self) -> pd.DataFrame:
         """The value that counts for each region, indicator and year."""
@@ -209,22 +212,6 @@ class Store(AccountsMixin):
             [target_id],
         )
 
-    # Statuses a person may give a qualitative target (codes of the schedule verdict).
-    QUALITATIVE_STATUSES = ("on_track", "lagging", "achieved", "completed", "not_completed")
-
-    def set_target_status(self, user: User, target_id: str, status: str, note: str | None = None) -> None:
-        """Record a person's assessment of a qualitative target (the latest one counts; earlier ones are kept)."""
-        require(user, "editor", "评定定性目标")
-        if status not in self.QUALITATIVE_STATUSES:
-            raise ValueError(f"未知状态 {status}")
-        with self.transaction() as cur:
-            kind = cur.execute("SELECT kind FROM targets WHERE target_id = ?", [target_id]).fetchone()
-            if kind is None or kind[0] != "qualitative":
-                raise ValueError(f"{target_id} 不是定性目标,其评价由实际值计算。")
-            cur.execute("INSERT INTO target_status VALUES (?, ?, ?, ?, ?)",
-                        [target_id, status, note, user.username, datetime.now()])
-            write_audit(cur, user, "target_status", target_id, status + (f":{note}" if note else ""))
-
     def target_statuses(self) -> pd.DataFrame:
         """The latest status a person set for each qualitative target."""
         return self.query_df(
@@ -244,7 +231,7 @@ class Store(AccountsMixin):
             try:
                 yield cur
                 if counted:
-                    _bump_write_counter(cur)
+                    bump_write_counter(cur)
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
@@ -256,58 +243,21 @@ class Store(AccountsMixin):
         seed_actuals: pd.DataFrame,
         meta: Mapping[str, str],
         *,
-        actor: User = SYSTEM,
         before_commit=None,
     ) -> None:
-        """Swap in a freshly built catalogue in one transaction; rows people entered are not touched.
+        """The system's own catalogue build (python -m etl): swap in a freshly built catalogue in one transaction,
+        recorded as the server's command line; rows people entered are not touched. A person refreshes the
+        catalogue through tracker.commands.refresh_catalogue.
 
         tables maps every name in SEED_TABLES to its rows; seed_actuals replace the actuals of the seed batch.
         before_commit(cursor) runs inside the transaction last (tests use it to simulate a crash mid-write).
         """
-        require(actor, "admin", "刷新规划目录")
-        missing = set(SEED_TABLES) - set(tables)
-        if missing:
-            raise ValueError(f"missing seed tables: {sorted(missing)}")
         with self.transaction() as cur:
-            for name in SEED_TABLES:
-                cur.execute(f"DELETE FROM {name}")  # noqa: S608 - name comes from SEED_TABLES, not from input
-                _insert_frame(cur, name, tables[name])
-            created_at = cur.execute(
-                "SELECT created_at FROM batches WHERE batch_id = ?", [SEED_BATCH_ID]
-            ).fetchone()
-            now = datetime.now().replace(microsecond=0)
-            # The seed batch keeps its first creation time; its rows are replaced wholesale.
-            cur.execute("DELETE FROM actuals WHERE batch_id = ?", [SEED_BATCH_ID])
-            cur.execute("DELETE FROM batches WHERE batch_id = ?", [SEED_BATCH_ID])
-            cur.execute(
-                """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, row_count)
-                   VALUES (?, 'seed', 'committed', ?, ?, ?, ?)""",
-                [SEED_BATCH_ID, SEED_USER, created_at[0] if created_at else now,
-                 "规划文本中陈述的数值 / values stated in the seed documents", len(seed_actuals)],
-            )
-            rows = seed_actuals.assign(
-                batch_id=SEED_BATCH_ID, entered_by=SEED_USER, entered_at=now
-            )
-            _insert_frame(cur, "actuals", rows)
-            for key, value in meta.items():
-                cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
-            write_audit(cur, actor, "catalogue_refresh", meta.get("catalogue_sha256"),
-                   f"{len(tables['targets'])} 个目标,{len(seed_actuals)} 个文本陈述值")
+            replace_seed_tables(cur, tables, seed_actuals, meta)
+            write_audit(cur, SYSTEM.username, SYSTEM.role, "catalogue_refresh", meta.get("catalogue_sha256"),
+                        f"{len(tables['targets'])} 个目标,{len(seed_actuals)} 个文本陈述值")
             if before_commit is not None:
                 before_commit(cur)
-
-
-    # -- actual values: entry, upload, revert (issue 5) ---
-    # Every write takes `user` explicitly, so that a role check can later be added here, in one place.
-    _ACTUAL_INPUT = ("region", "indicator", "region_id", "indicator_id", "year", "value", "unit", "source",
-                     "vintage", "reason", "note")
-
-    @staticmethod
-    def _new_batch_id(kind: str, now: datetime) -> str:
-        """'upload-20250301-101500-3fa2c1': readable, sortable by time, unique."""
-        import uuid  # local: this block is the issue-5 addition and keeps its imports to itself
-
-        return f"{kind}-{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
 
     def region_aliases(self) -> pd.DataFrame:
         return self.query_df("SELECT * FROM region_aliases ORDER BY region, alias")
@@ -318,71 +268,6 @@ class Store(AccountsMixin):
             """SELECT region, indicator, year, value, unit, vintage, source, batch_id, entered_by, entered_at
                FROM actuals_current"""
         )
-
-    def commit_actuals(self, rows: pd.DataFrame, *, user: User, kind: str, note: str | None = None,
-                       file_name: str | None = None, file_sha256: str | None = None,
-                       before_commit=None) -> str:
-        """Write rows as one batch of revisions in one transaction (all or nothing); returns the batch id.
-
-        rows: region, indicator, year and value (NULL withdraws a value), optionally region_id, indicator_id,
-        unit, source, vintage (快报/年报), reason, note. before_commit(cursor) runs last inside the transaction
-        (tests use it to simulate a crash).
-        """
-        require(user, "editor", "写入实际值")
-        if kind not in ("entry", "upload"):
-            raise ValueError(f"unknown batch kind {kind!r}")
-        if rows.empty:
-            raise ValueError("没有要写入的数值 / no rows to write")
-        missing = {"region", "indicator", "year", "value"} - set(rows.columns)
-        if missing:
-            raise ValueError(f"missing columns: {sorted(missing)}")
-        now = datetime.now()
-        batch_id = self._new_batch_id(kind, now)
-        frame = rows[[c for c in self._ACTUAL_INPUT if c in rows.columns]].assign(
-            batch_id=batch_id, entered_by=user.username, entered_at=now
-        )
-        with self.transaction() as cur:
-            cur.execute(
-                """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, file_name,
-                                        file_sha256, row_count)
-                   VALUES (?, ?, 'committed', ?, ?, ?, ?, ?, ?)""",
-                [batch_id, kind, user.username, now, note, file_name, file_sha256, len(frame)],
-            )
-            _insert_frame(cur, "actuals", frame)
-            write_audit(cur, user, kind, batch_id, f"{len(frame)} 个数值" + (f",文件 {file_name}" if file_name else ""))
-            if before_commit is not None:
-                before_commit(cur)
-        return batch_id
-
-    def revert_batch(self, batch_id: str, *, user: User, reason: str) -> str:
-        """Undo a batch: mark it reverted (its revisions stop counting, the previous ones count again) and record
-        the undo as a batch of kind 'revert'. Nothing is deleted. Returns the revert batch's id."""
-        require(user, "editor", "撤销批次")
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValueError("请填写撤销原因 / a reason is required")
-        now = datetime.now()
-        revert_id = self._new_batch_id("revert", now)
-        with self.transaction() as cur:
-            row = cur.execute("SELECT kind, status, row_count FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
-            if row is None:
-                raise ValueError(f"批次 {batch_id} 不存在 / no such batch")
-            kind, status, count = row
-            if kind == "seed":
-                raise ValueError("规划文本陈述值(seed 批次)不能撤销,它由 python -m etl 维护 / the seed batch cannot be reverted")
-            if kind == "revert":
-                raise ValueError("撤销记录本身不能再撤销 / a revert cannot be reverted")
-            if status != "committed":
-                raise ValueError(f"批次 {batch_id} 已经撤销过 / the batch is already reverted")
-            cur.execute("UPDATE batches SET status = 'reverted' WHERE batch_id = ?", [batch_id])
-            cur.execute(
-                """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, row_count,
-                                        reverts_batch_id)
-                   VALUES (?, 'revert', 'committed', ?, ?, ?, ?, ?)""",
-                [revert_id, user.username, now, reason, count, batch_id],
-            )
-            write_audit(cur, user, "revert", batch_id, f"撤销批次 {batch_id}({count} 个数值),原因:{reason};记录为 {revert_id}")
-        return revert_id
 
     def batches(self) -> pd.DataFrame:
         """Every batch, newest first, with its counts: revisions, new values, revised values, withdrawals and how
@@ -465,22 +350,3 @@ class Store(AccountsMixin):
             "SELECT DISTINCT region, indicator, year FROM actuals ORDER BY region, indicator, year DESC"
         )
 
-
-def _bump_write_counter(cur: duckdb.DuckDBPyConnection) -> None:
-    cur.execute(
-        """INSERT INTO meta VALUES (?, '1')
-           ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR)""",
-        [WRITE_COUNTER],
-    )
-
-
-def _insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Insert a DataFrame's columns by name (columns absent from the frame take their defaults)."""
-    if frame.empty:
-        return
-    cur.register("_incoming", frame)
-    try:
-        columns = ", ".join(f'"{c}"' for c in frame.columns)
-        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming")  # noqa: S608
-    finally:
-        cur.unregister("_incoming")

@@ -1,7 +1,8 @@
-"""The accounts, sign-in and audit part of the database gateway (mixed into tracker.store.Store).
+"""The accounts, sign-in and audit reads of the database gateway (mixed into tracker.store.Store), and the threshold
+validation the settings command applies.
 
-Every write takes the acting User, checks its role first and records itself in the audit trail in the same
-transaction, so neither the check nor the record depends on which page or command made the change.
+Changes to accounts and settings are tracker.commands (which checks who may, and writes the audit row in the same
+transaction); the only write here is the sign-in attempt log.
 """
 
 from __future__ import annotations
@@ -10,12 +11,11 @@ import math
 from dataclasses import fields
 from datetime import datetime, timedelta
 
-import duckdb
 import pandas as pd
 
 from tracker import auth
-from tracker.auth import ROLES, User, require
-from tracker.thresholds import DEFAULT_THRESHOLDS, THRESHOLD_DESCRIPTIONS, Thresholds
+from tracker.auth import User
+from tracker.thresholds import THRESHOLD_DESCRIPTIONS, Thresholds
 
 # Failed sign-ins older than this no longer count towards the delay.
 ATTEMPT_WINDOW = timedelta(hours=1)
@@ -85,14 +85,6 @@ def validate_thresholds(thresholds: Thresholds) -> Thresholds:
     return thresholds
 
 
-def write_audit(cur: duckdb.DuckDBPyConnection, actor: User, action: str, obj: str | None, detail: str) -> None:
-    """One row of the audit trail, written in the caller's transaction so it commits or rolls back with the change."""
-    cur.execute(
-        "INSERT INTO audit_log (occurred_at, actor, role, action, object, detail) VALUES (?, ?, ?, ?, ?, ?)",
-        [datetime.now(), actor.username, actor.role, action, obj, detail],
-    )
-
-
 class AccountsMixin:
     """Accounts, sign-in attempts, the audit trail and settings. Needs query_df, scalar and transaction."""
 
@@ -110,53 +102,6 @@ class AccountsMixin:
         """One account with its hash (for sign-in only), or None."""
         frame = self.query_df("SELECT * FROM users WHERE username = ?", [username])
         return None if frame.empty else frame.iloc[0].to_dict()
-
-    def add_user(self, actor: User, username: str, *, role: str, password: str,
-                 display_name: str = "", email: str = "") -> None:
-        """Create an account. The very first account may be created by the server's own command line (SYSTEM)."""
-        require(actor, "admin", "创建账户")
-        username = username.strip()
-        if not username or any(c.isspace() for c in username):
-            raise ValueError("账户名不能为空,也不能含空格。")
-        if role not in ROLES:
-            raise ValueError(f"未知角色 {role};可选 {', '.join(ROLES)}")
-        password_hash = auth.hash_password(password)
-        now = datetime.now()
-        with self.transaction() as cur:
-            if cur.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-                raise ValueError(f"账户 {username} 已存在。")
-            cur.execute(
-                """INSERT INTO users (username, display_name, email, role, password_hash, active, created_at,
-                                      updated_at) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?)""",
-                [username, display_name, email, role, password_hash, now, now],
-            )
-            write_audit(cur, actor, "user_add", username, f"角色 {role}")
-
-    def set_password(self, actor: User, username: str, password: str) -> None:
-        """A new password: admins for anyone, everyone for themselves."""
-        if actor is None or actor.username != username:
-            require(actor, "admin", "重设他人密码")
-        password_hash = auth.hash_password(password)
-        self._update_account(actor, username, "password_hash = ?", [password_hash], "user_password", "重设密码")
-
-    def set_role(self, actor: User, username: str, role: str) -> None:
-        require(actor, "admin", "修改角色")
-        if role not in ROLES:
-            raise ValueError(f"未知角色 {role}")
-        self._update_account(actor, username, "role = ?", [role], "user_role", f"角色改为 {role}")
-
-    def set_active(self, actor: User, username: str, active: bool) -> None:
-        require(actor, "admin", "停用或启用账户")
-        self._update_account(actor, username, "active = ?", [active], "user_enable" if active else "user_disable",
-                             "启用" if active else "停用")
-
-    def _update_account(self, actor, username, assignment, params, action, detail) -> None:
-        with self.transaction() as cur:
-            if not cur.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-                raise ValueError(f"账户 {username} 不存在。")
-            cur.execute(f"UPDATE users SET {assignment}, updated_at = ? WHERE username = ?",  # noqa: S608 - fixed text
-                        [*params, datetime.now(), username])
-            write_audit(cur, actor, action, username, detail)
 
     # -- sign-in ----------------------------------------------------------------------------------------------
     def record_sign_in(self, username: str, ok: bool, channel: str) -> None:
@@ -193,7 +138,8 @@ class AccountsMixin:
         if not ok:
             raise ValueError("账户名或密码不正确,或账户已停用。")
         return User(username=account["username"], role=account["role"], display_name=account["display_name"] or "",
-                    email=account["email"] or "", source="local")
+                    email=account["email"] or "", source="local",
+                    credentials_version=int(account["credentials_version"] or 0))
 
     # -- audit trail ------------------------------------------------------------------------------------------
     def audit_log(self, *, actor: str | None = None, action: str | None = None, limit: int = 5000) -> pd.DataFrame:
@@ -206,30 +152,7 @@ class AccountsMixin:
     # -- settings ---------------------------------------------------------------------------------------------
     def thresholds(self) -> Thresholds:
         """The thresholds in force: the defaults, overridden by what an admin saved."""
-        try:
-            saved = self.query_df("SELECT key, value FROM settings WHERE key LIKE 'threshold.%'")
-        except duckdb.CatalogException:
-            # A file from before settings existed, opened read-only (the schema is only upgraded on writing).
-            return DEFAULT_THRESHOLDS
+        saved = self.query_df("SELECT key, value FROM settings WHERE key LIKE 'threshold.%'")
         values = {row.key.removeprefix("threshold."): float(row.value) for row in saved.itertuples()}
         known = {f.name for f in fields(Thresholds)}
         return Thresholds(**{k: v for k, v in values.items() if k in known})
-
-    def set_thresholds(self, actor: User, thresholds: Thresholds) -> None:
-        """Save the thresholds that differ from the current ones, each change in the audit trail; refuse them all
-        (InvalidThresholds, nothing written) when any is out of range or out of order."""
-        require(actor, "admin", "修改阈值")
-        validate_thresholds(thresholds)
-        current = self.thresholds()
-        now = datetime.now()
-        with self.transaction() as cur:
-            for f in fields(Thresholds):
-                old, new = getattr(current, f.name), getattr(thresholds, f.name)
-                if old == new:
-                    continue
-                if new == getattr(DEFAULT_THRESHOLDS, f.name):
-                    cur.execute("DELETE FROM settings WHERE key = ?", [f"threshold.{f.name}"])
-                else:
-                    cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?, ?, ?)",
-                                [f"threshold.{f.name}", repr(new), actor.username, now])
-                write_audit(cur, actor, "threshold_change", f.name, f"{old:g} → {new:g}")

@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from tracker import commands
 from tracker.auth import ROLES, SYSTEM, password_problem
 from tracker.store import open_for_command
 
@@ -66,14 +67,14 @@ def main_user(argv: list[str] | None = None) -> int:
             if password is None:
                 return EXIT_FAILED
             if args.command == "add":
-                store.add_user(SYSTEM, args.username, role=args.role, password=password, display_name=args.name,
-                               email=args.email)
+                commands.add_account(store, SYSTEM, args.username, role=args.role, password=password,
+                                     display_name=args.name, email=args.email)
                 print(f"已创建账户 {args.username}(角色 {args.role})。")
             else:
-                store.set_password(SYSTEM, args.username, password)
+                commands.set_password(store, SYSTEM, args.username, password)
                 print(f"已重设 {args.username} 的密码。")
         else:
-            store.set_active(SYSTEM, args.username, args.command == "enable")
+            commands.set_active(store, SYSTEM, args.username, args.command == "enable")
             print(f"已{'启用' if args.command == 'enable' else '停用'}账户 {args.username}。")
         return EXIT_OK
     except ValueError as exc:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tracker.auth import User
 from tracker.names import NameResolver
 from tracker.text import to_simplified
 
@@ -536,16 +535,3 @@ def entry_rows(grid: pd.DataFrame, edited: pd.DataFrame, region: str, year: int,
 def empty_raw() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="str") for c in RAW_COLUMNS})
     return frame.astype({f"{f}_row": "Int64" for f in POSITIONED} | {"withdraw": bool})
-
-
-# -- committing -------------------------------------------------------------------------------------------------
-def commit(store, validation: Validation, *, user: User, kind: str, note: str | None = None,
-           file_name: str | None = None, file_sha256: str | None = None) -> str | None:
-    """Write the changes of a validation as one batch; None when nothing changed. Refuses a result with errors."""
-    if validation.has_errors:
-        raise ValueError("存在错误,未写入任何数据 / the data has errors; nothing was written")
-    changes = validation.changes
-    if changes.empty:
-        return None
-    return store.commit_actuals(changes[COMMIT_COLUMNS].astype({"year": int}), user=user, kind=kind, note=note,
-                                file_name=file_name, file_sha256=file_sha256)

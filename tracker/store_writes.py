@@ -1,0 +1,182 @@
+"""The SQL of every write, and nothing else: no role checks, no rules (part of the store gateway).
+
+Each function takes the cursor of an open Store.transaction(), so it can only run inside one transaction together
+with the audit row. The rules and the permission checks live in tracker.commands, the only caller besides the
+store itself and the ETL's system build; pages and command-line modules never import this module.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+SEED_BATCH_ID = "seed"
+SEED_USER = "seed-etl"
+# meta key of the write counter: one more with every committed write (data_version() is built from it).
+WRITE_COUNTER = "data_version"
+
+# Tables the ETL owns and rebuilds; the order is the order of insertion.
+SEED_TABLES = (
+    "plans",
+    "regions",
+    "region_aliases",
+    "indicators",
+    "indicator_aliases",
+    "targets",
+    "target_quotes",
+    "plan_structure",
+    "checks",
+    "etl_notes",
+)
+
+# The columns of an actual value a person may give.
+ACTUAL_INPUT = ("region", "indicator", "region_id", "indicator_id", "year", "value", "unit", "source",
+                "vintage", "reason", "note")
+
+
+def new_batch_id(kind: str, now: datetime) -> str:
+    """'upload-20250301-101500-3fa2c1': readable, sortable by time, unique."""
+    return f"{kind}-{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def write_audit(cur: duckdb.DuckDBPyConnection, actor: str, role: str | None, action: str, obj: str | None,
+                detail: str) -> None:
+    """One row of the audit trail, in the caller's transaction so it commits or rolls back with the change."""
+    cur.execute(
+        "INSERT INTO audit_log (occurred_at, actor, role, action, object, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        [datetime.now(), actor, role, action, obj, detail],
+    )
+
+
+def bump_write_counter(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute(
+        """INSERT INTO meta VALUES (?, '1')
+           ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR)""",
+        [WRITE_COUNTER],
+    )
+
+
+def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Insert a DataFrame's columns by name (columns absent from the frame take their defaults)."""
+    if frame.empty:
+        return
+    cur.register("_incoming", frame)
+    try:
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming")  # noqa: S608
+    finally:
+        cur.unregister("_incoming")
+
+
+# -- the catalogue ----------------------------------------------------------------------------------------------------
+def replace_seed_tables(cur: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame],
+                        seed_actuals: pd.DataFrame, meta: Mapping[str, str]) -> None:
+    """Swap in a built catalogue; rows people entered are not touched."""
+    missing = set(SEED_TABLES) - set(tables)
+    if missing:
+        raise ValueError(f"missing seed tables: {sorted(missing)}")
+    for name in SEED_TABLES:
+        cur.execute(f"DELETE FROM {name}")  # noqa: S608 - name comes from SEED_TABLES, not from input
+        insert_frame(cur, name, tables[name])
+    created_at = cur.execute("SELECT created_at FROM batches WHERE batch_id = ?", [SEED_BATCH_ID]).fetchone()
+    now = datetime.now().replace(microsecond=0)
+    # The seed batch keeps its first creation time; its rows are replaced wholesale.
+    cur.execute("DELETE FROM actuals WHERE batch_id = ?", [SEED_BATCH_ID])
+    cur.execute("DELETE FROM batches WHERE batch_id = ?", [SEED_BATCH_ID])
+    cur.execute(
+        """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, row_count)
+           VALUES (?, 'seed', 'committed', ?, ?, ?, ?)""",
+        [SEED_BATCH_ID, SEED_USER, created_at[0] if created_at else now,
+         "规划文本中陈述的数值 / values stated in the seed documents", len(seed_actuals)],
+    )
+    insert_frame(cur, "actuals", seed_actuals.assign(batch_id=SEED_BATCH_ID, entered_by=SEED_USER, entered_at=now))
+    for key, value in meta.items():
+        cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+# -- batches and actuals ----------------------------------------------------------------------------------------------
+def insert_batch(cur: duckdb.DuckDBPyConnection, *, batch_id: str, kind: str, created_by: str, created_at: datetime,
+                 note: str | None, row_count: int, file_name: str | None = None, file_sha256: str | None = None,
+                 reverts_batch_id: str | None = None) -> None:
+    cur.execute(
+        """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, file_name, file_sha256,
+                                row_count, reverts_batch_id)
+           VALUES (?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?)""",
+        [batch_id, kind, created_by, created_at, note, file_name, file_sha256, row_count, reverts_batch_id],
+    )
+
+
+def insert_actuals(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    insert_frame(cur, "actuals", frame)
+
+
+def batch_state(cur: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[str, str, int] | None:
+    """(kind, status, row_count) of a batch, read inside the writing transaction; None when there is none."""
+    return cur.execute("SELECT kind, status, row_count FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
+
+
+def mark_batch_reverted(cur: duckdb.DuckDBPyConnection, batch_id: str) -> None:
+    cur.execute("UPDATE batches SET status = 'reverted' WHERE batch_id = ?", [batch_id])
+
+
+# -- qualitative targets ------------------------------------------------------------------------------------------------
+def target_kind(cur: duckdb.DuckDBPyConnection, target_id: str) -> str | None:
+    row = cur.execute("SELECT kind FROM targets WHERE target_id = ?", [target_id]).fetchone()
+    return None if row is None else row[0]
+
+
+def insert_target_status(cur: duckdb.DuckDBPyConnection, target_id: str, status: str, note: str | None,
+                         set_by: str, set_at: datetime) -> None:
+    cur.execute("INSERT INTO target_status VALUES (?, ?, ?, ?, ?)", [target_id, status, note, set_by, set_at])
+
+
+# -- accounts ---------------------------------------------------------------------------------------------------------
+def account_row(cur: duckdb.DuckDBPyConnection, username: str) -> dict | None:
+    """An account as stored (role, active, credentials_version …), read inside the writing transaction."""
+    row = cur.execute(
+        """SELECT username, display_name, email, role, active, coalesce(credentials_version, 0)
+           FROM users WHERE username = ?""", [username]
+    ).fetchone()
+    if row is None:
+        return None
+    keys = ("username", "display_name", "email", "role", "active", "credentials_version")
+    return dict(zip(keys, row, strict=True))
+
+
+def insert_user(cur: duckdb.DuckDBPyConnection, *, username: str, display_name: str, email: str, role: str,
+                password_hash: str, now: datetime) -> None:
+    cur.execute(
+        """INSERT INTO users (username, display_name, email, role, password_hash, active, created_at, updated_at,
+                              credentials_version) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?, 0)""",
+        [username, display_name, email, role, password_hash, now, now],
+    )
+
+
+def update_password(cur: duckdb.DuckDBPyConnection, username: str, password_hash: str, now: datetime) -> None:
+    """A new hash; the credentials version goes up, which ends the account's sessions."""
+    cur.execute(
+        """UPDATE users SET password_hash = ?, credentials_version = coalesce(credentials_version, 0) + 1,
+                            updated_at = ? WHERE username = ?""",
+        [password_hash, now, username],
+    )
+
+
+def update_role(cur: duckdb.DuckDBPyConnection, username: str, role: str, now: datetime) -> None:
+    cur.execute("UPDATE users SET role = ?, updated_at = ? WHERE username = ?", [role, now, username])
+
+
+def update_active(cur: duckdb.DuckDBPyConnection, username: str, active: bool, now: datetime) -> None:
+    cur.execute("UPDATE users SET active = ?, updated_at = ? WHERE username = ?", [active, now, username])
+
+
+# -- settings ---------------------------------------------------------------------------------------------------------
+def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: str, updated_by: str, now: datetime) -> None:
+    cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?, ?, ?)", [key, value, updated_by, now])
+
+
+def delete_setting(cur: duckdb.DuckDBPyConnection, key: str) -> None:
+    cur.execute("DELETE FROM settings WHERE key = ?", [key])
