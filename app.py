@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from tracker.access import Action, allowed
+from tracker.access.actions import Action, allowed
 
 st.set_page_config(page_title="规划指标目标监测", page_icon=":material/monitoring:", layout="wide")
 ui.language_switch()

@@ -6,17 +6,21 @@ seen at once. (It must not start with "_": Streamlit leaves such arguments out o
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import datetime
 
 import pandas as pd
 import streamlit as st
 
-from tracker import auth, bundle, i18n, service, snapshot
-from tracker.access import Action, allowed, minimum_role, role_label
-from tracker.auth import SsoRoles, User
-from tracker.config import sso_roles_path
-from tracker.read_model import Snapshot
-from tracker.store import Store
+from tracker import i18n
+from tracker.access import auth
+from tracker.access.actions import Action, allowed, minimum_role, role_label
+from tracker.access.auth import SsoRoles, User
+from tracker.config import DEFAULT_PLAN_ID, FIRST_YEAR, YEARS_BEFORE_BASE, sso_roles_path
+from tracker.db.store import Store
+from tracker.reports import bundle, snapshot
+from tracker.views import service
+from tracker.views.read_model import Snapshot
 
 
 @st.cache_resource
@@ -74,7 +78,7 @@ def load_plan_years(version: str, plan_id: str) -> list[int]:
 
 @st.cache_data(show_spinner=False)
 def load_story(version: str, target_id: str, as_of: int | None, lang: str):
-    from tracker.story import read_story
+    from tracker.views.story import read_story
 
     return read_story(get_store(), load_snapshot(version), target_id, as_of=as_of, lang=lang)
 
@@ -99,8 +103,9 @@ def lang() -> str:
     return st.session_state.get("lang", "zh")
 
 
-def t(key: str) -> str:
-    return i18n.t(key, lang())
+def t(key: str, **values) -> str:
+    """The catalogue's string for key in the chosen language, {placeholders} filled from values."""
+    return i18n.t(key, lang(), **values)
 
 
 def lang_key(key: str) -> str:
@@ -116,10 +121,24 @@ def language_switch() -> None:
     )
 
 
+def wanted_plan() -> str:
+    """The plan a page opens with: the one in the URL (?plan=…), else the default plan."""
+    return st.query_params.get("plan", DEFAULT_PLAN_ID)
+
+
+def data_years(plan: pd.Series | None = None, plans: pd.DataFrame | None = None) -> list[int]:
+    """Years a value may be entered for, newest first: this year back to a few years before the base year of the
+    plan (or of the earliest of the plans)."""
+    frame = plans if plans is not None else pd.DataFrame([plan])
+    base = frame["base_year"].fillna(frame["start_year"]).min()
+    first = int(base) - YEARS_BEFORE_BASE if pd.notna(base) else FIRST_YEAR
+    return list(range(dt.date.today().year, max(first, FIRST_YEAR) - 1, -1))
+
+
 def plan_picker(plans: pd.DataFrame, key: str, container=st) -> pd.Series:
     """Plan picker kept in the URL (?plan=…) so a link opens the same plan; default: the 十三五 plan."""
     ids = plans["plan_id"].tolist()
-    wanted = st.query_params.get("plan", "cq_sti_13fyp")
+    wanted = wanted_plan()
     names = dict(zip(plans["plan_id"], plans["short_name"], strict=True))
     plan_id = container.selectbox(t("plan"), ids, index=ids.index(wanted) if wanted in ids else 0,
                                   format_func=names.get, key=key)
@@ -220,10 +239,8 @@ def current_user() -> User | None:
     account = get_store().account(signed_in.username)
     if (account is None or not account["active"]
             or int(account.get("credentials_version") or 0) != (signed_in.credentials_version or 0)):
-        from tracker.entry_i18n import tt
-
         del st.session_state["auth"]
-        st.session_state["auth_flash"] = tt("session_revoked", lang())
+        st.session_state["auth_flash"] = t("session_revoked")
         return None
     user = User(username=account["username"], role=account["role"], display_name=account["display_name"] or "",
                 email=account["email"] or "", source="local",
@@ -286,11 +303,9 @@ def sign_in_form() -> None:
 
 def problem_banner(problems: pd.DataFrame) -> None:
     """How many errors (they block saving) and warnings (they only inform) a check found."""
-    from tracker.entry_i18n import tt
-
     n_err = int((problems["level"] == "error").sum())
     n_warn = int((problems["level"] == "warning").sum())
     if n_err:
-        st.error(tt("errors_block", lang(), n=n_err))
+        st.error(t("errors_block", n=n_err))
     if n_warn:
-        st.warning(tt("warnings_note", lang(), n=n_warn))
+        st.warning(t("warnings_note", n=n_warn))

@@ -21,10 +21,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import add_entered_actuals  # noqa: E402
 
 from etl.build import run_build  # noqa: E402
-from tracker import bundle, charts, report, service, snapshot  # noqa: E402
-from tracker.read_model import Snapshot  # noqa: E402
-from tracker.store import Store  # noqa: E402
-from tracker.story import read_story  # noqa: E402
+from tracker.db.store import Store  # noqa: E402
+from tracker.reports import bundle, charts, snapshot  # noqa: E402
+from tracker.reports import evaluation as report  # noqa: E402
+from tracker.views import service  # noqa: E402
+from tracker.views.read_model import Snapshot  # noqa: E402
+from tracker.views.story import read_story  # noqa: E402
 
 PLAN = "cq_sti_13fyp"
 

@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from etl.build import build_tables  # noqa: E402
 from tracker import commands  # noqa: E402
-from tracker.auth import SYSTEM, User  # noqa: E402
-from tracker.store import Store  # noqa: E402
-from tracker.upload import read_file  # noqa: E402
-from tracker.validate import QUALITATIVE_UNITS, Reference, validate  # noqa: E402
+from tracker.access.auth import SYSTEM, User  # noqa: E402
+from tracker.actuals.upload import read_file  # noqa: E402
+from tracker.actuals.validate import QUALITATIVE_UNITS, Reference, validate  # noqa: E402
+from tracker.db.store import Store  # noqa: E402
 
 YEARS = range(2016, 2024)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from etl.build import build_tables
 from etl.catalogue import CatalogueError
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR, db_path
-from tracker.store import open_for_command
+from tracker.db.store import open_for_command
 
 
 def _missing_parts(path: Path) -> list[Path]:

@@ -23,11 +23,11 @@ from etl.catalogue import (
     load_catalogue,
 )
 from etl.tables import Table, parse_table
+from tracker.catalogue.names import default_path_kind
+from tracker.catalogue.text import to_simplified
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR
+from tracker.db.store import Store
 from tracker.methodology import derived_target_value
-from tracker.names import default_path_kind
-from tracker.store import Store
-from tracker.text import to_simplified
 
 TABLE_PLAN = "cq_sti_13fyp"   # the plan whose 专栏1/专栏2 tables are parsed from the text
 RESULTS_TABLE, TARGETS_TABLE = 1, 2

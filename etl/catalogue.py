@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from tracker.text import display_form
+from tracker.catalogue.text import display_form
 
 KINDS = (
     "level", "approx", "range", "floor_stretch", "growth", "doubling",

@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from tracker import commands
-from tracker.access import ROLES, Action, role_label
+from tracker.access.actions import ROLES, Action, role_label
 
 
 def role_name(role: str) -> str:

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker.access import Action
-from tracker.auth import ROLE_LABELS
+from tracker.access.actions import Action
+from tracker.access.auth import ROLE_LABELS
 from tracker.i18n import AUDIT_ACTIONS, label
 
 

@@ -5,12 +5,9 @@ import streamlit as st
 
 import ui
 from tracker import commands
-from tracker.access import Action
-from tracker.entry_i18n import batches_table, history_table, label, revisions_table, tt
-
-
-def T(key: str, **values) -> str:
-    return tt(key, ui.lang(), **values)
+from tracker.access.actions import Action
+from tracker.actuals.display import batches_table, history_table, revisions_table
+from tracker.i18n import data_label
 
 
 def pick_batch(batches: pd.DataFrame) -> pd.Series:
@@ -19,12 +16,12 @@ def pick_batch(batches: pd.DataFrame) -> pd.Series:
 
     def describe(batch_id: str) -> str:
         b = by_id.loc[batch_id]
-        parts = [batch_id, label(b["kind"], ui.lang()), label(b["status"], ui.lang()), str(b["created_by"]),
+        parts = [batch_id, data_label(b["kind"], ui.lang()), data_label(b["status"], ui.lang()), str(b["created_by"]),
                  f"{b['created_at']:%Y-%m-%d %H:%M}"]
         return " · ".join(parts + ([str(b["file_name"])] if isinstance(b["file_name"], str) else []))
 
     wanted = st.query_params.get("batch")
-    batch_id = st.selectbox(T("batch_pick"), ids, index=ids.index(wanted) if wanted in ids else 0,
+    batch_id = st.selectbox(ui.t("batch_pick"), ids, index=ids.index(wanted) if wanted in ids else 0,
                             format_func=describe, key="batches_pick")
     return by_id.loc[batch_id]
 
@@ -32,58 +29,58 @@ def pick_batch(batches: pd.DataFrame) -> pd.Series:
 def show_batch(store, batch: pd.Series) -> None:
     revisions = store.batch_revisions(batch.name)
     if not revisions.empty:
-        st.caption(T("batch_rows"))
+        st.caption(ui.t("batch_rows"))
         st.dataframe(revisions_table(revisions, ui.lang()), hide_index=True, width="stretch", key="batches_rows")
     elif isinstance(batch["note"], str):
         st.caption(batch["note"])
 
 
 def revert(store, batch: pd.Series) -> None:
-    st.subheader(T("revert_title"))
+    st.subheader(ui.t("revert_title"))
     refusal = commands.revert_refusal(batch["kind"], batch["status"])
     if refusal is not None:
-        messages = {"seed": T("not_revertable_seed"), "revert": T("not_revertable_revert"),
-                    "reverted": T("not_revertable_done", by=batch["reverted_by"] or "")}
+        messages = {"seed": ui.t("not_revertable_seed"), "revert": ui.t("not_revertable_revert"),
+                    "reverted": ui.t("not_revertable_done", by=batch["reverted_by"] or "")}
         st.info(messages[refusal])
         return
     user = ui.current_user()
-    reason = st.text_input(T("revert_reason"), key="batches_reason").strip()
-    agreed = st.checkbox(T("revert_confirm", batch=batch.name, n=int(batch["revisions"])), key="batches_confirm")
-    if st.button(T("revert_button"), key="batches_revert", disabled=not (agreed and reason)):
+    reason = st.text_input(ui.t("revert_reason"), key="batches_reason").strip()
+    agreed = st.checkbox(ui.t("revert_confirm", batch=batch.name, n=int(batch["revisions"])), key="batches_confirm")
+    if st.button(ui.t("revert_button"), key="batches_revert", disabled=not (agreed and reason)):
         revert_id = commands.revert_batch(store, user, batch.name, reason=reason)
-        st.session_state["batches_flash"] = T("reverted", batch=batch.name, revert=revert_id)
+        st.session_state["batches_flash"] = ui.t("reverted", batch=batch.name, revert=revert_id)
         st.session_state.pop("batches_confirm", None)
         st.rerun()
 
 
 def value_history(store) -> None:
-    st.subheader(T("history_title"))
+    st.subheader(ui.t("value_history_title"))
     keys = store.actual_keys()
     if keys.empty:
         return
     a, b, c = st.columns([1, 3, 1])
-    region = a.selectbox(T("region"), list(dict.fromkeys(keys["region"])), key="batches_history_region")
+    region = a.selectbox(ui.t("region"), list(dict.fromkeys(keys["region"])), key="batches_history_region")
     keys = keys[keys["region"] == region]
-    indicator = b.selectbox(T("col_indicator"), sorted(set(keys["indicator"])), key="batches_history_indicator",
-                            index=None, placeholder=T("choose"))
+    indicator = b.selectbox(ui.t("col_indicator"), sorted(set(keys["indicator"])), key="batches_history_indicator",
+                            index=None, placeholder=ui.t("choose"))
     if indicator is None:
         return
     years = keys.loc[keys["indicator"] == indicator, "year"].tolist()
-    year = c.selectbox(T("year"), years, key="batches_history_year")
+    year = c.selectbox(ui.t("year"), years, key="batches_history_year")
     history = store.value_history(region, indicator, int(year))
     st.dataframe(history_table(history, ui.lang()), hide_index=True, width="stretch", key="batches_history_table")
 
 
 def main() -> None:
-    st.title(T("batches_title"))
-    st.caption(T("batches_intro"))
+    st.title(ui.t("batches_title"))
+    st.caption(ui.t("batches_intro"))
     ui.require(Action.REVERT_BATCH)
     if "batches_flash" in st.session_state:
         st.success(st.session_state.pop("batches_flash"))
     store = ui.get_store()
     batches = store.batches()
     if batches.empty:
-        st.info(T("no_batches"))
+        st.info(ui.t("no_batches"))
         return
     st.dataframe(batches_table(batches, ui.lang()), hide_index=True, width="stretch", key="batches_table")
     batch = pick_batch(batches)

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import charts, snapshot
 from tracker.i18n import describe_target
+from tracker.reports import charts, snapshot
 
 
 def pick_indicator(indicators: pd.DataFrame) -> pd.Series:
@@ -49,9 +49,8 @@ def main() -> None:
     series, ranking = ui.load_comparison(version, indicator.name, as_of, lang)
     fig = charts.get_comparison_chart(series, lang, ui.t("compare_chart_title"), unit=indicator["unit"])
     st.plotly_chart(fig, key="compare_chart")
-    caption = snapshot.Caption(plan="多规划比较" if lang == "zh" else "Several plans", indicator=indicator["indicator"],
-                               unit=indicator["unit"], source="各规划原文及录入的实际值" if lang == "zh" else
-                               "plan texts and entered actual values", as_of=as_of, lang=lang)
+    caption = snapshot.Caption(plan=ui.t("compare_caption_plan"), indicator=indicator["indicator"],
+                               unit=indicator["unit"], source=ui.t("compare_caption_source"), as_of=as_of, lang=lang)
     ui.png_download(lambda: snapshot.figure_png(fig, caption=caption), key="compare_png",
                     file_name=f"comparison-{indicator.name}.png")
     st.subheader(ui.t("ranking_title"))

@@ -7,15 +7,11 @@ import streamlit as st
 
 import ui
 from tracker import commands
-from tracker.access import Action
-from tracker.entry_i18n import changes_table, problems_table, tt
-from tracker.validate import VINTAGES, Reference, entry_grid, entry_rows, validate
+from tracker.access.actions import Action
+from tracker.actuals.display import changes_table, problems_table
+from tracker.actuals.validate import VINTAGES, Reference, entry_grid, entry_rows, validate
 
 EDITOR = "entry_table"
-
-
-def T(key: str, **values) -> str:
-    return tt(key, ui.lang(), **values)
 
 
 def pick_scope(store, plans: pd.DataFrame) -> tuple[str, str, int, pd.DataFrame]:
@@ -23,18 +19,17 @@ def pick_scope(store, plans: pd.DataFrame) -> tuple[str, str, int, pd.DataFrame]
     names = dict(zip(plans["plan_id"], plans["short_name"], strict=True))
     a, b, c = st.columns([3, 2, 1])
     ids = list(names)
-    wanted = st.query_params.get("plan", "cq_sti_13fyp")          # the plan the other pages have open
-    plan_id = a.selectbox(T("plan"), ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get,
+    wanted = ui.wanted_plan()          # the plan the other pages have open
+    plan_id = a.selectbox(ui.t("plan"), ids, index=ids.index(wanted) if wanted in ids else 0, format_func=names.get,
                           key="entry_plan")
     targets = store.targets(plan_id)
     regions = list(dict.fromkeys(targets["region"]))
-    region = b.selectbox(T("region"), regions, key="entry_region")
+    region = b.selectbox(ui.t("region"), regions, key="entry_region")
     plan = plans.set_index("plan_id").loc[plan_id]
     this_year = dt.date.today().year
-    first = int(plan["base_year"] if pd.notna(plan["base_year"]) else plan["start_year"]) - 5
-    years = list(range(this_year, first - 1, -1))
+    years = ui.data_years(plan)
     default = min(int(plan["target_year"]), this_year - 1)
-    year = c.selectbox(T("year"), years, index=years.index(default) if default in years else 0, key="entry_year")
+    year = c.selectbox(ui.t("year"), years, index=years.index(default) if default in years else 0, key="entry_year")
     scope = (plan_id, region, year)
     if st.session_state.get("entry_scope") != scope:
         st.session_state.pop(EDITOR, None)
@@ -44,12 +39,12 @@ def pick_scope(store, plans: pd.DataFrame) -> tuple[str, str, int, pd.DataFrame]
 
 def batch_fields() -> tuple[str | None, str | None, str | None, str | None]:
     b, c = st.columns([1, 2])
-    vintage = b.radio(T("vintage"), ["", *VINTAGES], key="entry_vintage", horizontal=True,
-                      format_func=lambda v: v or T("vintage_none"), help=T("vintage_help")) or None
-    source = c.text_input(T("source"), key="entry_source", help=T("source_help")).strip() or None
+    vintage = b.radio(ui.t("vintage"), ["", *VINTAGES], key="entry_vintage", horizontal=True,
+                      format_func=lambda v: v or ui.t("vintage_none"), help=ui.t("vintage_help")) or None
+    source = c.text_input(ui.t("source"), key="entry_source", help=ui.t("source_help")).strip() or None
     d, e = st.columns(2)
-    reason = d.text_input(T("reason"), key="entry_reason", help=T("reason_help")).strip() or None
-    note = e.text_input(T("note"), key="entry_note").strip() or None
+    reason = d.text_input(ui.t("reason"), key="entry_reason", help=ui.t("reason_help")).strip() or None
+    note = e.text_input(ui.t("note"), key="entry_note").strip() or None
     return vintage, source, reason, note
 
 
@@ -61,15 +56,15 @@ def edit(grid: pd.DataFrame) -> pd.DataFrame:
                       "current_source", "current_batch"],
         disabled=["indicator", "unit", "previous", "current_source", "current_batch"],
         column_config={
-            "indicator": cfg.TextColumn(T("col_indicator"), width="medium"),
-            "unit": cfg.TextColumn(T("col_unit"), width="small"),
-            "previous": cfg.NumberColumn(T("col_previous"), format="localized"),
-            "value": cfg.TextColumn(T("col_value"), help=T("col_value_help")),
-            "vintage": cfg.SelectboxColumn(T("vintage"), options=list(VINTAGES)),
-            "source": cfg.TextColumn(T("source")),
-            "reason": cfg.TextColumn(T("reason")),
-            "current_source": cfg.TextColumn(T("col_current_source")),
-            "current_batch": cfg.TextColumn(T("col_current_batch")),
+            "indicator": cfg.TextColumn(ui.t("col_indicator"), width="medium"),
+            "unit": cfg.TextColumn(ui.t("col_unit"), width="small"),
+            "previous": cfg.NumberColumn(ui.t("col_previous"), format="localized"),
+            "value": cfg.TextColumn(ui.t("col_value"), help=ui.t("col_value_help")),
+            "vintage": cfg.SelectboxColumn(ui.t("vintage"), options=list(VINTAGES)),
+            "source": cfg.TextColumn(ui.t("source")),
+            "reason": cfg.TextColumn(ui.t("reason")),
+            "current_source": cfg.TextColumn(ui.t("col_current_source")),
+            "current_batch": cfg.TextColumn(ui.t("col_current_batch")),
         },
     )
 
@@ -82,47 +77,47 @@ def show_check(validation) -> None:
     changes = validation.changes
     if changes.empty:
         if not validation.has_errors:
-            st.info(T("no_changes"))
+            st.info(ui.t("no_changes"))
     else:
-        st.subheader(T("changes_title_blocked" if validation.has_errors else "changes_title"))
+        st.subheader(ui.t("changes_title_blocked" if validation.has_errors else "changes_title"))
         st.dataframe(changes_table(changes, ui.lang()), hide_index=True, width="stretch", key="entry_changes")
 
 
 def save(store, validation, user, note: str | None) -> None:
     batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note)
-    st.session_state["entry_flash"] = T("saved", batch=batch_id, n=len(validation.changes))
+    st.session_state["entry_flash"] = ui.t("saved", batch=batch_id, n=len(validation.changes))
     st.session_state.pop(EDITOR, None)
     st.rerun()
 
 
 def main() -> None:
-    st.title(T("entry_title"))
-    st.caption(T("entry_intro"))
+    st.title(ui.t("entry_title"))
+    st.caption(ui.t("entry_intro"))
     user = ui.require(Action.WRITE_ACTUALS)
     if "entry_flash" in st.session_state:
         st.success(st.session_state.pop("entry_flash"))
     store = ui.get_store()           # read directly, not through cached loaders: values change on this page
     plans = store.plans()
     if plans.empty:
-        st.info(T("empty_db"))
+        st.info(ui.t("empty_db"))
         return
     plan_id, region, year, targets = pick_scope(store, plans)
-    st.caption(T("entered_as", user=user.label))
+    st.caption(ui.t("entered_as", user=user.label))
     vintage, source, reason, note = batch_fields()
     ref = Reference.from_store(store)
     grid = entry_grid(ref, targets, region, year)
     if grid.empty:
-        st.info(T("entry_no_indicators"))
+        st.info(ui.t("entry_no_indicators"))
         return
     edited = edit(grid)
     raw = entry_rows(grid, edited, region, year, default_source=source)
     if raw.empty:
-        st.caption(T("entry_hint"))
+        st.caption(ui.t("entry_hint"))
         return
     validation = validate(raw, ref, default_vintage=vintage, default_reason=reason)
     show_check(validation)
     ready = not validation.has_errors and not validation.changes.empty
-    if st.button(T("entry_save"), type="primary", disabled=not ready, key="entry_save"):
+    if st.button(ui.t("entry_save"), type="primary", disabled=not ready, key="entry_save"):
         save(store, validation, user, note)
 
 

@@ -3,7 +3,8 @@
 import streamlit as st
 
 import ui
-from tracker import bundle, report
+from tracker.reports import bundle
+from tracker.reports import evaluation as report
 
 
 def main() -> None:
@@ -19,7 +20,7 @@ def main() -> None:
     title = f"{plan['title']} {report.evaluation_title(verdicts, lang)}"
     st.subheader(title)
     st.dataframe(table, hide_index=True, width="stretch", height=560, key="evaluation_table")
-    st.caption(report.DEFINITIONS[lang])
+    st.caption(ui.t("eval_definitions"))
     workbook = report.evaluation_xlsx(
         table, title=title, as_of=report.as_of_year(verdicts), lang=lang,
         source=f"{plan['short_name']}(seeds/{plan['seed_file']})及录入的实际值",

@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import bundle, charts, service, snapshot
 from tracker.i18n import describe_target
-from tracker.verdicts import schedule_label
+from tracker.methodology.verdicts import schedule_label
+from tracker.reports import bundle, charts, snapshot
+from tracker.views import service
 
 
 def pick_target(targets: pd.DataFrame, verdicts: pd.DataFrame) -> str:
@@ -63,7 +64,7 @@ def show_history(story) -> None:
 
 def assess_qualitative(story) -> None:
     """Editors set the status of a qualitative target; everyone sees the current one in the verdicts above."""
-    from tracker.access import Action, allowed
+    from tracker.access.actions import Action, allowed
     from tracker.commands import QUALITATIVE_STATUSES
     from tracker.commands import assess_qualitative as assess
 
@@ -97,9 +98,9 @@ def main() -> None:
     target_id = pick_target(all_targets[all_targets["plan_id"] == plan.name],
                             ui.load_verdicts(version, plan.name, as_of, lang))
     story = ui.load_story(version, target_id, as_of, lang)
-    colon = ":" if lang == "zh" else ": "
-    st.caption(f"{story.target['region']} · {plan['title']} · {ui.t('col_schedule')}{colon}"
-               f"{story.verdict['schedule_label']} · {ui.t('col_trend')}{colon}{story.verdict['trend_label']}")
+    st.caption(" · ".join([story.target["region"], plan["title"],
+                           ui.t("labelled", label=ui.t("col_schedule"), value=story.verdict["schedule_label"]),
+                           ui.t("labelled", label=ui.t("col_trend"), value=story.verdict["trend_label"])]))
     fig = charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})")
     st.plotly_chart(fig, key="indicator_chart")
     ui.png_download(lambda: snapshot.figure_png(fig, caption=bundle.indicator_caption(plan, story, as_of, lang)),

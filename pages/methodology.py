@@ -4,7 +4,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from tracker import i18n
 from tracker.config import PROJECT_ROOT
+from tracker.i18n.labels import THRESHOLD_DESCRIPTIONS
 
 
 def main() -> None:
@@ -15,7 +17,7 @@ def main() -> None:
     st.dataframe(pd.DataFrame({
         ui.t("col_setting"): [name for name, *_ in rows],
         ui.t("col_setting_value"): [f"{value:g}" for _, value, *_ in rows],
-        ui.t("col_setting_meaning"): [en if lang == "en" else zh for _, _, zh, en in rows],
+        ui.t("col_setting_meaning"): [i18n.label(THRESHOLD_DESCRIPTIONS, name, lang) for name, *_ in rows],
     }), hide_index=True, width="stretch", key="methodology_thresholds")
     doc = PROJECT_ROOT / "docs" / "methodology.md"
     if doc.is_file():

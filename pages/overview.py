@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import bundle, charts, service, snapshot
 from tracker.formatting import number
 from tracker.i18n import describe_target
-from tracker.verdicts import schedule_label
+from tracker.methodology.verdicts import schedule_label
+from tracker.reports import bundle, charts, snapshot
+from tracker.views import service
 
 
 def show_kpis(table: pd.DataFrame) -> None:

@@ -6,10 +6,10 @@ import streamlit as st
 
 import ui
 from etl.catalogue import CatalogueError
-from tracker import commands
-from tracker.access import Action
-from tracker.store_accounts import InvalidThresholds
-from tracker.thresholds import THRESHOLD_DESCRIPTIONS, Thresholds
+from tracker import commands, i18n
+from tracker.access.actions import Action
+from tracker.db.accounts import InvalidThresholds
+from tracker.methodology.thresholds import THRESHOLD_DESCRIPTIONS, Thresholds
 
 
 def thresholds_form(store, admin) -> None:
@@ -18,8 +18,8 @@ def thresholds_form(store, admin) -> None:
     with st.form("settings_thresholds"):
         values = {}
         for f in fields(Thresholds):
-            zh, en = THRESHOLD_DESCRIPTIONS.get(f.name, (f.name, f.name))
-            values[f.name] = st.number_input(f"{f.name} — {zh if ui.lang() == 'zh' else en}",
+            meaning = i18n.label(THRESHOLD_DESCRIPTIONS, f.name, ui.lang())
+            values[f.name] = st.number_input(f"{f.name} — {meaning}",
                                              value=float(getattr(current, f.name)), format="%.4f",
                                              key=f"settings_{f.name}")
         if st.form_submit_button(ui.t("save_thresholds")):

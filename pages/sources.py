@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker import i18n, service
+from tracker import i18n
+from tracker.views import service
 
 # Check kinds newer than the shared label table; the shared table wins once it has them.
 CHECK_LABELS = {"baseline_target": ("目标不高于基期值", "Target not beyond its baseline"), **i18n.CHECK_LABELS}

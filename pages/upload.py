@@ -7,57 +7,54 @@ import streamlit as st
 
 import ui
 from tracker import commands
-from tracker.access import Action
-from tracker.entry_i18n import changes_table, problems_table, tt
-from tracker.excel import TemplateSpec, long_template, wide_template
-from tracker.upload import UnreadableFile, check_upload
-from tracker.validate import VINTAGES
+from tracker.access.actions import Action
+from tracker.actuals.display import changes_table, problems_table
+from tracker.actuals.excel import TemplateSpec, long_template, wide_template
+from tracker.actuals.upload import UnreadableFile, check_upload
+from tracker.actuals.validate import VINTAGES
 
 FILE_TYPES = ["xlsx", "xlsm", "xls", "csv"]
 
 
-def T(key: str, **values) -> str:
-    return tt(key, ui.lang(), **values)
-
-
 def templates(store, plans) -> None:
-    with st.expander(T("templates")):
-        st.caption(T("templates_intro"))
+    with st.expander(ui.t("templates")):
+        st.caption(ui.t("templates_intro"))
         names = dict(zip(plans["plan_id"], plans["short_name"], strict=True))
         a, b = st.columns([3, 1])
         ids = list(names)
-        wanted = st.query_params.get("plan", "cq_sti_13fyp")      # the plan the other pages have open
-        plan_id = a.selectbox(T("plan"), ids, index=ids.index(wanted) if wanted in ids else 0,
+        wanted = ui.wanted_plan()      # the plan the other pages have open
+        plan_id = a.selectbox(ui.t("plan"), ids, index=ids.index(wanted) if wanted in ids else 0,
                               format_func=names.get, key="upload_template_plan")
         this_year = dt.date.today().year
         last = int(plans.set_index("plan_id").loc[plan_id, "target_year"])
-        year = b.number_input(T("template_year"), 1990, this_year, min(last, this_year - 1),
+        years = ui.data_years(plans.set_index("plan_id").loc[plan_id])
+        year = b.number_input(ui.t("template_year"), years[-1], this_year, min(last, this_year - 1),
                               key=f"upload_template_year_{plan_id}")
         spec = TemplateSpec.from_store(store, plan_id, int(year))
         c, d = st.columns(2)
         xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         # Built only when clicked: openpyxl takes a while and the page reruns on every widget change.
-        c.download_button(T("download_long"), lambda: long_template(spec), file_name=f"{plan_id}-长表模板.xlsx",
+        c.download_button(ui.t("download_long"), lambda: long_template(spec), file_name=f"{plan_id}-长表模板.xlsx",
                           mime=xlsx, on_click="ignore", key="upload_download_long", icon=":material/download:")
-        d.download_button(T("download_wide"), lambda: wide_template(spec), file_name=f"{plan_id}-宽表模板.xlsx",
+        d.download_button(ui.t("download_wide"), lambda: wide_template(spec), file_name=f"{plan_id}-宽表模板.xlsx",
                           mime=xlsx, on_click="ignore", key="upload_download_wide", icon=":material/download:")
 
 
 def options(store) -> dict:
     user = ui.current_user()
-    st.caption(T("entered_as", user=user.label))
-    with st.expander(T("upload_options")):
+    st.caption(ui.t("entered_as", user=user.label))
+    with st.expander(ui.t("upload_options")):
         regions = [""] + store.regions()["region"].tolist()
-        this_year = dt.date.today().year
         a, b, c = st.columns(3)
-        region = a.selectbox(T("default_region"), regions, key="upload_region", format_func=lambda r: r or T("auto"))
-        years = [0, *range(this_year, 1989, -1)]
-        year = b.selectbox(T("default_year"), years, key="upload_year", format_func=lambda y: str(y) if y else T("auto"))
-        vintage = c.radio(T("vintage"), ["", *VINTAGES], key="upload_vintage", horizontal=True,
-                          format_func=lambda v: v or T("vintage_none"), help=T("vintage_help"))
+        auto, unstated = ui.t("auto"), ui.t("vintage_none")    # labels fixed now: format_func may run later
+        region = a.selectbox(ui.t("default_region"), regions, key="upload_region", format_func=lambda r: r or auto)
+        years = [0, *ui.data_years(plans=store.plans())]
+        year = b.selectbox(ui.t("default_year"), years, key="upload_year", format_func=lambda y: str(y) if y else auto)
+        vintage = c.radio(ui.t("vintage"), ["", *VINTAGES], key="upload_vintage", horizontal=True,
+                          format_func=lambda v: v or unstated, help=ui.t("vintage_help"))
         d, e = st.columns(2)
-        reason = d.text_input(T("reason"), key="upload_reason", help=T("reason_help")).strip()
-        note = e.text_input(T("note"), key="upload_note").strip()
+        reason = d.text_input(ui.t("reason"), key="upload_reason", help=ui.t("reason_help")).strip()
+        note = e.text_input(ui.t("note"), key="upload_note").strip()
     return {"user": user, "default_region": region or None, "default_year": year or None,
             "default_vintage": vintage or None, "default_reason": reason or None, "note": note or None}
 
@@ -78,22 +75,22 @@ def run_check(store, name: str, data: bytes, opts: dict, sheet: str | None, *, r
 def summary(check) -> None:
     read, counts = check.read, check.validation.counts
     if read.layout:
-        st.caption(T("read_summary", sheet=read.sheet, layout=T(f"layout_{read.layout}"), row=read.header_row))
+        st.caption(ui.t("read_summary", sheet=read.sheet, layout=ui.t(f"layout_{read.layout}"), row=read.header_row))
     problems = check.problems
     cols = st.columns(6)
-    cols[0].metric(T("metric_values"), counts.get("values", 0))
-    cols[1].metric(T("metric_errors"), int((problems["level"] == "error").sum()))
-    cols[2].metric(T("metric_warnings"), int((problems["level"] == "warning").sum()))
-    cols[3].metric(T("metric_new"), counts.get("new", 0))
-    cols[4].metric(T("metric_changed"), counts.get("changed", 0))
-    cols[5].metric(T("metric_unchanged"), counts.get("unchanged", 0))
+    cols[0].metric(ui.t("metric_values"), counts.get("values", 0))
+    cols[1].metric(ui.t("metric_errors"), int((problems["level"] == "error").sum()))
+    cols[2].metric(ui.t("metric_warnings"), int((problems["level"] == "warning").sum()))
+    cols[3].metric(ui.t("metric_new"), counts.get("new", 0))
+    cols[4].metric(ui.t("metric_changed"), counts.get("changed", 0))
+    cols[5].metric(ui.t("metric_unchanged"), counts.get("unchanged", 0))
 
 
 def show_problems(check) -> None:
     problems = check.problems
     ui.problem_banner(problems)
     if not problems.empty:
-        st.subheader(T("problems_title"))
+        st.subheader(ui.t("problems_title"))
         message = "Message" if ui.lang() == "en" else "说明"
         st.dataframe(problems_table(problems, ui.lang()), hide_index=True, width="stretch", key="upload_problems",
                      column_config={message: st.column_config.TextColumn(width="large")})
@@ -103,9 +100,9 @@ def show_changes(check) -> None:
     changes = check.validation.changes
     if changes.empty:
         if not check.has_errors:
-            st.info(T("no_changes"))
+            st.info(ui.t("no_changes"))
         return
-    st.subheader(T("changes_title_blocked" if check.has_errors else "changes_title"))
+    st.subheader(ui.t("changes_title_blocked" if check.has_errors else "changes_title"))
     st.dataframe(changes_table(changes, ui.lang()), hide_index=True, width="stretch", key="upload_changes")
 
 
@@ -113,35 +110,35 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
     n = len(check.validation.changes)
     if check.has_errors or n == 0:
         return
-    agreed = st.checkbox(T("confirm", n=n), key="upload_confirm")
-    if st.button(T("commit"), type="primary", key="upload_commit", disabled=not agreed):
+    agreed = st.checkbox(ui.t("confirm", n=n), key="upload_confirm")
+    if st.button(ui.t("commit"), type="primary", key="upload_commit", disabled=not agreed):
         fresh = run_check(store, name, data, opts, sheet)   # the database may have moved since the preview
         if fresh.has_errors or not fresh.validation.changes[["region", "indicator", "year", "value"]].equals(
                 check.validation.changes[["region", "indicator", "year", "value"]]):
-            st.warning(T("stale"))
+            st.warning(ui.t("stale"))
             return
         batch_id = commands.commit_validation(store, opts["user"], fresh.validation, kind="upload",
                                               note=opts["note"], file_name=name, file_sha256=fresh.read.sha256)
         st.session_state["upload_committed"] = (fresh.read.sha256, batch_id)
-        st.session_state["upload_flash"] = T("saved", batch=batch_id, n=n)
+        st.session_state["upload_flash"] = ui.t("saved", batch=batch_id, n=n)
         st.session_state.pop("upload_confirm", None)
         st.rerun()
 
 
 def main() -> None:
-    st.title(T("upload_title"))
-    st.caption(T("upload_intro"))
+    st.title(ui.t("upload_title"))
+    st.caption(ui.t("upload_intro"))
     ui.require(Action.WRITE_ACTUALS)
     if "upload_flash" in st.session_state:
         st.success(st.session_state.pop("upload_flash"))
     store = ui.get_store()
     plans = store.plans()
     if plans.empty:
-        st.info(T("empty_db"))
+        st.info(ui.t("empty_db"))
         return
     templates(store, plans)
     opts = options(store)
-    uploaded = st.file_uploader(T("upload_file"), type=FILE_TYPES, key="upload_file")
+    uploaded = st.file_uploader(ui.t("upload_file"), type=FILE_TYPES, key="upload_file")
     if uploaded is None:
         return
     name, data = uploaded.name, uploaded.getvalue()
@@ -150,13 +147,13 @@ def main() -> None:
     try:
         check = run_check(store, name, data, opts, sheet, reuse=True)
     except UnreadableFile as exc:
-        st.error(T("unreadable", msg=exc.message_zh))
+        st.error(ui.t("unreadable", msg=exc.message(ui.lang())))
         return
     if len(check.read.sheets) > 1:
-        st.selectbox(T("sheet"), ["", *check.read.sheets], key="upload_sheet",
-                     format_func=lambda s: s or T("sheet_auto"))
+        detect = ui.t("sheet_auto")
+        st.selectbox(ui.t("sheet"), ["", *check.read.sheets], key="upload_sheet", format_func=lambda s: s or detect)
     if committed and committed[0] == check.read.sha256:
-        st.info(T("committed_file", batch=committed[1]))
+        st.info(ui.t("committed_file", batch=committed[1]))
         return
     summary(check)
     show_problems(check)

@@ -11,9 +11,9 @@ import pytest
 
 from etl.build import BuildResult, build_tables, run_build
 from tracker import commands
-from tracker.auth import SYSTEM, User
+from tracker.access.auth import SYSTEM, User
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR
-from tracker.store import Store
+from tracker.db.store import Store
 
 
 def environment_needed(ok: bool, reason: str):
@@ -42,7 +42,7 @@ def cheap_password_hashing():
     (tests create four accounts per database). The product's hasher keeps the library's defaults."""
     from argon2 import PasswordHasher
 
-    from tracker import auth
+    from tracker.access import auth
 
     product = auth._HASHER
     auth._HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

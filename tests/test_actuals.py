@@ -7,11 +7,17 @@ import pytest
 from conftest import CLERK, REVIEWER, VIEWER
 
 from tracker import commands
-from tracker.store import Store
-from tracker.validate import Reference, entry_grid, entry_rows, validate
+from tracker.actuals.validate import Reference, entry_grid, entry_rows, validate
+from tracker.db.store import Store
+from tracker.i18n import render_problem
 
 TABLES = ("batches", "actuals", "meta", "plans", "regions", "region_aliases", "indicators", "indicator_aliases",
           "targets", "target_quotes", "plan_structure", "checks", "etl_notes", "target_status")
+
+
+def message(row) -> str:
+    """A problem row's message in Chinese, as the pages and the command line show it."""
+    return render_problem(row["code"] if "code" in row.index else row.name, row["params"])
 
 
 def snapshot(store: Store) -> dict[str, pd.DataFrame]:
@@ -203,4 +209,4 @@ def test_a_jump_from_last_year_is_a_warning_not_an_error(store):
     validation = validate(entry_rows(grid, edited, "重庆市", 2016), ref)
     assert not validation.has_errors
     jump = validation.problems[validation.problems["code"] == "jump"]
-    assert len(jump) == 1 and "241.5" in jump.iloc[0]["message_zh"] and jump.iloc[0]["level"] == "warning"
+    assert len(jump) == 1 and "241.5" in message(jump.iloc[0]) and jump.iloc[0]["level"] == "warning"

@@ -4,9 +4,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tracker import access, auth
-from tracker.access import Action
-from tracker.auth import PermissionDenied, SsoRoles, User
+from tracker.access import actions as access
+from tracker.access import auth
+from tracker.access.actions import Action
+from tracker.access.auth import PermissionDenied, SsoRoles, User
 
 NOW = datetime(2026, 11, 22, 9, 0, 0)
 

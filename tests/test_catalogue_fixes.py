@@ -11,10 +11,10 @@ from conftest import entered_batch_id, seeded_file
 
 from etl import checks
 from etl.catalogue import CatalogueError, load_catalogue
+from tracker.catalogue.text import display_form, to_simplified
 from tracker.config import PROJECT_ROOT, SEEDS_DIR
-from tracker.schema import SCHEMA_VERSION
-from tracker.store import OutdatedSchemaError, Store
-from tracker.text import display_form, to_simplified
+from tracker.db.schema import SCHEMA_VERSION
+from tracker.db.store import OutdatedSchemaError, Store
 
 
 # -- traditional → simplified is character conversion -------------------------------------------------------------

@@ -17,12 +17,14 @@ import pytest
 from conftest import ADMIN, CLERK, PASSWORD, VIEWER, add_people, seeded_file
 from streamlit.testing.v1 import AppTest
 
-from tracker import commands, migrations, store_writes
-from tracker.access import PermissionDenied
-from tracker.auth import User
+from tracker import commands
+from tracker.access.actions import PermissionDenied
+from tracker.access.auth import User
 from tracker.config import PROJECT_ROOT
-from tracker.schema import SCHEMA_VERSION
-from tracker.store import Store
+from tracker.db import migrations
+from tracker.db import writes as store_writes
+from tracker.db.schema import SCHEMA_VERSION
+from tracker.db.store import Store
 
 RD = ("重庆市", "研究与试验发展经费投入强度")
 QUALITATIVE = "wh-rd-intensity-increase-rank-2017"
@@ -33,8 +35,8 @@ def one_value(year: int, value: float) -> pd.DataFrame:
 
 
 def a_validation() -> SimpleNamespace:
-    """What tracker.validate.validate returns, reduced to what commit_validation reads."""
-    from tracker.validate import COMMIT_COLUMNS
+    """What tracker.actuals.validate.validate returns, reduced to what commit_validation reads."""
+    from tracker.actuals.validate import COMMIT_COLUMNS
 
     changes = one_value(2016, 1.72).reindex(columns=COMMIT_COLUMNS)
     return SimpleNamespace(has_errors=False, changes=changes)
@@ -105,7 +107,7 @@ def test_each_command_works_for_an_admin_and_records_the_stored_role(with_entry,
 WRITE_METHODS = {"transaction", "replace_seed_data", "record_sign_in"} | {
     name for name, f in inspect.getmembers(store_writes, inspect.isfunction) if f.__module__ == store_writes.__name__
 }
-ALLOWED = {"tracker/commands.py", "tracker/store.py", "tracker/store_accounts.py", "tracker/store_writes.py"}
+ALLOWED = {"tracker/commands.py", "tracker/db/store.py", "tracker/db/accounts.py", "tracker/db/writes.py"}
 
 
 def python_files() -> list[Path]:
@@ -123,12 +125,12 @@ def test_no_module_outside_the_command_layer_calls_a_store_write_method():
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITE_METHODS:
                 offenders.append(f"{rel}:{node.lineno} .{node.func.attr}()")
-            if isinstance(node, ast.ImportFrom) and node.module == "tracker.store_writes" or (
-                    isinstance(node, ast.ImportFrom) and node.module == "tracker"
-                    and any(a.name == "store_writes" for a in node.names)):
-                offenders.append(f"{rel}:{node.lineno} imports tracker.store_writes")
+            if isinstance(node, ast.ImportFrom) and node.module == "tracker.db.writes" or (
+                    isinstance(node, ast.ImportFrom) and node.module == "tracker.db"
+                    and any(a.name == "writes" for a in node.names)):
+                offenders.append(f"{rel}:{node.lineno} imports tracker.db.writes")
     assert not offenders, offenders
-    assert "tracker/users_cli.py" in {p.relative_to(PROJECT_ROOT).as_posix() for p in python_files()}
+    assert "tracker/access/users_cli.py" in {p.relative_to(PROJECT_ROOT).as_posix() for p in python_files()}
 
 
 def test_sign_in_is_the_only_write_the_sign_in_path_makes(fresh_store):
@@ -322,7 +324,7 @@ def test_a_file_of_a_newer_version_is_refused(tmp_path):
         Store.open(path)
 
 
-# The DDL of schema version 2 (git show 42722c4:tracker/schema.py), kept here as a fixture, not in the product.
+# The DDL of schema version 2 (git show 42722c4:tracker/db/schema.py), kept here as a fixture, not in the product.
 DDL_OF_VERSION_2 = """
 CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
 

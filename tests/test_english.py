@@ -6,8 +6,8 @@ import pytest
 
 from tests.test_app import _app, open_page
 from tracker.config import SEEDS_DIR
+from tracker.db.store import Store
 from tracker.i18n import t
-from tracker.store import Store
 
 CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09\uff0c\uff1a\uff1b\u3001\u3002\u201c\u201d]")
 PAGES = ["overview", "indicator", "compare", "evaluation", "sources", "methodology"]
@@ -63,3 +63,35 @@ def test_english_page_has_no_chinese_but_data(page, progress_db_path, monkeypatc
     leftovers = {text[:60]: chinese_left(text, data_words, seeds) for text in shown}
     leftovers = {text: left for text, left in leftovers.items() if left}
     assert not leftovers, leftovers
+
+
+def test_every_catalogue_entry_has_both_languages_and_the_same_placeholders():
+    """One catalogue: each string, label and message in Chinese and English, with the same {parameters}."""
+    from tracker.i18n import STRINGS
+    from tracker.i18n import labels, messages
+
+    tables = {"STRINGS": STRINGS, "NOTE_MESSAGES": messages.NOTE_MESSAGES,
+              "PROBLEM_MESSAGES": messages.PROBLEM_MESSAGES,
+              **{name: value for name, value in vars(labels).items() if name.isupper() and isinstance(value, dict)
+                 and all(isinstance(v, tuple) for v in value.values())}}
+    placeholder = re.compile(r"\{(\w*)\}")
+    for name, table in tables.items():
+        for key, (zh, en) in table.items():
+            assert zh and en, (name, key)
+            assert sorted(placeholder.findall(zh)) == sorted(placeholder.findall(en)), (name, key)
+
+
+def test_every_problem_the_validator_or_reader_can_raise_has_a_message():
+    """Problem codes are written in tracker/actuals; each one is in the catalogue (a typo would show the raw code)."""
+    from pathlib import Path
+
+    from tracker.i18n.messages import PROBLEM_MESSAGES
+
+    source = "".join(p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent.parent / "tracker"
+                                                                      / "actuals").glob("*.py")))
+    literal = set(re.findall(r'(?:_at\(raw, [^\n]*?"(?:error|warning)", |problem\("(?:error|warning)", |'
+                             r'UnreadableFile\(|"code": )"([a-z_0-9]+)"', source))
+    dynamic = {f"{kind}_{field}" for kind in ("missing", "unknown") for field in ("region", "indicator")} | {
+        f"{field}_assumed" for field in ("region", "year")}
+    assert len(literal) > 25, literal
+    assert literal | dynamic <= set(PROBLEM_MESSAGES), (literal | dynamic) - set(PROBLEM_MESSAGES)

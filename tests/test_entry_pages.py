@@ -11,9 +11,9 @@ from conftest import CLERK, PASSWORD, REVIEWER, VIEWER, add_people
 from streamlit.testing.v1 import AppTest
 
 from tracker import commands
-from tracker.auth import SYSTEM, User
+from tracker.access.auth import SYSTEM, User
 from tracker.config import PROJECT_ROOT
-from tracker.store import Store
+from tracker.db.store import Store
 
 PAGES = PROJECT_ROOT / "pages"
 SECOND_CLERK = User("李四", "editor")
@@ -141,6 +141,22 @@ def test_upload_page_shows_problems_and_writes_nothing_on_error(db):
     assert "最接近的名称:高新技术企业" in problems["说明"].iloc[1]
     assert not [b for b in at.button if b.key == "upload_commit"]
     assert db.batches()["kind"].tolist() == ["seed"]
+
+
+def test_upload_page_in_english_says_the_problems_in_english(db):
+    """The same refused file on an English page: every heading and message in English, the data words kept."""
+    at = page("upload")
+    at.session_state["lang"] = "en"
+    at.run()
+    bad = xlsx([["地区", "指标", "年份", "数值"], ["重庆市", "技术合同成交额", 2016, "很多"],
+                ["重庆市", "高新技术企", 2016, 1435]])
+    at.file_uploader(key="upload_file").set_value(("bad.xlsx", bad, XLSX)).run()
+    assert not at.exception
+    assert "2 errors" in at.error[0].value
+    problems = table(at, "Level", "Message")
+    assert problems["Level"].tolist() == ["Error", "Error"]
+    assert problems["Message"].iloc[0].startswith("Not a number")
+    assert problems["Message"].iloc[1] == "Unknown indicator “高新技术企”; closest: 高新技术企业"
 
 
 def test_upload_page_diff_confirm_commit_then_revert_on_batches_page(db):

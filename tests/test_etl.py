@@ -9,7 +9,7 @@ import yaml
 from etl.build import build_tables, run_build
 from etl.catalogue import CatalogueError, load_catalogue
 from tracker.config import SEEDS_DIR
-from tracker.store import Store
+from tracker.db.store import Store
 
 
 def target(built, target_id: str) -> dict:

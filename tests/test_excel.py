@@ -21,12 +21,19 @@ from test_actuals import assert_same, snapshot
 
 from etl.build import run_build
 from tracker import commands
-from tracker.auth import SYSTEM
+from tracker.access.auth import SYSTEM
+from tracker.actuals.display import problems_table
+from tracker.actuals.excel import LIST_SHEET, LONG_SHEET, WIDE_SHEET, TemplateSpec, long_template, wide_template
+from tracker.actuals.importer import main_import
+from tracker.actuals.upload import UnreadableFile, check_upload
 from tracker.config import PROJECT_ROOT
-from tracker.excel import LIST_SHEET, LONG_SHEET, WIDE_SHEET, TemplateSpec, long_template, wide_template
-from tracker.importer import main_import
-from tracker.store import Store
-from tracker.upload import UnreadableFile, check_upload
+from tracker.db.store import Store
+from tracker.i18n import render_problem
+
+
+def message(row) -> str:
+    """A problem row's message in Chinese, as the pages and the command line show it."""
+    return render_problem(row["code"] if "code" in row.index else row.name, row["params"])
 
 
 def xlsx(*sheets: tuple[str, list[list]], merges: dict[str, list[str]] | None = None) -> bytes:
@@ -175,7 +182,7 @@ def test_unit_in_header_and_known_scales_convert_with_a_warning(store):
     assert values(result)[("重庆市", "技术合同成交额", 2016)] == 250
     warning = result.problems[result.problems["code"] == "unit_converted"].iloc[0]
     assert (warning["row"], warning["column"], warning["level"]) == (2, "D", "warning")
-    assert "万元" in warning["message_zh"] and "250" in warning["message_zh"]
+    assert "万元" in message(warning) and "250" in message(warning)
 
 
 def test_a_unit_that_cannot_be_converted_is_an_error_at_its_cell(store):
@@ -189,7 +196,7 @@ def test_a_unit_that_cannot_be_converted_is_an_error_at_its_cell(store):
     result = check(store, data)
     bad = errors(result).set_index("row")
     assert bad.loc[2, "code"] == "wrong_unit" and bad.loc[2, "cell"] == "1,450个" and bad.loc[2, "column"] == "D"
-    assert "「个」" in bad.loc[2, "message_zh"] and "「家」" in bad.loc[2, "message_zh"]
+    assert "「个」" in message(bad.loc[2]) and "「家」" in message(bad.loc[2])
     assert bad.loc[3, "code"] == "wrong_unit"
     assert bad.loc[5, "code"] == "unknown_unit"
     assert 4 not in bad.index
@@ -234,8 +241,8 @@ def test_unknown_names_come_with_the_closest_known_names(store):
     result = check(store, data)
     bad = errors(result).set_index("code")
     assert bad.loc["unknown_indicator", "column"] == "B" and bad.loc["unknown_indicator", "row"] == 2
-    assert "高新技术企业" in bad.loc["unknown_indicator", "message_zh"]
-    assert "重庆市" in bad.loc["unknown_region", "message_zh"]
+    assert "高新技术企业" in message(bad.loc["unknown_indicator"])
+    assert "重庆市" in message(bad.loc["unknown_region"])
     assert len(bad) == 2
 
 
@@ -249,7 +256,7 @@ def test_duplicates_with_different_values_are_errors_same_values_a_warning(store
     ]))
     result = check(store, data)
     dup = result.problems[result.problems["code"] == "duplicate_conflict"]
-    assert dup["row"].tolist() == [2, 3] and "D2、D3" in dup.iloc[0]["message_zh"]
+    assert dup["row"].tolist() == [2, 3] and "D2、D3" in message(dup.iloc[0])
     same = result.problems[result.problems["code"] == "duplicate_same"]
     assert same["row"].tolist() == [5] and same.iloc[0]["level"] == "warning"
 
@@ -356,18 +363,18 @@ def test_percent_cells_read_as_fractions_get_a_hint(store):
                           ["重庆市", "研究与试验发展经费投入强度", 2017, 0.0188]]))   # Excel's 1.88% cell
     result = check(store, data)
     jump = result.problems[result.problems["code"] == "jump"].iloc[0]
-    assert jump["level"] == "warning" and "请填写 1.88" in jump["message_zh"]
+    assert jump["level"] == "warning" and "请填写 1.88" in message(jump)
 
 
 def test_problems_carry_sheet_row_column_cell_and_chinese_message(store):
     data = xlsx(("数据", [["标题行"], ["地区", "指标", "年份", "数值"],
                           ["重庆市", "技术合同成交额", "二〇一六", "abc"]]))
     result = check(store, data)
-    assert list(result.problems.columns) == ["sheet", "row", "column", "cell", "level", "code", "message_zh"]
+    assert list(result.problems.columns) == ["sheet", "row", "column", "cell", "level", "code", "params"]
     by_code = errors(result).set_index("code")
     assert by_code.loc["bad_year", ["sheet", "row", "column", "cell"]].tolist() == ["数据", 3, "C", "二〇一六"]
     assert by_code.loc["not_a_number", ["row", "column", "cell"]].tolist() == [3, "D", "abc"]
-    assert "不是数字" in by_code.loc["not_a_number", "message_zh"]
+    assert "不是数字" in message(by_code.loc["not_a_number"])
 
 
 def test_a_sheet_without_a_header_is_an_error_not_a_crash(store):
@@ -391,7 +398,7 @@ def test_an_invalid_file_leaves_the_database_exactly_as_it_was(store):
 def test_unreadable_files_raise_a_chinese_message(store, name, data):
     with pytest.raises(UnreadableFile) as err:
         check(store, data, name=name)
-    assert re.search(r"[\u4e00-\u9fff]", err.value.message_zh)
+    assert re.search(r"[\u4e00-\u9fff]", err.value.message("zh"))
 
 
 # -- command line -----------------------------------------------------------------------------------------------
@@ -510,7 +517,7 @@ def test_cli_writing_needs_an_editor_account(tmp_path, db_file, capsys, monkeypa
 
 def test_cli_as_a_module(tmp_path, db_file):
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "tracker.importer", *args, "--db", str(db_file)],
+        return subprocess.run([sys.executable, "-m", "tracker.actuals.importer", *args, "--db", str(db_file)],
                               cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
 
     bad = run(str(_file(tmp_path, BAD, "bad.xlsx")))
@@ -533,3 +540,22 @@ def test_upload_after_etl_rebuild_keeps_entered_values(tmp_path, db_file):
         assert hit["value"].tolist() == [242]
     finally:
         s.close()
+
+
+def test_problems_read_in_english_on_an_english_page(store):
+    """A problem is a code with parameters: the same finding reads in either language, the data words kept."""
+    data = xlsx(("数据", [["地区", "指标", "年份", "数值", "单位"],
+                          ["重庆市", "技术合同成交额", 2016, "2,500,000", "万元"],
+                          ["重庆市", "高新技术企", 2016, "1450", None],
+                          ["重庆市", "技术合同成交额", 2016, "1,450个", None]]))
+    problems = check(store, data).problems
+    english = problems_table(problems, "en")
+    assert list(english.columns) == ["Level", "Sheet", "Cell", "Content", "Message"]
+    messages = " | ".join(english["Message"])
+    assert "Unknown indicator “高新技术企”; closest: 高新技术企业" in messages
+    assert "converted at 1 万元 = 0.0001 亿元 to 250 亿元" in messages
+    assert "Unit “个” is not the indicator's unit “亿元” (from the cell): convert it first" in messages
+    words = re.findall(r"[\u4e00-\u9fff]+", re.sub(r"“[^”]*”", "", messages))
+    assert set(words) <= {"万元", "亿元", "高新技术企业", "个", "家"}, words
+    chinese = problems_table(problems, "zh")
+    assert "未知指标「高新技术企」;最接近的名称:高新技术企业" in " | ".join(chinese["说明"])

@@ -10,9 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import add_entered_actuals, seeded_file
 from tests.test_app import APP, TIMEOUT, chart
-from tracker import report, service
-from tracker.read_model import Snapshot
-from tracker.store import Store
+from tracker.db.store import Store
+from tracker.reports import evaluation as report
+from tracker.views import service
+from tracker.views.read_model import Snapshot
 
 RD = "研究与试验发展经费投入强度"
 PUBLISHED = (

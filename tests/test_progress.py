@@ -11,8 +11,8 @@ import pytest
 
 from tracker.i18n import NOTE_MESSAGES, render_notes
 from tracker.methodology import OUTPUT_COLUMNS, assess_trend, check_decomposition, expected_on_path, verdict_table
-from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from tracker.verdicts import SCHEDULE_LABELS, TREND_LABELS
+from tracker.methodology.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from tracker.methodology.verdicts import SCHEDULE_LABELS, TREND_LABELS
 
 # A target row with every column of the gateway's frame; each case overrides what it needs.
 BASE_TARGET = {

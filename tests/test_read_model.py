@@ -1,8 +1,9 @@
 """The read model: one consistent read per data version, shared by every view."""
 
 from tests.conftest import add_entered_actuals
-from tracker import report, service
-from tracker.read_model import Snapshot
+from tracker.reports import evaluation as report
+from tracker.views import service
+from tracker.views.read_model import Snapshot
 
 
 def test_targets_are_numbered_in_plan_order_once(store):

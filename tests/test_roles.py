@@ -14,12 +14,12 @@ from streamlit.testing.v1 import AppTest
 from test_actuals import assert_same, snapshot
 
 from tracker import commands
-from tracker.auth import SYSTEM, PermissionDenied
+from tracker.access.auth import SYSTEM, PermissionDenied
+from tracker.access.users_cli import main_user
 from tracker.config import PROJECT_ROOT
-from tracker.read_model import Snapshot
-from tracker.service import verdicts
-from tracker.store import Store
-from tracker.users_cli import main_user
+from tracker.db.store import Store
+from tracker.views.read_model import Snapshot
+from tracker.views.service import verdicts
 
 APP = str(PROJECT_ROOT / "app.py")
 PASSWORD = "correct-horse-1"

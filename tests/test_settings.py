@@ -11,10 +11,10 @@ from conftest import ADMIN, CLERK, add_entered_actuals, add_people, seeded_file
 from streamlit.testing.v1 import AppTest
 
 from tracker import commands
-from tracker.auth import SYSTEM, User
+from tracker.access.auth import SYSTEM, User
 from tracker.config import PROJECT_ROOT
-from tracker.store_accounts import InvalidThresholds, threshold_problems
-from tracker.thresholds import DEFAULT_THRESHOLDS
+from tracker.db.accounts import InvalidThresholds, threshold_problems
+from tracker.methodology.thresholds import DEFAULT_THRESHOLDS
 
 PAGES = PROJECT_ROOT / "pages"
 RD = ("重庆市", "研究与试验发展经费投入强度")
@@ -74,7 +74,7 @@ def test_failed_writes_and_sign_ins_leave_the_data_version(fresh_store):
 
 def test_the_counter_survives_reopening(tmp_path):
     path = seeded_file(tmp_path / "tracker.duckdb")
-    from tracker.store import Store
+    from tracker.db.store import Store
 
     store = Store.open(path)
     version = store.data_version()
@@ -194,7 +194,7 @@ def test_thresholds_saved_on_the_settings_page_change_the_next_overview(db):  # 
 
 
 def test_the_settings_page_refuses_invalid_thresholds_and_writes_nothing(db):
-    from tracker.store import Store
+    from tracker.db.store import Store
 
     settings = page("settings", ADMIN).run()
     settings.number_input(key="settings_schedule_on_track").set_value(0.7)

@@ -17,10 +17,12 @@ import pytest
 from conftest import environment_needed
 from PIL import Image
 
-from tracker import bundle, charts, report, service, snapshot
-from tracker.export_cli import main_export
-from tracker.read_model import Snapshot
-from tracker.store import Store
+from tracker.db.store import Store
+from tracker.reports import bundle, charts, snapshot
+from tracker.reports import evaluation as report
+from tracker.reports.export_cli import main_export
+from tracker.views import service
+from tracker.views.read_model import Snapshot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Skipped without Chromium or the CJK font; under CI (CI set) these tests fail instead of skipping.

@@ -13,9 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-from tracker import service
-from tracker.read_model import Snapshot
-from tracker.store import open_for_command
+from tracker.db.store import open_for_command
+from tracker.views import service
+from tracker.views.read_model import Snapshot
 
 # The status command's columns, in reading order.
 STATUS_COLUMNS = [
@@ -64,19 +64,19 @@ def status(argv: list[str]) -> int:
 
 
 def run_import(argv: list[str]) -> int:
-    from tracker.importer import main_import
+    from tracker.actuals.importer import main_import
 
     return main_import(argv)
 
 
 def run_export(argv: list[str]) -> int:
-    from tracker.export_cli import main_export
+    from tracker.reports.export_cli import main_export
 
     return main_export(argv)
 
 
 def run_user(argv: list[str]) -> int:
-    from tracker.users_cli import main_user
+    from tracker.access.users_cli import main_user
 
     return main_user(argv)
 

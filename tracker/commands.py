@@ -2,8 +2,8 @@
 
 Each command (a) re-reads the acting account from the store by username, inside the writing transaction, and
 refuses when it no longer exists, is disabled, signed in with a password that has since changed, or its current role
-no longer allows the Action; (b) checks the Action (tracker.access); (c) applies the rule of the write; (d) writes
-through the SQL-only functions of tracker.store_writes in ONE transaction together with (e) the audit row, which
+no longer allows the Action; (b) checks the Action (tracker.access.actions); (c) applies the rule of the write; (d) writes
+through the SQL-only functions of tracker.db.writes in ONE transaction together with (e) the audit row, which
 records the role read from the store at the time of the write. Pages and command-line modules call these functions;
 they never write through the store themselves.
 
@@ -23,17 +23,17 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from tracker import auth
-from tracker import store_writes as sql
-from tracker.access import ROLES, Action, PermissionDenied, require
-from tracker.auth import SYSTEM, User
-from tracker.store_accounts import validate_thresholds
-from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from tracker.access import auth
+from tracker.access.actions import ROLES, Action, PermissionDenied, require
+from tracker.access.auth import SYSTEM, User
+from tracker.db import writes as sql
+from tracker.db.accounts import validate_thresholds
+from tracker.methodology.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 if TYPE_CHECKING:
     from etl.build import BuildResult
-    from tracker.store import Store
-    from tracker.validate import Validation
+    from tracker.actuals.validate import Validation
+    from tracker.db.store import Store
 
 # Statuses a person may give a qualitative target (codes of the schedule verdict).
 QUALITATIVE_STATUSES = ("on_track", "lagging", "achieved", "completed", "not_completed")
@@ -111,9 +111,9 @@ def commit_actuals(store: Store, actor: User | None, rows: pd.DataFrame, *, kind
 def commit_validation(store: Store, actor: User | None, validation: Validation, *, kind: str,
                       note: str | None = None, file_name: str | None = None,
                       file_sha256: str | None = None) -> str | None:
-    """Write the changes of a validation (tracker.validate) as one batch; None when nothing changed. Refuses a
+    """Write the changes of a validation (tracker.actuals.validate) as one batch; None when nothing changed. Refuses a
     result with errors. The entry page, the upload page and python -m tracker import all commit here."""
-    from tracker.validate import COMMIT_COLUMNS
+    from tracker.actuals.validate import COMMIT_COLUMNS
 
     if validation.has_errors:
         raise ValueError("存在错误,未写入任何数据 / the data has errors; nothing was written")

@@ -10,6 +10,15 @@ SEEDS_DIR = PROJECT_ROOT / "seeds"
 CATALOGUE_DIR = PROJECT_ROOT / "etl" / "catalogue"
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "tracker.duckdb"
 
+# The plan a first visit opens (any page; afterwards the plan chosen last): the seeds' plan with the most targets.
+DEFAULT_PLAN_ID = "cq_sti_13fyp"
+# The years an actual value may carry: from the first year of the national statistics system to the present year
+# (checked by the validator and the templates); headings outside FIRST_YEAR..LAST_YEAR are not read as years.
+FIRST_YEAR = 1949
+LAST_YEAR = 2100
+# Pickers of a data year reach this many years before a plan's base year (values before it give the trend context).
+YEARS_BEFORE_BASE = 5
+
 
 def db_path() -> Path:
     """The DuckDB file: $TRACKER_DB when set, else data/tracker.duckdb."""

@@ -28,6 +28,12 @@ def number(value, unit: str = "") -> str:
     return f"{text}{unit}" if unit else text
 
 
+def exact(value) -> str:
+    """Every significant digit, with thousands separators (1,450.5; 0.0157): what a clerk typed, for checking it;
+    "" when missing."""
+    return "" if is_missing(value) else f"{float(value):,.10g}"
+
+
 def percent(ratio, digits: int = 1) -> str:
     """A ratio as a percentage (0.844 → 84.4%); never "-0.0%"."""
     if is_missing(ratio):
@@ -41,5 +47,7 @@ def percent(ratio, digits: int = 1) -> str:
 def difference_unit(unit: str, lang: str = "zh") -> str:
     """The unit of a difference: percentage points for a percentage (2.5% − 2.11% = 0.39个百分点)."""
     if unit == "%":
-        return "个百分点" if lang == "zh" else " pp"
+        from tracker.i18n import t  # the catalogue imports this module's formatter
+
+        return t("unit_percentage_points", lang)
     return unit

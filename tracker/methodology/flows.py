@@ -7,8 +7,8 @@ import numpy as np
 from tracker.methodology.arrays import _first_last, _gather, _meets, _pick
 from tracker.methodology.inputs import _Grid, _Inputs
 from tracker.methodology.notes import _Notes
+from tracker.methodology.thresholds import Thresholds
 from tracker.methodology.trend import _classify_trend
-from tracker.thresholds import Thresholds
 
 
 def _evaluate_per_year(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, notes: _Notes, th: Thresholds):

@@ -9,8 +9,8 @@ import pandas as pd
 
 from tracker.methodology.arrays import _isin, _lookup_codes, _num, _pick, _raw_text, _text
 from tracker.methodology.path import DEFAULT_PATH
+from tracker.methodology.thresholds import Thresholds
 from tracker.methodology.trend import _DIRECTION_ALIASES
-from tracker.thresholds import Thresholds
 
 KINDS = (
     "level", "approx", "range", "floor_stretch", "growth", "doubling",

@@ -8,8 +8,8 @@ from tracker.methodology.arrays import _NEAR, _first_last, _gather, _isin, _meet
 from tracker.methodology.inputs import _Grid, _Inputs
 from tracker.methodology.notes import _Notes
 from tracker.methodology.path import derived_target_value, expected_on_path
+from tracker.methodology.thresholds import Thresholds
 from tracker.methodology.trend import _classify_trend, _trend_arrays
-from tracker.thresholds import Thresholds
 
 
 def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, notes: _Notes, th: Thresholds):

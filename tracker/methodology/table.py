@@ -11,8 +11,8 @@ from tracker.methodology.inputs import KINDS, _Grid, _Inputs, _resolve_inputs
 from tracker.methodology.levels import _evaluate_levels
 from tracker.methodology.notes import _Notes
 from tracker.methodology.qualitative import _evaluate_qualitative
-from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from tracker.verdicts import SCHEDULE_LABELS, TREND_LABELS
+from tracker.methodology.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from tracker.methodology.verdicts import SCHEDULE_LABELS, TREND_LABELS
 
 OUTPUT_COLUMNS = (
     "target_id", "plan_id", "region", "indicator", "kind", "comparator", "direction", "unit",

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.methodology.arrays import _pick
-from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from tracker.methodology.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 _DIRECTION_ALIASES = {"up": 1.0, "positive": 1.0, "+1": 1.0, "1": 1.0, "down": -1.0, "negative": -1.0, "-1": -1.0}
 

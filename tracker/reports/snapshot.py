@@ -27,7 +27,8 @@ from datetime import datetime
 import plotly.graph_objects as go
 from PIL import ImageFont
 
-from tracker.charts import FONT
+from tracker.i18n import t
+from tracker.reports.charts import FONT
 
 INSTALL_COMMAND = "apt-get install -y --no-install-recommends chromium fonts-noto-cjk"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
@@ -39,19 +40,6 @@ FONT_SCALE = 1.3          # screen charts use 13 px text; a 1600 px wide slide p
 CAPTION_FONT_PX = 15      # caption text, logical pixels (× scale in the PNG)
 CAPTION_COLOUR = "#555555"
 
-TEXT = {
-    "zh": {
-        "plan": "规划", "indicator": "指标", "unit": "单位", "source": "数据来源", "as_of": "评估年份",
-        "latest": "最新数据", "generated": "生成时间", "no_progress": "尚无规划期内的实际值,暂无年度热力图",
-        "rows_hidden": "指标(共{n}项,明细见各指标图)", "evaluation": "评估表", "overview": "总览",
-    },
-    "en": {
-        "plan": "Plan", "indicator": "Indicator", "unit": "Unit", "source": "Source", "as_of": "As of",
-        "latest": "latest data", "generated": "Generated", "no_progress": "No actual values within the plan period yet",
-        "rows_hidden": "Indicators ({n}; see each indicator's chart)", "evaluation": "Mid-term evaluation",
-        "overview": "Overview",
-    },
-}
 
 
 class SnapshotError(RuntimeError):
@@ -286,19 +274,20 @@ class Caption:
 
     def lines(self) -> list[str]:
         """The caption as text lines (before wrapping)."""
-        s = TEXT["en" if self.lang == "en" else "zh"]
-        sep = ":" if self.lang != "en" else ": "
-        first = f"{s['plan']}{sep}{self.plan}"
+        def s(key: str, **values) -> str:
+            return t(key, self.lang, **values)
+
+        first = s("pic_plan", plan=self.plan)
         if self.indicator:
-            first += f"    {s['indicator']}{sep}{self.indicator}"
+            first += "    " + s("pic_indicator", indicator=self.indicator)
         if self.unit:
-            first += f"({s['unit']}{sep}{self.unit})" if self.lang != "en" else f" ({s['unit']}: {self.unit})"
+            first += s("pic_unit", unit=self.unit)
         if self.as_of is not None:
             as_of = str(self.as_of)
         else:
-            as_of = s["latest"] + (f"({self.latest_year})" if self.latest_year else "")
-        second = (f"{s['source']}{sep}{self.source or '—'}    {s['as_of']}{sep}{as_of}    "
-                  f"{s['generated']}{sep}{self.generated_at:%Y-%m-%d %H:%M}")
+            as_of = s("as_of_latest") + (s("pic_year", year=self.latest_year) if self.latest_year else "")
+        second = "    ".join([s("pic_source", source=self.source or "—"), s("pic_as_of", as_of=as_of),
+                              s("pic_generated", at=f"{self.generated_at:%Y-%m-%d %H:%M}")])
         return [first, second]
 
 

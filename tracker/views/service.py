@@ -1,6 +1,6 @@
 """The views built on the verdict table: one source for pages, exports and the command line.
 
-Every view reads one Snapshot (tracker.read_model), never the store; the arithmetic is tracker.methodology. Nothing
+Every view reads one Snapshot (tracker.views.read_model), never the store; the arithmetic is tracker.methodology. Nothing
 here imports streamlit, so every function is testable on an in-memory database.
 """
 
@@ -11,9 +11,9 @@ import pandas as pd
 from tracker import methodology
 from tracker.config import SEEDS_DIR
 from tracker.i18n import render_notes
-from tracker.read_model import Snapshot
-from tracker.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from tracker.verdicts import schedule_label, status_counts, trend_label
+from tracker.methodology.thresholds import DEFAULT_THRESHOLDS, Thresholds
+from tracker.methodology.verdicts import schedule_label, status_counts, trend_label
+from tracker.views.read_model import Snapshot
 
 
 def verdicts(

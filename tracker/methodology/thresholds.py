@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from tracker.i18n.labels import THRESHOLD_DESCRIPTIONS
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -39,29 +41,5 @@ class Thresholds:
         return [(name, getattr(self, name), zh, en) for name, (zh, en) in THRESHOLD_DESCRIPTIONS.items()]
 
 
-THRESHOLD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
-    "schedule_on_track": ("序时进度比 r ≥ 该值为“正常”", "schedule ratio r at or above: on track"),
-    "schedule_lagging": ("r 不低于该值为“滞后”,低于为“严重滞后”", "r at or above: lagging; below: severely lagging"),
-    "trend_substantial": (
-        "有目标时增长比 R ≥ 该值为“有望实现”",
-        "with a target, growth ratio R at or above: substantial",
-    ),
-    "trend_moderate": ("R 不低于该值为“需加速”", "R at or above: moderate (needs acceleration)"),
-    "trend_limited": ("R 不低于该值为“进展有限”,低于为“倒退”", "R at or above: limited; below: deterioration"),
-    "no_target_substantial": (
-        "无目标时年均增长率 ≥ 该值为“有望实现”",
-        "without a target, directed CAGR at or above: substantial",
-    ),
-    "no_target_moderate": (
-        "无目标时年均增长率不低于该值为“需加速”",
-        "without a target, directed CAGR at or above: moderate",
-    ),
-    "no_target_limited": (
-        "无目标时年均增长率不低于该值为“进展有限”",
-        "without a target, directed CAGR at or above: limited",
-    ),
-    "approx_tolerance": ("“左右”目标的默认相对容差", "default relative tolerance of approximate (左右) targets"),
-    "boundary_epsilon": ("阈值边界的浮点容差", "floating-point tolerance at threshold boundaries"),
-}
 
 DEFAULT_THRESHOLDS = Thresholds()

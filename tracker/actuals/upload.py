@@ -1,4 +1,4 @@
-"""Reading an uploaded file of actual values, as clerks really send it, into the raw long table of tracker.validate.
+"""Reading an uploaded file of actual values, as clerks really send it, into the raw long table of tracker.actuals.validate.
 
 .xlsx/.xlsm/.xls/.ods are read with calamine (cached values of formulas; merged ranges), .csv in UTF-8, UTF-8 with
 BOM or GBK. In each sheet the header row is looked for in the first rows (title rows above it are context: a region
@@ -28,20 +28,23 @@ import opencc
 import pandas as pd
 import python_calamine
 
-from tracker.text import to_simplified
-from tracker.validate import (
+from tracker.actuals.validate import (
     POSITIONED,
     RAW_COLUMNS,
     Reference,
     Validation,
     empty_problems,
     empty_raw,
+    encode_params,
     parse_year,
     problem,
     split_unit,
     unit_token,
     validate,
 )
+from tracker.catalogue.text import to_simplified
+from tracker.config import FIRST_YEAR, LAST_YEAR
+from tracker.i18n import render_problem
 
 HEADER_SCAN = 30                 # rows searched for the header
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -70,9 +73,12 @@ _FORMULA_NO_VALUE = re.compile(
 class UnreadableFile(Exception):
     """The file cannot be opened at all (not a spreadsheet, damaged, unknown encoding)."""
 
-    def __init__(self, message_zh: str):
-        super().__init__(message_zh)
-        self.message_zh = message_zh
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, encode_params(None, params)
+        super().__init__(self.message("zh"))
+
+    def message(self, lang: str = "zh") -> str:
+        return render_problem(self.code, self.params, lang)
 
 
 @dataclass(frozen=True)
@@ -119,15 +125,13 @@ def check_upload(store, file_name: str, data: bytes, *, sheet: str | None = None
     validation = validate(read.raw, ref, default_region=default_region or read.title_region,
                           default_year=default_year or read.title_year, default_vintage=default_vintage,
                           default_reason=default_reason)
-    read = _with_problems(read, _assumed(read, "region", "地区", default_region, read.title_region))
-    read = _with_problems(read, _assumed(read, "year", "年份", default_year, read.title_year))
+    read = _with_problems(read, _assumed(read, "region", default_region, read.title_region))
+    read = _with_problems(read, _assumed(read, "year", default_year, read.title_year))
     same = store.find_batch_by_sha256(read.sha256)
     if not same.empty:
         last = same.iloc[0]
-        state = "已撤销" if last["status"] == "reverted" else "仍有效"
-        note = problem("warning", "same_file",
-                       f"同一文件(内容完全相同)已于 {last['created_at']:%Y-%m-%d %H:%M} 由 {last['created_by']} 上传,"
-                       f"批次 {last['batch_id']}({state});与当前值相同的数值不会重复写入")
+        note = problem("warning", "same_file", at=f"{last['created_at']:%Y-%m-%d %H:%M}", by=last["created_by"],
+                       batch=last["batch_id"], state="reverted" if last["status"] == "reverted" else "committed")
         read = _with_problems(read, note)
     return UploadCheck(read, validation, same)
 
@@ -136,7 +140,7 @@ def check_upload(store, file_name: str, data: bytes, *, sheet: str | None = None
 def read_file(file_name: str, data: bytes, ref: Reference, *, sheet: str | None = None) -> ReadResult:
     """Find the sheet and its header, detect the layout and return one raw row per value cell."""
     if not data:
-        raise UnreadableFile("文件是空的")
+        raise UnreadableFile("empty_file")
     sha = hashlib.sha256(data).hexdigest()
     suffix = PurePath(file_name).suffix.lower()
     if suffix in CSV_SUFFIXES:
@@ -144,7 +148,7 @@ def read_file(file_name: str, data: bytes, ref: Reference, *, sheet: str | None 
     elif suffix in EXCEL_SUFFIXES or data[:2] == b"PK":
         book = _Book.from_excel(data)
     else:
-        raise UnreadableFile(f"不支持的文件类型「{suffix or file_name}」:请上传 .xlsx 或 .csv 文件")
+        raise UnreadableFile("unsupported_type", suffix=suffix or file_name)
     names = book.names
 
     found = []
@@ -156,20 +160,15 @@ def read_file(file_name: str, data: bytes, ref: Reference, *, sheet: str | None 
     chosen = sheet if sheet is not None else (recognised[0] if recognised else None)
     problems = []
     if sheet is not None and sheet not in names:
-        raise UnreadableFile(f"文件中没有名为「{sheet}」的工作表(有:{'、'.join(names)})")
+        raise UnreadableFile("no_such_sheet", sheet=sheet, sheets=names)
     if chosen is None or chosen not in recognised:
         where = chosen or "、".join(names)
-        problems.append(problem(
-            "error", "no_header",
-            "找不到表头:需要含「指标」和「数值」的列(长表),或以年份为列标题的「指标」表(宽表),"
-            "或以指标名称为列标题、含「年份」或「地区」列的表", sheet=where))
+        problems.append(problem("error", "no_header", sheet=where))
         return ReadResult(file_name, sha, tuple(names), recognised, chosen, None, None, empty_raw(),
                           pd.concat(problems, ignore_index=True))
     if len(recognised) > 1 and sheet is None:
-        problems.append(problem(
-            "warning", "several_sheets",
-            f"文件中有 {len(recognised)} 个可识别的工作表({'、'.join(recognised)}),已读取「{chosen}」;"
-            "如需读取其他工作表,请选择工作表(命令行用 --sheet)", sheet=chosen))
+        problems.append(problem("warning", "several_sheets", sheet=chosen, n=len(recognised), sheets=recognised,
+                                chosen=chosen))
     header_row, layout, roles = dict(found)[chosen]
     texts = _text_frame(book.grid(chosen))
     title = " ".join(t for r in texts.iloc[:header_row].itertuples(index=False) for t in r if t) + " " + chosen
@@ -184,14 +183,13 @@ def read_file(file_name: str, data: bytes, ref: Reference, *, sheet: str | None 
                       title_region, title_year)
 
 
-def _assumed(read: ReadResult, fieldname: str, what: str, chosen, from_title) -> pd.DataFrame:
+def _assumed(read: ReadResult, fieldname: str, chosen, from_title) -> pd.DataFrame:
     """Say so when a table has no column for a field and the chosen default or the title fills it in."""
     value = chosen or from_title
     if read.raw.empty or value is None or read.raw[f"{fieldname}_col"].notna().any():
         return empty_problems()
-    origin = "所选的默认值" if chosen else "表格标题"
-    return problem("warning", f"{fieldname}_assumed",
-                   f"表中没有{what}列,全部数值按{what}「{value}」处理(来自{origin}),请确认", sheet=read.sheet or "")
+    return problem("warning", f"{fieldname}_assumed", sheet=read.sheet or "", value=value,
+                   origin="default" if chosen else "title")
 
 
 def _with_problems(read: ReadResult, extra: pd.DataFrame) -> ReadResult:
@@ -218,7 +216,7 @@ class _Book:
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except Exception as exc:  # calamine raises several error types for damaged or foreign files
-            raise UnreadableFile(f"无法打开 Excel 文件(文件可能已损坏或不是 Excel 格式):{exc}") from exc
+            raise UnreadableFile("bad_excel", detail=exc) from exc
         visible = [m.name for m in book.sheets_metadata
                    if m.visible == python_calamine.SheetVisibleEnum.Visible
                    and m.typ == python_calamine.SheetTypeEnum.WorkSheet]
@@ -230,7 +228,7 @@ class _Book:
                 grid = sheet.to_python(skip_empty_area=False)
                 merged = sheet.merged_cell_ranges or ()
             except python_calamine.CalamineError as exc:
-                raise UnreadableFile(f"无法读取工作表「{name}」:{exc}") from exc
+                raise UnreadableFile("bad_sheet", sheet=name, detail=exc) from exc
             except Exception:  # some formats carry no merged ranges
                 merged = ()
             return _fill_merged(grid, merged)
@@ -253,7 +251,7 @@ def _csv_grid(data: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise UnreadableFile("无法识别 CSV 文件的编码:请另存为 UTF-8 或 GBK 编码的 CSV,或直接上传 .xlsx")
+        raise UnreadableFile("csv_encoding")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
         delimiter = dialect.delimiter
@@ -345,7 +343,7 @@ def _detect(texts: list[list[str]], ref: Reference):
                 roles[c] = (role, unit)
                 continue
             year, vintage = parse_year(t)
-            if year and 1900 <= year <= 2100:
+            if year and FIRST_YEAR <= year <= LAST_YEAR:
                 years[c] = (t, vintage)
                 continue
             if ref.indicators.resolve(split_unit(t)[0]):
@@ -438,12 +436,9 @@ def _formulas_without_values(data: bytes, sheet: str, header_row: int) -> pd.Dat
     cells = [(c, r) for c, r in cells if r > header_row]
     if not cells:
         return empty_problems()
-    frames = [problem("warning", "formula_without_value",
-                      "公式没有保存计算结果(文件可能由程序生成、未在 Excel 中打开保存),按空白处理;"
-                      "请在 Excel 中打开并保存后再上传", sheet=sheet, row=r, column=c) for c, r in cells[:20]]
+    frames = [problem("warning", "formula_without_value", sheet=sheet, row=r, column=c) for c, r in cells[:20]]
     if len(cells) > 20:
-        frames.append(problem("warning", "formula_without_value", f"另有 {len(cells) - 20} 个公式单元格没有计算结果",
-                              sheet=sheet))
+        frames.append(problem("warning", "formulas_without_value_more", sheet=sheet, n=len(cells) - 20))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -2,7 +2,7 @@
 against the values that count now. Problems are data (one row each, in Chinese), never exceptions.
 
 Every reader produces the same raw long table, one row per value cell, with the Excel position of each field
-(tracker.upload for files, entry_rows for the browser grid):
+(tracker.actuals.upload for files, entry_rows for the browser grid):
 
     sheet | region region_row region_col | indicator … | year … | value value_row value_col | unit … | vintage … |
     header_unit | source | note | reason | withdraw
@@ -24,8 +24,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tracker.names import NameResolver
-from tracker.text import to_simplified
+from tracker.catalogue.names import NameResolver
+from tracker.catalogue.text import to_simplified
+from tracker.config import FIRST_YEAR
+from tracker.formatting import exact
+from tracker.i18n.messages import LIST_SEPARATOR, PAIR_SEPARATOR, PARAM_SEPARATOR
 
 POSITIONED = ("region", "indicator", "year", "value", "unit", "vintage")
 RAW_COLUMNS = (
@@ -33,11 +36,10 @@ RAW_COLUMNS = (
     + [c for f in POSITIONED for c in (f, f"{f}_row", f"{f}_col")]
     + ["header_unit", "source", "note", "reason", "withdraw"]
 )
-PROBLEM_COLUMNS = ["sheet", "row", "column", "cell", "level", "code", "message_zh"]
+PROBLEM_COLUMNS = ["sheet", "row", "column", "cell", "level", "code", "params"]
 COMMIT_COLUMNS = ["region", "indicator", "region_id", "indicator_id", "year", "value", "unit", "source",
                   "vintage", "reason", "note"]
 
-MIN_YEAR = 1949
 JUMP_FACTOR = 3.0          # a value more than 3× or less than 1/3 of last year's is worth a second look
 VINTAGES = ("快报", "年报")
 VINTAGE_WORDS = {
@@ -177,36 +179,44 @@ def empty_problems() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "row" else "str") for c in PROBLEM_COLUMNS})
 
 
-def problem(level: str, code: str, message: str, *, sheet: str = "", row: int | None = None,
-            column: str = "", cell: str = "") -> pd.DataFrame:
-    """One problem as a one-row frame (for file-level findings such as an unrecognised sheet)."""
+def problem(level: str, code: str, *, sheet: str = "", row: int | None = None, column: str = "", cell: str = "",
+            **params) -> pd.DataFrame:
+    """One problem as a one-row frame (for file-level findings such as an unrecognised sheet). Its message is
+    tracker.i18n's PROBLEM_MESSAGES[code], filled from params when shown."""
     frame = pd.DataFrame([{"sheet": sheet, "row": row, "column": column, "cell": cell, "level": level,
-                           "code": code, "message_zh": message}])
+                           "code": code, "params": encode_params(None, params)}])
     return frame.astype({"row": "Int64"})
 
 
-def _at(raw: pd.DataFrame, mask, fieldname: str, level: str, code: str,
-        message: str | pd.Series | Callable[[pd.Index], pd.Series]) -> pd.DataFrame:
-    """Problems for the rows in mask, pointing at the cell of fieldname. A callable message is given the index
-    of the selected rows (so that per-row texts are built only for the rows that have the problem)."""
+Param = str | int | float | pd.Series | Callable[[pd.Index], pd.Series]
+
+
+def encode_params(index: pd.Index | None, params: dict[str, Param]) -> str | pd.Series:
+    """The parameters of a message as one string per row: a scalar for all rows, a Series aligned on index, or a
+    callable given the index (so that per-row texts are built only for the rows that have the problem)."""
+    encoded: str | pd.Series = ""
+    for name, value in params.items():
+        if callable(value):
+            value = value(index)
+        if isinstance(value, pd.Series):
+            value = value.loc[index].astype("str").fillna("")
+        elif isinstance(value, list | tuple):
+            value = LIST_SEPARATOR.join(str(v) for v in value)
+        part = name + "=" + (value if isinstance(value, pd.Series) else str(value))
+        encoded = part if isinstance(encoded, str) and encoded == "" else encoded + PARAM_SEPARATOR + part
+    return encoded
+
+
+def _at(raw: pd.DataFrame, mask, fieldname: str, level: str, code: str, **params: Param) -> pd.DataFrame:
+    """Problems for the rows in mask, pointing at the cell of fieldname."""
     mask = mask.fillna(False) if isinstance(mask, pd.Series) else mask
     sel = raw.loc[mask]
     if sel.empty:
         return empty_problems()
-    if callable(message):
-        msg = message(sel.index)
-    elif isinstance(message, pd.Series):
-        msg = message.loc[sel.index]
-    else:
-        msg = message
     return pd.DataFrame({
         "sheet": sel["sheet"], "row": sel[f"{fieldname}_row"].astype("Int64"), "column": sel[f"{fieldname}_col"],
-        "cell": sel[fieldname], "level": level, "code": code, "message_zh": msg,
+        "cell": sel[fieldname], "level": level, "code": code, "params": encode_params(sel.index, params),
     })
-
-
-def _num(value: float) -> str:
-    return f"{value:,.10g}" if pd.notna(value) else ""
 
 
 # -- validation -------------------------------------------------------------------------------------------------
@@ -224,17 +234,16 @@ def validate(raw: pd.DataFrame, ref: Reference, *, default_region: str | None = 
     raw, parsed, withdraw = raw[keep], parsed[keep], withdraw[keep]
     bad = pd.Series(False, index=raw.index)
 
-    found.append(_at(raw, parsed["status"] == "invalid", "value", "error", "not_a_number",
-                     "不是数字:请只填写数值(可带单位,如 2.11%、1,450家;缺失请留空或填“—”)"))
+    found.append(_at(raw, parsed["status"] == "invalid", "value", "error", "not_a_number"))
     bad |= parsed["status"] == "invalid"
 
-    region, problems = _resolve_names(raw, "region", ref.regions, default_region, "地区")
+    region, problems = _resolve_names(raw, "region", ref.regions, default_region)
     found.append(problems)
     split = {t: split_unit(t) for t in raw["indicator"].astype("str").fillna("").unique()}
     indicator_text = raw["indicator"].astype("str").fillna("").map(lambda s: split[s][0])
     name_unit = raw["indicator"].astype("str").fillna("").map(lambda s: split[s][1] or "")
     indicator, problems = _resolve_names(raw.assign(indicator=indicator_text), "indicator", ref.indicators, None,
-                                         "指标", shown=raw["indicator"])
+                                         shown=raw["indicator"])
     found.append(problems)
     year, problems = _years(raw, default_year, this_year)
     found.append(problems)
@@ -246,8 +255,7 @@ def validate(raw: pd.DataFrame, ref: Reference, *, default_region: str | None = 
     unit = pd.Series(info["unit"].to_numpy(), index=raw.index)
     measure = pd.Series(info["measure"].to_numpy(), index=raw.index)
     qualitative = indicator.notna() & unit.isin(QUALITATIVE_UNITS)
-    found.append(_at(raw, qualitative & ~withdraw, "indicator", "error", "qualitative",
-                     "定性指标不接受数值:请在目标目录中设定其状态"))
+    found.append(_at(raw, qualitative & ~withdraw, "indicator", "error", "qualitative"))
     bad |= qualitative & ~withdraw
 
     value, problems, unit_bad = _units(raw, parsed, name_unit, unit, indicator.notna() & ~qualitative & ~withdraw)
@@ -288,7 +296,7 @@ def _blank_to_none(text: pd.Series) -> pd.Series:
     return stripped.where(stripped != "", None).astype(object)
 
 
-def _resolve_names(raw, fieldname, resolver: NameResolver, default: str | None, what: str, shown=None):
+def _resolve_names(raw, fieldname, resolver: NameResolver, default: str | None, shown=None):
     """Canonical names per row (NaN when unknown or missing) and the problems; each distinct text resolved once."""
     text = raw[fieldname].astype("str").fillna("").str.strip()
     distinct = text.unique()
@@ -296,16 +304,12 @@ def _resolve_names(raw, fieldname, resolver: NameResolver, default: str | None, 
     names = text.map(resolved)
     blank = text == ""
     names = names.mask(blank, default or np.nan)
-    found = [_at(raw, blank & names.isna(), fieldname, "error", f"missing_{fieldname}",
-                 f"缺少{what}:请填写{what}" + ("(或在上传时选择默认地区)" if fieldname == "region" else ""))]
+    found = [_at(raw, blank & names.isna(), fieldname, "error", f"missing_{fieldname}")]
     unknown = ~blank & names.isna()
     if unknown.any():
-        messages = {}
-        for t in text[unknown].unique():
-            close = resolver.suggest(t)
-            hint = f";最接近的名称:{'、'.join(close)}" if close else ""
-            messages[t] = f"未知{what}「{t}」{hint}"
-        problems = _at(raw, unknown, fieldname, "error", f"unknown_{fieldname}", text.map(messages))
+        closest = {t: LIST_SEPARATOR.join(resolver.suggest(t)) for t in text[unknown].unique()}
+        problems = _at(raw, unknown, fieldname, "error", f"unknown_{fieldname}", text=text,
+                       closest=text.map(closest))
         if shown is not None:
             problems["cell"] = shown.loc[problems.index]
         found.append(problems)
@@ -320,25 +324,25 @@ def _years(raw, default_year: int | None, this_year: int):
     if default_year:
         year = year.mask(blank, float(default_year))
     found = [
-        _at(raw, blank & year.isna(), "year", "error", "missing_year", "缺少年份:请填写年份(如 2016)"),
-        _at(raw, ~blank & year.isna(), "year", "error", "bad_year", "年份无法识别:请写成 2016 或 2016年"),
+        _at(raw, blank & year.isna(), "year", "error", "missing_year"),
+        _at(raw, ~blank & year.isna(), "year", "error", "bad_year"),
     ]
-    out_of_range = year.notna() & ((year < MIN_YEAR) | (year > this_year))
-    found.append(_at(raw, out_of_range.fillna(False), "year", "error", "year_out_of_range",
-                     f"年份超出范围:实际值的年份应在 {MIN_YEAR}—{this_year} 年之间"))
+    out_of_range = year.notna() & ((year < FIRST_YEAR) | (year > this_year))
+    found.append(_at(raw, out_of_range.fillna(False), "year", "error", "year_out_of_range", min=FIRST_YEAR,
+                     max=this_year))
     return year.mask(out_of_range.fillna(False)), pd.concat(found)
 
 
 def _vintages(raw, default_vintage: str | None):
     text = fold(raw["vintage"])
     vintage = text.map(lambda t: VINTAGE_WORDS.get(t, "?") if t else (default_vintage or None))
-    problems = _at(raw, vintage == "?", "vintage", "error", "bad_vintage", "快报/年报列只能填写「快报」或「年报」")
+    problems = _at(raw, vintage == "?", "vintage", "error", "bad_vintage")
     return vintage, problems
 
 
 def _units(raw, parsed, name_unit: pd.Series, unit: pd.Series, applicable: pd.Series):
     """Convert to the indicator's unit where the file states another unit of the same kind; refuse the rest."""
-    names = ("单元格", "单位列", "指标名称", "表头")
+    names = ("cell", "unit_column", "indicator_name", "header")   # places, as codes of tracker.i18n
     columns = (
         parsed["cell_unit"],
         fold(raw["unit"]).str.replace(r"^(?:单位|计量单位)[::]", "", regex=True).str.strip("()[]"),
@@ -362,12 +366,11 @@ def _units(raw, parsed, name_unit: pd.Series, unit: pd.Series, applicable: pd.Se
     found, bad = [], pd.Series(False, index=raw.index)
 
     mask = applicable & (stated != "") & ~stated.isin(list(UNIT_SCALES))
-    found.append(_at(raw, mask, "value", "error", "unknown_unit",
-                     lambda i: "无法识别的单位「" + stated[i] + "」(来自" + where[i] + ")"))
+    found.append(_at(raw, mask, "value", "error", "unknown_unit", unit=stated, where=where))
     bad |= mask
     mask = applicable & conflict & ~bad
-    found.append(_at(raw, mask, "value", "error", "unit_conflict", lambda i: "单位前后不一致:" + sources.loc[i].apply(
-        lambda r: "、".join(f"{k}「{v}」" for k, v in r.items() if v), axis=1)))
+    found.append(_at(raw, mask, "value", "error", "unit_conflict", places=lambda i: sources.loc[i].apply(
+        lambda r: LIST_SEPARATOR.join(f"{k}{PAIR_SEPARATOR}{v}" for k, v in r.items() if v), axis=1)))
     bad |= mask
 
     base_of = {u: b for u, (b, _) in UNIT_SCALES.items()}
@@ -375,26 +378,22 @@ def _units(raw, parsed, name_unit: pd.Series, unit: pd.Series, applicable: pd.Se
     given = applicable & ~bad & (stated != "") & (stated != unit)
     same_base = stated.map(base_of) == unit.map(base_of)
     mask = given & ~same_base
-    found.append(_at(raw, mask, "value", "error", "wrong_unit",
-                     lambda i: "单位「" + stated[i] + "」与指标的单位「" + unit[i] + "」不一致(来自" + where[i]
-                     + "),请换算后再填"))
+    found.append(_at(raw, mask, "value", "error", "wrong_unit", unit=stated, expected=unit, where=where))
     bad |= mask
     convert = given & same_base
     factor = (stated.map(factor_of) / unit.map(factor_of)).where(convert, 1.0).astype(float)
     value = parsed["number"] * factor
-    found.append(_at(raw, convert, "value", "warning", "unit_converted",
-                     lambda i: "单位是「" + stated[i] + "」,已按 1 " + stated[i] + " = " + factor[i].map(
-                         lambda f: f"{f:g}") + " " + unit[i] + " 换算为 " + value[i].map(_num) + " " + unit[i]))
+    found.append(_at(raw, convert, "value", "warning", "unit_converted", unit=stated, expected=unit,
+                     factor=lambda i: factor[i].map(lambda f: f"{f:g}"), value=lambda i: value[i].map(exact)))
     return value, pd.concat(found), bad
 
 
 def _sanity(raw, parsed, value, unit, checkable) -> pd.DataFrame:
     found = [
-        _at(raw, checkable & (value < 0), "value", "error", "negative", "数值不能为负数"),
-        _at(raw, checkable & (unit == "%") & (value > 100), "value", "error", "percent_over_100",
-            "百分比不能超过 100(2.5 表示 2.5%)"),
+        _at(raw, checkable & (value < 0), "value", "error", "negative"),
+        _at(raw, checkable & (unit == "%") & (value > 100), "value", "error", "percent_over_100"),
         _at(raw, checkable & (parsed["qualifier"] != ""), "value", "warning", "approximate",
-            lambda i: "数值带有修饰词“" + parsed["qualifier"][i] + "”,按 " + value[i].map(_num) + " 记录"),
+            qualifier=parsed["qualifier"], value=lambda i: value[i].map(exact)),
     ]
     return pd.concat(found)
 
@@ -413,16 +412,15 @@ def _duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     sub["rounded"] = sub["value"].round(9)
     groups = sub.groupby(key, dropna=False)
     differs = groups["rounded"].transform("nunique") > 1
-    refs = groups["ref"].transform(lambda s: "、".join(s))
+    cells = "cells=" + groups["ref"].transform(lambda s: LIST_SEPARATOR.join(s))
     found = [pd.DataFrame({
         "sheet": sub["sheet"], "row": sub["row"], "column": sub["column"], "cell": sub["cell"], "level": "error",
-        "code": "duplicate_conflict",
-        "message_zh": "同一地区、指标、年份在文件中出现多次且数值不同(" + refs + "):请只保留一个",
+        "code": "duplicate_conflict", "params": cells,
     })[differs]]
     later_same = sub.duplicated(key, keep="first") & ~differs
     found.append(pd.DataFrame({
         "sheet": sub["sheet"], "row": sub["row"], "column": sub["column"], "cell": sub["cell"], "level": "warning",
-        "code": "duplicate_same", "message_zh": "重复行(" + refs + "),数值相同,只写入一次",
+        "code": "duplicate_same", "params": cells,
     })[later_same])
     drop = sub.index[differs | later_same]
     return rows.drop(index=drop), pd.concat(found)
@@ -448,14 +446,13 @@ def _jumps(rows: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
         return empty_problems()
     sub = merged[far]
     change = (sub["value"] / sub["previous"] - 1).map(lambda r: f"{r:+.0%}")
-    hint = np.where((sub["unit"] == "%") & (sub["value"] < 1) & (sub["previous"] >= 1),
-                    ";若单元格是 Excel 百分比格式,读到的是小数(" + sub["value"].map(_num) + " = "
-                    + (sub["value"] * 100).map(_num) + "%),请填写 " + (sub["value"] * 100).map(_num), "")
+    fraction = (sub["unit"] == "%") & (sub["value"] < 1) & (sub["previous"] >= 1)
     return pd.DataFrame({
         "sheet": sub["sheet"], "row": sub["row"], "column": sub["column"], "cell": sub["cell"], "level": "warning",
-        "code": "jump",
-        "message_zh": "与上年(" + (sub["year"] - 1).astype("str") + "年)的 " + sub["previous"].map(_num) + " "
-        + sub["unit"].fillna("") + " 相比变化 " + change + ",请核对" + hint,
+        "code": "jump", "params": encode_params(sub.index, {
+            "year": sub["year"] - 1, "previous": sub["previous"].map(exact), "unit": sub["unit"].fillna(""),
+            "change": change, "fraction": sub["value"].map(exact).where(fraction, ""),
+            "percent": (sub["value"] * 100).map(exact).where(fraction, "")}),
     })
 
 

@@ -1,4 +1,4 @@
-"""Pictures and packs for reports built from the renderer in tracker.snapshot: the overview as one slide, the
+"""Pictures and packs for reports built from the renderer in tracker.reports.snapshot: the overview as one slide, the
 evaluation table as a picture, and the ZIP of a whole plan (every target's chart, the overview, the table as PNG and
 .xlsx, a README naming the sources)."""
 
@@ -13,18 +13,17 @@ from datetime import datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.charts import FONT
-from tracker.snapshot import TEXT, Caption, caption_lines, figures_png, render, require_ready, wrap_text
-from tracker.verdicts import STATUS_COLOURS, schedule_label
+from tracker.i18n import t
+from tracker.methodology.verdicts import STATUS_COLOURS, schedule_label
+from tracker.reports.charts import FONT
+from tracker.reports.snapshot import Caption, caption_lines, figures_png, render, require_ready, wrap_text
 
 # ---- the overview as one slide ---------------------------------------------------------------------------------
 
 def overview_figure(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_fig: go.Figure | None,
                     lang: str = "zh", plot_height: int = 780) -> go.Figure:
     """KPI numbers across the top, the status chart on the left and the year heatmap on the right (16:9)."""
-    from tracker.i18n import t
 
-    s = TEXT["en" if lang == "en" else "zh"]
     fig = go.Figure()
     fig.update_layout(
         template="plotly", paper_bgcolor="white", plot_bgcolor="white", showlegend=False,
@@ -67,7 +66,7 @@ def overview_figure(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_
         yaxis={"domain": [0, panel_top], "anchor": "x", "tickfont": {"size": 17}, "automargin": False},
     )
     if heatmap_fig is None:
-        fig.add_annotation(xref="paper", yref="paper", x=0.81, y=panel_top / 2, text=s["no_progress"],
+        fig.add_annotation(xref="paper", yref="paper", x=0.81, y=panel_top / 2, text=t("pic_no_progress", lang),
                            showarrow=False, font={"size": 20, "color": "#666666"})
         return fig
     fig.add_annotation(xref="paper", yref="paper", x=heat_domain[0] - 0.18, y=panel_top + 0.06, xanchor="left",
@@ -85,7 +84,7 @@ def overview_figure(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_
     row_px = plot_height * panel_top / max(rows, 1)
     yaxis2 = {"domain": [0, panel_top], "anchor": "x2", "tickfont": {"size": int(min(15, max(9, row_px * 0.8)))}}
     if row_px < 10:   # too many indicators for readable labels on a slide: say how many instead
-        yaxis2.update(showticklabels=False, title={"text": s["rows_hidden"].format(n=rows), "font": {"size": 15}})
+        yaxis2.update(showticklabels=False, title={"text": t("pic_rows_hidden", lang, n=rows), "font": {"size": 15}})
     fig.update_layout(xaxis2={"domain": heat_domain, "anchor": "y2", "tickfont": {"size": 15}, "title": None},
                       yaxis2=yaxis2)
     return fig
@@ -229,10 +228,11 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
     Every picture is drawn from one Snapshot (read here unless given), so the whole ZIP shows one state of the
     data even if someone uploads values meanwhile; the store is asked only for each target's revisions.
     """
-    from tracker import charts, report, service
-    from tracker.i18n import t
-    from tracker.read_model import Snapshot
-    from tracker.story import build_story
+    from tracker.reports import charts
+    from tracker.reports import evaluation as report
+    from tracker.views import service
+    from tracker.views.read_model import Snapshot
+    from tracker.views.story import build_story
 
     require_ready()
     snap = snap or Snapshot.read(store)
@@ -265,7 +265,7 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
         put("overview.png", overview_png(
             plan["title"], service.kpi_counts(verdicts), charts.get_status_chart(verdicts, lang, t("status_chart_title", lang)),
             heatmap, caption, lang=lang))
-        step(TEXT[lang if lang in TEXT else "zh"]["overview"])
+        step(t("nav_overview", lang))
 
         table = report.evaluation_table(verdicts, lang)
         kind = report.evaluation_title(verdicts, lang)

@@ -1,6 +1,6 @@
 """The one gateway to DuckDB: opening the file, the schema migrations, parameterised reads and transactions.
 
-Writes are SQL only (tracker/store_writes.py, each taking the cursor of a transaction()); who may write and the
+Writes are SQL only (tracker/db/writes.py, each taking the cursor of a transaction()); who may write and the
 rules of each write are tracker.commands. The ETL's own build (replace_seed_data) is the system's, not a person's.
 
 DuckDB allows one read-write process per file; within the process a cursor per call keeps Streamlit's session
@@ -18,12 +18,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tracker import migrations
-from tracker.auth import SYSTEM
+from tracker.access.auth import SYSTEM
 from tracker.config import db_path
-from tracker.schema import SCHEMA_VERSION
-from tracker.store_accounts import AccountsMixin
-from tracker.store_writes import (
+from tracker.db import migrations
+from tracker.db.accounts import AccountsMixin
+from tracker.db.schema import SCHEMA_VERSION
+from tracker.db.writes import (
     SEED_BATCH_ID,
     SEED_TABLES,
     SEED_USER,

@@ -9,9 +9,9 @@ import pandas as pd
 from tracker import methodology
 from tracker.formatting import difference_unit, is_missing, number, percent
 from tracker.i18n import describe_target, t
-from tracker.read_model import Snapshot
-from tracker.service import verdicts_for
-from tracker.thresholds import Thresholds
+from tracker.methodology.thresholds import Thresholds
+from tracker.views.read_model import Snapshot
+from tracker.views.service import verdicts_for
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,8 @@ def explain(v: dict, unit: str, lang: str = "zh", after_plan: pd.DataFrame | Non
     else:
         lines = _explain_midcourse(v, unit, lang)
     if after_plan is not None and len(after_plan):
-        values = "、".join(f"{int(r.year)}年 {number(r.value, unit)}" if lang == "zh" else
-                          f"{number(r.value, unit)} ({int(r.year)})" for r in after_plan.itertuples())
+        values = t("list_separator", lang).join(t("year_value", lang, year=int(r.year), value=number(r.value, unit))
+                                                for r in after_plan.itertuples())
         lines.append(t("story_after_plan", lang).format(values=values))
     if isinstance(v.get("note"), str) and v["note"]:
         lines.append(t("story_note", lang).format(note=v["note"]))

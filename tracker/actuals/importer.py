@@ -19,11 +19,12 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import commands
-from tracker.access import Action, PermissionDenied, require
-from tracker.auth import User
-from tracker.store import Store, open_for_command
-from tracker.upload import UnreadableFile, UploadCheck, check_upload
-from tracker.validate import VINTAGES
+from tracker.access.actions import Action, PermissionDenied, require
+from tracker.access.auth import User
+from tracker.actuals.upload import UnreadableFile, UploadCheck, check_upload
+from tracker.actuals.validate import VINTAGES
+from tracker.db.store import Store, open_for_command
+from tracker.i18n import render_problem
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE, EXIT_LOCKED, EXIT_DENIED = 0, 1, 2, 3, 5
 SHOWN_PROBLEMS = 200
@@ -90,7 +91,7 @@ def main_import(argv: list[str] | None = None) -> int:
             check = check_upload(store, args.file.name, data, sheet=args.sheet, default_region=args.region,
                                  default_year=args.year, default_vintage=args.vintage, default_reason=args.reason)
         except UnreadableFile as exc:
-            print(f"无法读取文件 {args.file.name}:{exc.message_zh}", file=sys.stderr)
+            print(f"无法读取文件 {args.file.name}:{exc.message('zh')}", file=sys.stderr)
             return EXIT_UNREADABLE
         print(report(check))
         if check.has_errors:
@@ -139,7 +140,7 @@ def report(check: UploadCheck) -> str:
         for p in ordered.head(SHOWN_PROBLEMS).itertuples(index=False):
             cell = f"{p.column or ''}{'' if pd.isna(p.row) else int(p.row)}"
             lines.append(f"  [{LEVELS.get(p.level, p.level)}] {p.sheet or '—'} {cell or '—'}"
-                         f"{'  「' + str(p.cell) + '」' if isinstance(p.cell, str) and p.cell else ''}  {p.message_zh}")
+                         f"{'  「' + str(p.cell) + '」' if isinstance(p.cell, str) and p.cell else ''}  {render_problem(p.code, p.params)}")
         if len(problems) > SHOWN_PROBLEMS:
             lines.append(f"  ……另有 {len(problems) - SHOWN_PROBLEMS} 条未列出")
     changes = v.changes

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker.thresholds import Thresholds
+from tracker.methodology.thresholds import Thresholds
 
 
 @dataclass(frozen=True)

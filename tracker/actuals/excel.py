@@ -1,4 +1,4 @@
-"""Excel templates for actual values, one per plan, written with openpyxl (reading uploads is tracker.upload).
+"""Excel templates for actual values, one per plan, written with openpyxl (reading uploads is tracker.actuals.upload).
 
 Two data sheets share one layout idea: a frozen header in row 1, drop-down lists for region and indicator (from the
 名录 sheet, which also shows each indicator's unit), number validation on value cells, and the plan's
@@ -20,7 +20,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tracker.validate import MIN_YEAR, QUALITATIVE_UNITS, VINTAGES
+from tracker.actuals.validate import QUALITATIVE_UNITS, VINTAGES
+from tracker.config import FIRST_YEAR, LAST_YEAR
 
 LONG_HEADER = ["地区", "指标", "年份", "数值", "单位", "来源/口径", "备注", "快报/年报", "修订原因"]
 LONG_SHEET, WIDE_SHEET, HELP_SHEET, LIST_SHEET = "数据填报", "宽表填报", "填写说明", "名录"
@@ -154,7 +155,7 @@ def _validate_names(ws, spec: TemplateSpec, region_col: str, indicator_col: str,
 
 
 def _validate_year(ws, cells: str) -> None:
-    dv = DataValidation(type="whole", operator="between", formula1=str(MIN_YEAR), formula2="2100",
+    dv = DataValidation(type="whole", operator="between", formula1=str(FIRST_YEAR), formula2=str(LAST_YEAR),
                         allow_blank=True, showErrorMessage=True, errorTitle="年份", error="请填写四位数年份,如 2016")
     dv.add(cells)
     ws.add_data_validation(dv)

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from tracker import commands
-from tracker.auth import ROLES, SYSTEM, password_problem
-from tracker.store import open_for_command
+from tracker.access.auth import ROLES, SYSTEM, password_problem
+from tracker.db.store import open_for_command
 
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
 

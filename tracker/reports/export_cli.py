@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from tracker import bundle, snapshot
-from tracker.store import open_for_command
+from tracker.db.store import open_for_command
+from tracker.reports import bundle, snapshot
 
 BAR_WIDTH = 20
 

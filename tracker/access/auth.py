@@ -1,7 +1,7 @@
 """Who may do what: roles, password hashes, login throttling, session expiry, SSO role mapping.
 
 Pure functions and small value types; the store persists accounts and attempts, the pages ask who is logged in.
-Which role may do what is tracker.access; every write goes through tracker.commands, which re-reads the acting
+Which role may do what is tracker.access.actions; every write goes through tracker.commands, which re-reads the acting
 account and checks its Action, so protection does not depend on which buttons a page shows.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from tracker.access import ROLE_LABELS, ROLES, PermissionDenied
+from tracker.access.actions import ROLE_LABELS, ROLES, PermissionDenied
 
 __all__ = ["ROLES", "ROLE_LABELS", "PermissionDenied", "User", "SYSTEM", "SsoRoles"]
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from tracker.formatting import number
 from tracker.i18n import describe_target, t
-from tracker.verdicts import SCHEDULE_ORDER, STATUS_COLOURS, schedule_label, status_counts
+from tracker.methodology.verdicts import SCHEDULE_ORDER, STATUS_COLOURS, schedule_label, status_counts
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 COLOURS = {

@@ -1,11 +1,11 @@
-"""The DuckDB schema as numbered steps: each constant is the SQL of one migration of tracker.migrations.
+"""The DuckDB schema as numbered steps: each constant is the SQL of one migration of tracker.db.migrations.
 
 Seed-derived tables (plans … etl_notes) are rebuilt by every ETL run; batches, actuals and target_status hold
 what people enter and are never rebuilt. Uniqueness of seed-derived keys is checked by the ETL before writing
 rather than by PRIMARY KEY constraints, so that one transaction can delete and re-insert the same keys.
 
 A file is brought up to date when it is opened for writing: the migrations after its stored schema_version run in
-order, each in its own transaction (tracker/migrations.py). Nothing here runs again on a current file.
+order, each in its own transaction (tracker/db/migrations.py). Nothing here runs again on a current file.
 """
 
 # 1 the catalogue and entered values, 2 accounts/audit/settings, 3 targets.relative_to_indicator_id,

@@ -12,8 +12,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from tracker.catalogue.text import to_simplified
 from tracker.methodology import DEFAULT_PATH
-from tracker.text import to_simplified
 
 PERCENT_UNITS = {"%", "％", "个百分点"}
 _UNIT_SUFFIX = re.compile(r"[((][^()()]*[))]?$")

@@ -1,10 +1,6 @@
-"""Every user-facing string in one place: simplified Chinese (default) and English."""
+"""Every page string: key → (simplified Chinese, English); {placeholders} are filled by tracker.i18n.t."""
 
 from __future__ import annotations
-
-import math
-
-LANGUAGES = {"zh": "中文", "en": "English"}
 
 STRINGS: dict[str, tuple[str, str]] = {
     "app_title": ("规划指标目标监测", "Plan Target Tracker"),
@@ -266,170 +262,191 @@ STRINGS: dict[str, tuple[str, str]] = {
     "qualitative_saved": ("已保存评定。", "Assessment saved."),
     "all": ("全部", "All"),
     "all_kinds": ("全部类型", "All kinds"),
-}
-
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "level": ("水平值", "Level"),
-    "approx": ("左右(近似)", "Approximately"),
-    "range": ("区间", "Range"),
-    "floor_stretch": ("底线+力争", "Floor and stretch"),
-    "growth": ("年均增长", "Annual growth"),
-    "doubling": ("翻番", "Doubling"),
-    "per_year": ("每年", "Per year"),
-    "cumulative": ("累计", "Cumulative"),
-    "coverage": ("全覆盖", "Full coverage"),
-    "relative": ("相对其他地区", "Relative to another region"),
-    "qualitative": ("定性", "Qualitative"),
-}
-
-CHECK_LABELS: dict[str, tuple[str, str]] = {
-    "decomposition": ("分解目标合计", "Decomposition sums"),
-    "duplicate_target": ("同一指标多个目标", "Several targets for one indicator"),
-    "restatement": ("正文与专栏2", "Text against 专栏2"),
-    "stated_value": ("重复陈述的数值", "Value stated twice"),
-    "table": ("专栏1与专栏2", "专栏1 against 专栏2"),
-    "ok": ("一致", "Consistent"),
-    "warning": ("提示", "Note"),
-    "mismatch": ("不一致", "Inconsistent"),
-    "assumption": ("解读假设", "Assumption"),
-    "scrape_repair": ("抓取修复", "Scraping repair"),
-    "plan": ("规划信息", "Plan"),
-    "baseline_target": ("目标不高于基期值", "Target not beyond its baseline"),
-}
-
-
-COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "≈": "≈", "between": ""}
-
-
-AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
-    "entry": ("网页填报", "Typed entry"),
-    "upload": ("文件上传/导入", "Upload or import"),
-    "revert": ("撤销批次", "Batch reverted"),
-    "catalogue_refresh": ("刷新规划目录", "Catalogue refresh"),
-    "user_add": ("新建账户", "Account added"),
-    "user_password": ("重设密码", "Password reset"),
-    "user_role": ("修改角色", "Role changed"),
-    "user_disable": ("停用账户", "Account disabled"),
-    "user_enable": ("启用账户", "Account enabled"),
-    "threshold_change": ("修改阈值", "Threshold changed"),
-    "target_status": ("定性目标评定", "Qualitative target assessed"),
-}
-
-
-# The engine's notes: message code → (Chinese, English) with {parameters} (tracker.methodology.notes writes the codes).
-NOTE_MESSAGES: dict[str, tuple[str, str]] = {
-    "unknown_kind": ("未知目标类型,按水平值目标计算", "unknown target kind, judged as a level target"),
-    "baseline_shifted": ("基期值取自{year}年({wanted}年无数据)", "baseline taken from {year} (no data for {wanted})"),
-    "data_before_base": ("最新数据({year}年)早于基期({base}年)", "latest data ({year}) before the base year ({base})"),
-    "after_plan": ("规划期后数据(至{year}年)不计入评价", "data after the plan (to {year}) not used for the verdict"),
-    "linear_fallback": ("基期值或目标值≤0,按线性路径计算", "baseline or target ≤ 0: linear path used"),
-    "target_equals_baseline": ("目标值等于基期值", "target equals the baseline"),
-    "only_base_year": ("仅有基期数据", "only the base year's value so far"),
-    "base_meets_target": ("基期值已达到目标", "the baseline already meets the target"),
-    "stretch_met": ("已达力争目标", "stretch target met"),
-    "floor_met_stretch_not": ("已达标,未达力争目标", "floor met, stretch target not"),
-    "target_year_missing_latest": (
-        "缺{year}年数据,最近为{latest}年数据", "no value for {year}; the latest is from {latest}",
+    # data entry, upload and batches pages
+    # navigation
+    # shared
+    "user": ("填报人", "Entered by"),
+    "session_revoked": ("账户已停用、已删除或密码已更改,请重新登录。",
+                        "The account was disabled, removed or its password changed: please sign in again."),
+    "entered_as": ("填报人:{user}(当前登录账户)", "Entered by: {user} (the signed-in account)"),
+    "region": ("地区", "Region"),
+    "year": ("年份", "Year"),
+    "vintage": ("快报/年报", "Provisional/final"),
+    "vintage_none": ("不注明", "Not stated"),
+    "vintage_help": ("快报:统计快报数(初步);年报:年报数(最终)。未逐行注明的数值按此记录",
+                     "快报: provisional figure; 年报: final figure. Applies where a row does not say"),
+    "reason": ("修订原因", "Reason for the revision"),
+    "reason_help": ("更正已有数值时说明原因,如“统计局年报修订”", "Why an existing value is corrected"),
+    "source": ("来源/口径", "Source"),
+    "source_help": ("未逐行填写来源时使用,如“2016年统计公报”", "Used where a row gives no source"),
+    "note": ("批次说明", "Batch note"),
+    "errors_block": ("有 {n} 个错误,改正之前不能保存,也不会写入任何数据。",
+                     "{n} errors: nothing can be saved until they are fixed."),
+    "warnings_note": ("{n} 条提示:请核对,不影响保存。", "{n} warnings: please check; they do not block saving."),
+    "problems_title": ("检查结果", "Problems found"),
+    "changes_title": ("将要写入的变化(原值 → 新值)", "What will change (old → new)"),
+    "changes_title_blocked": ("改正错误后将写入的变化(原值 → 新值)", "What will change once the errors are fixed"),
+    "no_changes": ("没有需要写入的变化:所有数值与当前值相同或为空。",
+                   "Nothing to write: every value equals the current one or is blank."),
+    "saved": ("已保存批次 {batch}:{n} 个数值。可在「数据批次」页查看或整批撤销。",
+              "Saved batch {batch}: {n} values. See or undo it on the Batches page."),
+    "stale": ("数据刚被他人更新,变化已重新计算,请再核对一次。",
+              "The data was just updated by someone else; the changes were recomputed, please check again."),
+    # entry page
+    "entry_title": ("数据填报", "Data entry"),
+    "entry_intro": (
+        "选择规划、地区和年份,在表格的「数值」列直接修改。输入即检查;保存时所有变化作为一个批次写入,原值保留在历史中。"
+        "清空一个已有数值表示撤回该数值。",
+        "Choose a plan, region and year and edit the 数值 column. Edits are checked as you type; saving writes all "
+        "changes as one batch and keeps the previous values in the history. Clearing a value withdraws it.",
     ),
-    "target_year_missing": ("缺{year}年数据", "no value for {year}"),
-    "relative_ratio": ("按与{region}同年实际值之比计算", "judged on the ratio to {region} in the same year"),
-    "relative_ratio_other": (
-        "按与{region}“{indicator}”同年实际值之比计算", "judged on the ratio to {region}'s “{indicator}” in the same year",
+    "entry_hint": ("修改「数值」列后,这里会显示检查结果和将要写入的变化。",
+                   "Edit the value column; the checks and the changes appear here."),
+    "entry_no_indicators": ("这个规划在该地区没有可填报数值的指标(定性目标请在目标目录中设定状态)。",
+                            "This plan has no quantitative indicator for the region."),
+    "entry_save": ("保存", "Save"),
+    "col_previous": ("上年值", "Last year"),
+    "col_value_help": ("只填数字(可带单位,如 2.11%);清空表示撤回已有数值",
+                       "Numbers only (a unit is allowed, e.g. 2.11%); clear to withdraw"),
+    "col_current_source": ("当前值来源", "Current value's source"),
+    "col_current_batch": ("当前值批次", "Current value's batch"),
+    # upload page
+    "upload_title": ("数据上传", "Upload"),
+    "upload_intro": (
+        "上传统计局的表格或填好的模板(.xlsx / .csv)。系统逐格检查并列出变化,确认后一次写入;有任何错误时不写入。",
+        "Upload the statistics bureau's sheet or a filled template (.xlsx / .csv). Every cell is checked and the "
+        "changes are listed; nothing is written until you confirm, and nothing at all if there is an error.",
     ),
-    "relative_no_common_year": ("本地区与参照地区无同年数据", "no year with values for both regions"),
-    "relative_reference_missing": (
-        "参照地区无{year}年数据,按两地共有的{common}年数据比较", "no reference value for {year}: compared in {common}",
+    "templates": ("下载填报模板", "Download a template"),
+    "templates_intro": ("模板已预填所选规划的地区、指标和当前值;长表每行一个数值,宽表每年一列。",
+                        "Templates hold the plan's regions, indicators and current values; long: one value a row, "
+                        "wide: one column a year."),
+    "template_year": ("长表预填年份", "Year for the long template"),
+    "download_long": ("下载长表模板", "Long template"),
+    "download_wide": ("下载宽表模板", "Wide template"),
+    "upload_file": ("选择文件", "Choose a file"),
+    "upload_options": ("更多选项:默认地区、年份、快报/年报、修订原因", "More options: defaults, vintage, reason"),
+    "default_region": ("默认地区(表中没有地区列时)", "Default region (when the sheet has none)"),
+    "default_year": ("默认年份(表中没有年份列时)", "Default year (when the sheet has none)"),
+    "auto": ("自动(按表格标题)", "Automatic (from the title)"),
+    "sheet": ("工作表", "Sheet"),
+    "sheet_auto": ("自动识别", "Detect"),
+    "unreadable": ("无法读取文件:{msg}", "The file cannot be read: {msg}"),
+    "read_summary": ("工作表「{sheet}」· {layout} · 表头在第 {row} 行", "Sheet “{sheet}” · {layout} · header in row {row}"),
+    "metric_values": ("读取数值", "Values read"),
+    "metric_errors": ("错误", "Errors"),
+    "metric_warnings": ("提示", "Warnings"),
+    "metric_new": ("新增", "New"),
+    "metric_changed": ("修改", "Changed"),
+    "metric_unchanged": ("不变", "Unchanged"),
+    "confirm": ("我已核对以上 {n} 个变化,确认写入", "I have checked the {n} changes above; write them"),
+    "commit": ("提交写入", "Commit"),
+    "committed_file": ("这个文件已提交为批次 {batch}。如需撤销,请到「数据批次」页。",
+                       "This file was committed as batch {batch}. Undo it on the Batches page."),
+    "layout_long": ("长表", "long"),
+    "layout_wide_years": ("宽表(年份为列)", "wide (years across)"),
+    "layout_wide_indicators": ("宽表(指标为列)", "wide (indicators across)"),
+    # batches page
+    "batches_title": ("数据批次", "Batches"),
+    "batches_intro": (
+        "每次保存或上传都是一个批次。撤销一个批次会恢复它之前的数值,撤销本身也记录为批次;任何数据都不会被物理删除。",
+        "Every save or upload is a batch. Reverting a batch restores the previous values and is itself recorded; "
+        "nothing is ever deleted.",
     ),
-    "above_band": ("高于目标区间上限", "above the target range"),
-    "below_band": ("低于目标区间下限", "below the target range"),
-    "cumulative_missing_years": ("累计值缺{n}年数据", "the sum lacks {n} year(s) of data"),
-    "no_baseline": ("缺基期值:规划文本未给出,基期及以后亦无实际值", "no baseline: none stated, no value from the base year on"),
-    "invalid_baseline": ("基期值≤0,增长率或翻番目标无定义", "baseline ≤ 0: a growth or doubling target is undefined"),
-    "no_target_year": ("缺目标年份", "no target year"),
-    "single_point": ("仅一个数据点,无法研判趋势", "one data point: no trend can be judged"),
-    "opposite_signs": ("基期值与最新值符号相反,无法计算增长率", "baseline and latest value differ in sign: no growth rate"),
-    "target_opposite_sign": (
-        "基期值与目标值符号相反,无法计算所需增长率", "baseline and target differ in sign: no required growth rate",
+    "batch_pick": ("查看批次", "Batch"),
+    "batch_rows": ("批次中的数值", "Values in the batch"),
+    "revert_title": ("撤销这个批次", "Revert this batch"),
+    "revert_reason": ("撤销原因(必填)", "Reason (required)"),
+    "revert_confirm": ("确认撤销批次 {batch}:它的 {n} 个数值将不再有效,恢复为之前的数值",
+                       "Revert batch {batch}: its {n} values stop counting and the previous ones count again"),
+    "revert_button": ("撤销批次", "Revert batch"),
+    "reverted": ("已撤销批次 {batch}(撤销记录 {revert})。", "Reverted batch {batch} (recorded as {revert})."),
+    "not_revertable_seed": ("规划文本陈述值(seed 批次)由 ETL 维护,不能撤销。", "The seed batch is maintained by the ETL."),
+    "not_revertable_revert": ("这是一条撤销记录。", "This is a revert record."),
+    "not_revertable_done": ("这个批次已被撤销(撤销记录 {by})。", "This batch was reverted ({by})."),
+    "value_history_title": ("单个数值的修订历史", "Revision history of one value"),
+    "history_pick": ("数值(地区 · 指标 · 年份)", "Value (region · indicator · year)"),
+    "choose": ("请选择", "Choose"),
+    "no_batches": ("还没有批次。", "No batches yet."),
+    "col_batch_status": ("状态", "Status"),
+    "col_by": ("填报人", "By"),
+    "col_at": ("时间", "When"),
+    "col_file": ("文件", "File"),
+    "col_revisions": ("修订数", "Revisions"),
+    "col_new_values": ("新增", "New"),
+    "col_revised_values": ("修改", "Revised"),
+    "col_withdrawn": ("撤回", "Withdrawn"),
+    "col_current_values": ("仍有效", "Still current"),
+    "col_reverts": ("撤销的批次", "Reverts"),
+    "col_is_current": ("当前有效", "Counts now"),
+    # the tables of the data pages
+    "tbl_batch": ("批次", "Batch"),
+    "tbl_batch_status": ("批次状态", "Batch status"),
+    "tbl_before": ("原值", "Before"),
+    "tbl_by": ("填报人", "By"),
+    "tbl_cell": ("单元格", "Cell"),
+    "tbl_change": ("变化", "Change"),
+    "tbl_content": ("内容", "Content"),
+    "tbl_indicator": ("指标", "Indicator"),
+    "tbl_kind": ("类型", "Kind"),
+    "tbl_level": ("级别", "Level"),
+    "tbl_message": ("说明", "Message"),
+    "tbl_new": ("新值", "New"),
+    "tbl_old": ("原值", "Old"),
+    "tbl_provisional_final": ("快报/年报", "Provisional/final"),
+    "tbl_reason": ("修订原因", "Reason"),
+    "tbl_region": ("地区", "Region"),
+    "tbl_sheet": ("工作表", "Sheet"),
+    "tbl_source": ("来源/口径", "Source"),
+    "tbl_unit": ("单位", "Unit"),
+    "tbl_value": ("数值", "Value"),
+    "tbl_when": ("时间", "When"),
+    "tbl_where": ("位置", "Where"),
+    "tbl_withdrawn": ("(撤回)", "(withdrawn)"),
+    "tbl_year": ("年份", "Year"),
+    "tbl_row": ("第 {row} 行", "row {row}"),
+    # the evaluation table (tracker.reports.evaluation)
+    "eval_col_number": ("序号", "No."),
+    "eval_col_indicator": ("指标", "Indicator"),
+    "eval_col_binding": ("属性", "Binding"),
+    "eval_col_baseline": ("基期值", "Baseline"),
+    "eval_col_target": ("目标值", "Target"),
+    "eval_col_current": ("当前值", "Current"),
+    "eval_col_target_completion": ("目标完成度", "Completion of target"),
+    "eval_col_increment_completion": ("增量完成度", "Completion of increment"),
+    "eval_col_schedule": ("序时进度", "Schedule ratio"),
+    "eval_col_after_plan": ("规划期后", "After the plan"),
+    "eval_col_assessment": ("评价", "Assessment"),
+    "eval_title_final": ("终期评估表", "final evaluation"),
+    "eval_title_midterm": ("中期评估表", "mid-term evaluation"),
+    "eval_no_baseline": ("缺基期值", "no baseline"),
+    "eval_missing_year": ("缺{year}年数据", "no {year} value"),
+    "eval_current_and_missing": ("{current},{missing}", "{current}, {missing}"),
+    "eval_definitions": (
+        "注:目标完成度 = 实际值 ÷ 目标值(逆向指标为目标值 ÷ 实际值;年均增长类为实际年均增速 ÷ 目标增速;累计类为累计完成量 ÷ "
+        "累计目标;每年类为达标年数 ÷ 规划年数);增量完成度 = (实际值 − 基期值) ÷ (目标值 − 基期值);序时进度 = 实际增量 ÷ 按时间比例"
+        "应有的增量,规划期结束后不计算;规划期后的数值仅供参考,不计入评价。",
+        "Completion of target = actual ÷ target (target ÷ actual when lower is better; observed ÷ planned annual "
+        "growth for growth targets; sum ÷ planned sum for cumulative targets; years met ÷ years for yearly "
+        "targets). Completion of increment = (actual − baseline) ÷ (target − baseline). Schedule ratio = actual "
+        "change ÷ the change expected by now (time-proportional), not computed once the plan has ended. Values "
+        "after the plan are shown for reference and not judged.",
     ),
-    "bad_horizon": ("目标年份不晚于基期,无法研判趋势", "target year not after the base year: no trend"),
-    "zero_baseline_trend": ("基期值为0:趋势研判按sdg-build以0.001代替", "zero baseline: the trend uses 0.001 (as sdg-build)"),
-    "years_met": ("{met}/{years}年达标", "met in {met} of {years} years"),
-    "missing_years": ("缺{n}年数据", "{n} year(s) without data"),
-    "qualitative_unassessed": ("定性目标,尚未人工评定", "qualitative target, not assessed yet"),
-    "assessment_note": ("{text}", "{text}"),
-    "assessed_by": ("评定人:{text}", "assessed by {text}"),
-    "borrowed_baseline": ("基期值取自其他规划的陈述({source})", "baseline stated by another plan ({source})"),
+    # captions of the pictures (tracker.reports.snapshot, tracker.reports.bundle)
+    "pic_plan": ("规划:{plan}", "Plan: {plan}"),
+    "pic_indicator": ("指标:{indicator}", "Indicator: {indicator}"),
+    "pic_unit": ("(单位:{unit})", " (Unit: {unit})"),
+    "pic_year": ("({year})", " ({year})"),
+    "pic_source": ("数据来源:{source}", "Source: {source}"),
+    "pic_as_of": ("评估年份:{as_of}", "As of: {as_of}"),
+    "pic_generated": ("生成时间:{at}", "Generated: {at}"),
+    "pic_no_progress": ("尚无规划期内的实际值,暂无年度热力图", "No actual values within the plan period yet"),
+    "pic_rows_hidden": ("指标(共{n}项,明细见各指标图)", "Indicators ({n}; see each indicator's chart)"),
+    "compare_caption_plan": ("多规划比较", "Several plans"),
+    "compare_caption_source": ("各规划原文及录入的实际值", "plan texts and entered actual values"),
+    # small pieces of sentences
+    "labelled": ("{label}:{value}", "{label}: {value}"),
+    "year_value": ("{year}年 {value}", "{value} ({year})"),
+    "list_separator": ("、", ", "),
+    "unit_percentage_points": ("个百分点", " pp"),
 }
-_NOTE_SEPARATOR, _PARAM_SEPARATOR = "\x1e", "\x1f"
-
-
-def render_notes(coded: str | None, lang: str = "zh") -> str:
-    """The engine's coded notes in a language, joined with "；" (Chinese) or "; " (English)."""
-    if not isinstance(coded, str) or not coded:
-        return ""
-    lines = []
-    for note in coded.split(_NOTE_SEPARATOR):
-        code, *pairs = note.split(_PARAM_SEPARATOR)
-        params = dict(pair.split("=", 1) for pair in pairs)
-        template = NOTE_MESSAGES.get(code)
-        lines.append(code if template is None else (template[1] if lang == "en" else template[0]).format(**params))
-    return ("; " if lang == "en" else "；").join(lines)
-
-
-def t(key: str, lang: str = "zh") -> str:
-    """The string for key in lang ('zh' or 'en')."""
-    zh, en = STRINGS[key]
-    return en if lang == "en" else zh
-
-
-def label(table: dict[str, tuple[str, str]], code: str | None, lang: str = "zh") -> str:
-    """Translate a code through one of the label tables; unknown codes are shown as they are."""
-    if code is None:
-        return ""
-    pair = table.get(code)
-    return code if pair is None else (pair[1] if lang == "en" else pair[0])
-
-
-def _num(value) -> str:
-    """A number inside a target's reading: the one formatter's, "?" where the catalogue gives none."""
-    from tracker.formatting import is_missing, number
-
-    return "?" if is_missing(value) else number(value)
-
-
-def describe_target(row, lang: str = "zh") -> str:
-    """A short reading of one target, e.g. '≥ 3,000 家', '2–3 个', '> 2.2 %(力争 2.5)', '年均增长 ≥ 12 %'."""
-    unit = row.get("unit") or ""
-    kind, comp = row.get("kind"), COMPARATOR_SIGNS.get(row.get("comparator"), row.get("comparator") or "")
-    value = _num(row.get("target_value"))
-    en = lang == "en"
-    per_year = (" / year" if en else "/年") if row.get("basis") == "per_year" else ""
-    cumulative = (" in total" if en else "(累计)") if row.get("basis") == "cumulative" else ""
-    if kind == "qualitative":
-        return "qualitative (status set by a person)" if en else "定性目标(人工判定)"
-    if kind == "coverage":
-        return "full coverage (100 %)" if en else "全覆盖(100%)"
-    if kind == "range":
-        return f"{value}–{_num(row.get('target_value_hi'))} {unit}{per_year}{cumulative}"
-    if kind == "floor_stretch":
-        stretch = _num(row.get("stretch_value"))
-        return f"{comp} {value} {unit}" + (f" (stretch {stretch})" if en else f"(力争 {stretch})")
-    if kind == "growth":
-        rate = _num(row.get("growth_rate"))
-        return f"annual growth {comp} {rate} %" if en else f"年均增长 {comp} {rate}%"
-    if kind == "doubling":
-        multiple = _num(row.get("multiple"))
-        base = row.get("baseline_value")
-        tail = f" = {value} {unit}" if base is not None and not _isnan(base) else ""
-        return (f"{multiple} × baseline{tail}" if en else f"{multiple} 倍于基期(翻番){tail}")
-    if kind == "relative":
-        margin = _num(row.get("relative_margin"))
-        other = row.get("relative_to_region") or ""
-        if en:
-            return f"{comp} {other} average" + (f" + {margin} %" if row.get("relative_margin") else "")
-        return f"{comp} {other}平均水平" + (f"(高出 {margin}% 以上)" if row.get("relative_margin") else "")
-    return f"{comp} {value} {unit}{per_year}{cumulative}".strip()
-
-
-def _isnan(value) -> bool:
-    return isinstance(value, float) and math.isnan(value)

@@ -1,4 +1,4 @@
-"""The accounts, sign-in and audit reads of the database gateway (mixed into tracker.store.Store), and the threshold
+"""The accounts, sign-in and audit reads of the database gateway (mixed into tracker.db.store.Store), and the threshold
 validation the settings command applies.
 
 Changes to accounts and settings are tracker.commands (which checks who may, and writes the audit row in the same
@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from tracker import auth
-from tracker.auth import User
-from tracker.thresholds import THRESHOLD_DESCRIPTIONS, Thresholds
+from tracker.access import auth
+from tracker.access.auth import User
+from tracker.methodology.thresholds import THRESHOLD_DESCRIPTIONS, Thresholds
 
 # Failed sign-ins older than this no longer count towards the delay.
 ATTEMPT_WINDOW = timedelta(hours=1)

@@ -11,33 +11,23 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from tracker.formatting import MISSING, is_missing, number, percent
-from tracker.i18n import describe_target
-from tracker.verdicts import STATUS_COLOURS
+from tracker.i18n import describe_target, t
+from tracker.methodology.verdicts import STATUS_COLOURS
 
-# The report's columns: key → (Chinese, English, relative width, alignment). The Excel file and the table picture
-# read the widths and alignment from here.
-LAYOUT: dict[str, tuple[str, str, float, str]] = {
-    "number": ("序号", "No.", 5, "center"),
-    "indicator": ("指标", "Indicator", 28, "left"),
-    "binding": ("属性", "Binding", 7, "center"),
-    "baseline": ("基期值", "Baseline", 15, "center"),
-    "target": ("目标值", "Target", 22, "left"),
-    "current": ("当前值", "Current", 17, "center"),
-    "target_completion": ("目标完成度", "Completion of target", 9, "center"),
-    "increment_completion": ("增量完成度", "Completion of increment", 9, "center"),
-    "schedule": ("序时进度", "Schedule ratio", 9, "center"),
-    "after_plan": ("规划期后", "After the plan", 14, "center"),
-    "assessment": ("评价", "Assessment", 20, "left"),
-}
-DEFINITIONS = {
-    "zh": "注:目标完成度 = 实际值 ÷ 目标值(逆向指标为目标值 ÷ 实际值;年均增长类为实际年均增速 ÷ 目标增速;累计类为累计完成量 ÷ "
-          "累计目标;每年类为达标年数 ÷ 规划年数);增量完成度 = (实际值 − 基期值) ÷ (目标值 − 基期值);序时进度 = 实际增量 ÷ 按时间比例"
-          "应有的增量,规划期结束后不计算;规划期后的数值仅供参考,不计入评价。",
-    "en": "Completion of target = actual ÷ target (target ÷ actual when lower is better; observed ÷ planned annual "
-          "growth for growth targets; sum ÷ planned sum for cumulative targets; years met ÷ years for yearly "
-          "targets). Completion of increment = (actual − baseline) ÷ (target − baseline). Schedule ratio = actual "
-          "change ÷ the change expected by now (time-proportional), not computed once the plan has ended. Values "
-          "after the plan are shown for reference and not judged.",
+# The report's columns: key → (relative width, alignment); the heading is the catalogue's "eval_col_<key>". The
+# Excel file and the table picture read the widths and alignment from here.
+LAYOUT: dict[str, tuple[float, str]] = {
+    "number": (5, "center"),
+    "indicator": (28, "left"),
+    "binding": (7, "center"),
+    "baseline": (15, "center"),
+    "target": (22, "left"),
+    "current": (17, "center"),
+    "target_completion": (9, "center"),
+    "increment_completion": (9, "center"),
+    "schedule": (9, "center"),
+    "after_plan": (14, "center"),
+    "assessment": (20, "left"),
 }
 
 
@@ -45,9 +35,7 @@ def evaluation_title(verdicts: pd.DataFrame, lang: str = "zh") -> str:
     """终期评估表 once every dated target of the plan has ended at the as-of year, else 中期评估表."""
     dated = verdicts.loc[verdicts["target_year"].notna(), "final"]
     ended = len(dated) > 0 and bool(dated.all())
-    if lang == "en":
-        return "final evaluation" if ended else "mid-term evaluation"
-    return "终期评估表" if ended else "中期评估表"
+    return t("eval_title_final" if ended else "eval_title_midterm", lang)
 
 
 def as_of_year(verdicts: pd.DataFrame) -> int | None:
@@ -60,21 +48,20 @@ def evaluation_table(verdicts: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """One row per target in the plan's order: the columns of the report, as display text."""
     keys = [k for k in LAYOUT if k != "after_plan" or verdicts["post_plan_year"].notna().any()]
     rows = [[cells[key] for key in keys] for cells in (_cells(r, lang) for r in verdicts.to_dict("records"))]
-    table = pd.DataFrame(rows, columns=[LAYOUT[k][1 if lang == "en" else 0] for k in keys])
+    table = pd.DataFrame(rows, columns=[t(f"eval_col_{k}", lang) for k in keys])
     table.attrs["status"] = verdicts["schedule_status"].tolist()   # for colouring the assessment cell
-    table.attrs["widths"] = [LAYOUT[k][2] for k in keys]
-    table.attrs["align"] = [LAYOUT[k][3] for k in keys]
+    table.attrs["widths"] = [LAYOUT[k][0] for k in keys]
+    table.attrs["align"] = [LAYOUT[k][1] for k in keys]
     return table
 
 
 def _cells(r: dict, lang: str) -> dict[str, object]:
     unit = r.get("unit") or ""
-    en = lang == "en"
     baseline = number(r.get("baseline_value_used"), unit)
     if baseline != MISSING and not is_missing(r.get("baseline_year_used")):
         baseline += f"({int(r['baseline_year_used'])})"
     elif r.get("kind") not in ("qualitative", "per_year"):
-        baseline = "no baseline" if en else "缺基期值"
+        baseline = t("eval_no_baseline", lang)
     current = number(r.get("latest_value"), unit)
     # The base year's value is the baseline, not a current value: a report must not read it as "no progress".
     only_base = not is_missing(r.get("latest_year")) and r.get("latest_year") == r.get("baseline_year_used")
@@ -84,8 +71,9 @@ def _cells(r: dict, lang: str) -> dict[str, object]:
         current += f"({int(r['latest_year'])})"
     if r["schedule_status"] == "pending_evaluation":
         year = int(r["target_year"])
-        missing = f"no {year} value" if en else f"缺{year}年数据"
-        current = missing if current == MISSING else current + (f", {missing}" if en else f",{missing}")
+        missing = t("eval_missing_year", lang, year=year)
+        current = missing if current == MISSING else t("eval_current_and_missing", lang, current=current,
+                                                       missing=missing)
     target = describe_target(r, lang)
     if r.get("kind") in ("growth", "doubling", "relative") and not is_missing(r.get("target_value_used")):
         target += f" → {number(r['target_value_used'], unit)}"
@@ -138,7 +126,7 @@ def evaluation_xlsx(table: pd.DataFrame, *, title: str, as_of: int | None, sourc
             ws.cell(i, ncol).fill = PatternFill("solid", fgColor=colour.lstrip("#").upper())
     note_row = 4 + len(table)
     ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=ncol)
-    ws.cell(note_row, 1, DEFINITIONS["en" if lang == "en" else "zh"]).font = Font(size=9, color="555555")
+    ws.cell(note_row, 1, t("eval_definitions", lang)).font = Font(size=9, color="555555")
     ws.cell(note_row, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[note_row].height = 48
     ws.freeze_panes = "A4"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from tracker import schema
+from tracker.db import schema
 
 
 @dataclass(frozen=True)

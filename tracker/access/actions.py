@@ -9,11 +9,13 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from tracker.i18n import label
+from tracker.i18n.labels import ROLE_LABELS
+
 if TYPE_CHECKING:
-    from tracker.auth import User
+    from tracker.access.auth import User
 
 ROLES = ("viewer", "editor", "admin")
-ROLE_LABELS = {"viewer": ("查看", "Viewer"), "editor": ("填报", "Editor"), "admin": ("管理", "Admin")}
 
 
 class PermissionDenied(PermissionError):
@@ -55,7 +57,7 @@ def minimum_role(action: Action) -> str:
 
 
 def role_label(role: str, lang: str = "zh") -> str:
-    return ROLE_LABELS[role][0 if lang == "zh" else 1] if role in ROLE_LABELS else role
+    return label(ROLE_LABELS, role, lang)
 
 
 def require(user: User | None, action: Action) -> User:

@@ -1,0 +1,114 @@
+"""The translated tables the data pages show: problems with their cells, changes old → new, batches, revisions and
+the history of one value. Values are shown exactly as stored (every digit) so that a clerk can check them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracker.formatting import exact
+from tracker.i18n import data_label, render_problems
+from tracker.i18n import t as i18n_t
+
+
+def problems_table(problems: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Problems as the pages show them: errors first, then warnings, each with its sheet and cell."""
+    ordered = problems.sort_values("level", key=lambda s: s != "error", kind="stable")
+    def t(key):
+        return i18n_t(key, lang)
+
+    return pd.DataFrame({
+        t("tbl_level"): ordered["level"].map(lambda c: data_label(c, lang)),
+        t("tbl_sheet"): ordered["sheet"].fillna(""),
+        t("tbl_cell"): [cell_ref(c, r, lang) for c, r in zip(ordered["column"], ordered["row"], strict=True)],
+        t("tbl_content"): ordered["cell"].fillna(""),
+        t("tbl_message"): render_problems(ordered, lang),
+    }).reset_index(drop=True)
+
+
+def cell_ref(column, row, lang: str = "zh") -> str:
+    """'C6' for an Excel cell; 'row 2 · 数值' for the browser table; '' for a whole-sheet finding."""
+    column = "" if pd.isna(column) else str(column)
+    row = "" if pd.isna(row) else str(int(row))
+    if column.isascii() and column.isalpha() and column.isupper():
+        return f"{column}{row}"
+    if not row:
+        return column
+    return i18n_t("tbl_row", lang, row=row) + (f" · {column}" if column else "")
+
+
+def changes_table(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The rows that will be written, old → new."""
+    def t(key):
+        return i18n_t(key, lang)
+
+    where = [f"{s} {cell_ref(c, r, lang)}".strip() for s, c, r in zip(rows["sheet"].fillna(""), rows["column"],
+                                                                          rows["row"], strict=True)]
+    return pd.DataFrame({
+        t("tbl_change"): rows["change"].map(lambda c: data_label(c, lang)),
+        t("tbl_region"): rows["region"],
+        t("tbl_indicator"): rows["indicator"],
+        t("tbl_year"): rows["year"],
+        t("tbl_old"): rows["old_value"].map(exact),
+        t("tbl_new"): rows["value"].map(exact),
+        t("tbl_unit"): rows["unit"],
+        t("tbl_provisional_final"): rows["vintage"].fillna(""),
+        t("tbl_reason"): rows["reason"].fillna(""),
+        t("tbl_where"): where,
+    }).reset_index(drop=True)
+
+
+def batches_table(batches: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    def t(key):
+        return i18n_t(key, lang)
+
+    return pd.DataFrame({
+        t("col_batch"): batches["batch_id"],
+        t("col_kind"): batches["kind"].map(lambda c: data_label(c, lang)),
+        t("col_batch_status"): batches["status"].map(lambda c: data_label(c, lang)),
+        t("col_by"): batches["created_by"],
+        t("col_at"): batches["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        t("col_file"): batches["file_name"].fillna(""),
+        t("col_revisions"): batches["revisions"],
+        t("col_new_values"): batches["new_values"],
+        t("col_revised_values"): batches["revised_values"],
+        t("col_withdrawn"): batches["withdrawn_values"],
+        t("col_current_values"): batches["current_values"],
+        t("col_reverts"): batches["reverts_batch_id"].fillna(""),
+        t("col_note"): batches["note"].fillna(""),
+    })
+
+
+def revisions_table(revisions: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    def t(key):
+        return i18n_t(key, lang)
+
+    return pd.DataFrame({
+        t("tbl_region"): revisions["region"],
+        t("tbl_indicator"): revisions["indicator"],
+        t("tbl_year"): revisions["year"],
+        t("tbl_before"): revisions["previous_value"].map(exact),
+        t("tbl_value"): revisions["value"].map(lambda v: exact(v) if pd.notna(v) else t("tbl_withdrawn")),
+        t("tbl_unit"): revisions["unit"],
+        t("tbl_provisional_final"): revisions["vintage"].fillna(""),
+        t("tbl_reason"): revisions["reason"].fillna(""),
+        t("col_is_current"): revisions["is_current"],
+    })
+
+
+def history_table(history: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    def t(key):
+        return i18n_t(key, lang)
+
+    return pd.DataFrame({
+        t("tbl_value"): history["value"].map(lambda v: exact(v) if pd.notna(v) else t("tbl_withdrawn")),
+        t("tbl_unit"): history["unit"],
+        t("tbl_provisional_final"): history["vintage"].fillna(""),
+        t("tbl_source"): history["source"].fillna(""),
+        t("tbl_reason"): history["reason"].fillna(""),
+        t("tbl_batch"): history["batch_id"],
+        t("tbl_kind"): history["batch_kind"].map(lambda c: data_label(c, lang)),
+        t("tbl_batch_status"): history["batch_status"].map(lambda c: data_label(c, lang)),
+        t("tbl_by"): history["entered_by"],
+        t("tbl_when"): history["entered_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        t("col_is_current"): history["is_current"],
+    })

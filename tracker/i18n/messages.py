@@ -1,0 +1,133 @@
+"""Message codes with {parameters}: the engine's notes and the validator's problems, in both languages."""
+
+from __future__ import annotations
+
+# The engine's notes: message code → (Chinese, English) with {parameters} (tracker.methodology.notes writes the codes).
+NOTE_MESSAGES: dict[str, tuple[str, str]] = {
+    "unknown_kind": ("未知目标类型,按水平值目标计算", "unknown target kind, judged as a level target"),
+    "baseline_shifted": ("基期值取自{year}年({wanted}年无数据)", "baseline taken from {year} (no data for {wanted})"),
+    "data_before_base": ("最新数据({year}年)早于基期({base}年)", "latest data ({year}) before the base year ({base})"),
+    "after_plan": ("规划期后数据(至{year}年)不计入评价", "data after the plan (to {year}) not used for the verdict"),
+    "linear_fallback": ("基期值或目标值≤0,按线性路径计算", "baseline or target ≤ 0: linear path used"),
+    "target_equals_baseline": ("目标值等于基期值", "target equals the baseline"),
+    "only_base_year": ("仅有基期数据", "only the base year's value so far"),
+    "base_meets_target": ("基期值已达到目标", "the baseline already meets the target"),
+    "stretch_met": ("已达力争目标", "stretch target met"),
+    "floor_met_stretch_not": ("已达标,未达力争目标", "floor met, stretch target not"),
+    "target_year_missing_latest": (
+        "缺{year}年数据,最近为{latest}年数据", "no value for {year}; the latest is from {latest}",
+    ),
+    "target_year_missing": ("缺{year}年数据", "no value for {year}"),
+    "relative_ratio": ("按与{region}同年实际值之比计算", "judged on the ratio to {region} in the same year"),
+    "relative_ratio_other": (
+        "按与{region}“{indicator}”同年实际值之比计算", "judged on the ratio to {region}'s “{indicator}” in the same year",
+    ),
+    "relative_no_common_year": ("本地区与参照地区无同年数据", "no year with values for both regions"),
+    "relative_reference_missing": (
+        "参照地区无{year}年数据,按两地共有的{common}年数据比较", "no reference value for {year}: compared in {common}",
+    ),
+    "above_band": ("高于目标区间上限", "above the target range"),
+    "below_band": ("低于目标区间下限", "below the target range"),
+    "cumulative_missing_years": ("累计值缺{n}年数据", "the sum lacks {n} year(s) of data"),
+    "no_baseline": ("缺基期值:规划文本未给出,基期及以后亦无实际值", "no baseline: none stated, no value from the base year on"),
+    "invalid_baseline": ("基期值≤0,增长率或翻番目标无定义", "baseline ≤ 0: a growth or doubling target is undefined"),
+    "no_target_year": ("缺目标年份", "no target year"),
+    "single_point": ("仅一个数据点,无法研判趋势", "one data point: no trend can be judged"),
+    "opposite_signs": ("基期值与最新值符号相反,无法计算增长率", "baseline and latest value differ in sign: no growth rate"),
+    "target_opposite_sign": (
+        "基期值与目标值符号相反,无法计算所需增长率", "baseline and target differ in sign: no required growth rate",
+    ),
+    "bad_horizon": ("目标年份不晚于基期,无法研判趋势", "target year not after the base year: no trend"),
+    "zero_baseline_trend": ("基期值为0:趋势研判按sdg-build以0.001代替", "zero baseline: the trend uses 0.001 (as sdg-build)"),
+    "years_met": ("{met}/{years}年达标", "met in {met} of {years} years"),
+    "missing_years": ("缺{n}年数据", "{n} year(s) without data"),
+    "qualitative_unassessed": ("定性目标,尚未人工评定", "qualitative target, not assessed yet"),
+    "assessment_note": ("{text}", "{text}"),
+    "assessed_by": ("评定人:{text}", "assessed by {text}"),
+    "borrowed_baseline": ("基期值取自其他规划的陈述({source})", "baseline stated by another plan ({source})"),
+}
+
+
+# How a problem's parameters travel in one string (the problems frame's params column): name=value pairs apart by
+# PARAM_SEPARATOR; a list's items apart by LIST_SEPARATOR; a labelled item as code PAIR_SEPARATOR value.
+PARAM_SEPARATOR, LIST_SEPARATOR, PAIR_SEPARATOR = "\x1f", "\x1c", "\x1d"
+
+# The validator's and the file reader's problems: code → (Chinese, English). A [bracketed] part is shown only
+# when every parameter inside it has a value.
+PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
+    # values
+    "not_a_number": ("不是数字:请只填写数值(可带单位,如 2.11%、1,450家;缺失请留空或填“—”)",
+                     "Not a number: enter the number only (a unit is allowed, e.g. 2.11%, 1,450家; leave it blank "
+                     "or write “—” when there is none)"),
+    "qualitative": ("定性指标不接受数值:请在目标目录中设定其状态",
+                    "A qualitative indicator takes no number: assess it on the indicator page"),
+    "negative": ("数值不能为负数", "The value cannot be negative"),
+    "percent_over_100": ("百分比不能超过 100(2.5 表示 2.5%)", "A percentage cannot exceed 100 (2.5 means 2.5 %)"),
+    "approximate": ("数值带有修饰词“{qualifier}”,按 {value} 记录", "The value carries “{qualifier}”: recorded as {value}"),
+    "jump": ("与上年({year}年)的 {previous} {unit} 相比变化 {change},请核对"
+             "[;若单元格是 Excel 百分比格式,读到的是小数({fraction} = {percent}%),请填写 {percent}]",
+             "A change of {change} against {year}'s {previous} {unit}: please check"
+             "[; if the cell is formatted as an Excel percentage it reads as a fraction ({fraction} = {percent}%): "
+             "enter {percent}]"),
+    # names, years, vintage
+    "missing_region": ("缺少地区:请填写地区(或在上传时选择默认地区)",
+                       "No region: fill it in (or choose a default region when uploading)"),
+    "missing_indicator": ("缺少指标:请填写指标", "No indicator: fill it in"),
+    "unknown_region": ("未知地区「{text}」[;最接近的名称:{closest}]", "Unknown region “{text}”[; closest: {closest}]"),
+    "unknown_indicator": ("未知指标「{text}」[;最接近的名称:{closest}]",
+                          "Unknown indicator “{text}”[; closest: {closest}]"),
+    "missing_year": ("缺少年份:请填写年份(如 2016)", "No year: fill it in (e.g. 2016)"),
+    "bad_year": ("年份无法识别:请写成 2016 或 2016年", "The year cannot be read: write 2016 or 2016年"),
+    "year_out_of_range": ("年份超出范围:实际值的年份应在 {min}—{max} 年之间",
+                          "Year out of range: an actual value's year lies between {min} and {max}"),
+    "bad_vintage": ("快报/年报列只能填写「快报」或「年报」", "The provisional/final column takes only 快报 or 年报"),
+    # units
+    "unknown_unit": ("无法识别的单位「{unit}」(来自{where})", "Unit “{unit}” not recognised (from {where})"),
+    "unit_conflict": ("单位前后不一致:{places}", "The units disagree: {places}"),
+    "wrong_unit": ("单位「{unit}」与指标的单位「{expected}」不一致(来自{where}),请换算后再填",
+                   "Unit “{unit}” is not the indicator's unit “{expected}” (from {where}): convert it first"),
+    "unit_converted": ("单位是「{unit}」,已按 1 {unit} = {factor} {expected} 换算为 {value} {expected}",
+                       "The unit is “{unit}”: converted at 1 {unit} = {factor} {expected} to {value} {expected}"),
+    # rows of a file
+    "duplicate_conflict": ("同一地区、指标、年份在文件中出现多次且数值不同({cells}):请只保留一个",
+                           "The same region, indicator and year appear more than once with different values "
+                           "({cells}): keep one"),
+    "duplicate_same": ("重复行({cells}),数值相同,只写入一次", "Repeated row ({cells}) with the same value: written once"),
+    # the file as a whole
+    "same_file": ("同一文件(内容完全相同)已于 {at} 由 {by} 上传,批次 {batch}({state});与当前值相同的数值不会重复写入",
+                  "The identical file was uploaded on {at} by {by} as batch {batch} ({state}); values equal to the "
+                  "current ones are not written again"),
+    "no_header": ("找不到表头:需要含「指标」和「数值」的列(长表),或以年份为列标题的「指标」表(宽表),"
+                  "或以指标名称为列标题、含「年份」或「地区」列的表",
+                  "No header found: the sheet needs 指标 and 数值 columns (long), an 指标 column with years as "
+                  "column titles (wide), or indicators as column titles with a 年份 or 地区 column"),
+    "several_sheets": ("文件中有 {n} 个可识别的工作表({sheets}),已读取「{chosen}」;如需读取其他工作表,请选择工作表"
+                       "(命令行用 --sheet)",
+                       "The file has {n} readable sheets ({sheets}); “{chosen}” was read. Choose another sheet to "
+                       "read it (--sheet on the command line)"),
+    "region_assumed": ("表中没有地区列,全部数值按地区「{value}」处理(来自{origin}),请确认",
+                       "The table has no region column: every value is taken as “{value}” (from {origin}); "
+                       "please confirm"),
+    "year_assumed": ("表中没有年份列,全部数值按年份「{value}」处理(来自{origin}),请确认",
+                     "The table has no year column: every value is taken as {value} (from {origin}); please confirm"),
+    "formula_without_value": ("公式没有保存计算结果(文件可能由程序生成、未在 Excel 中打开保存),按空白处理;"
+                              "请在 Excel 中打开并保存后再上传",
+                              "The formula has no saved result (the file was probably written by a program and "
+                              "never saved in Excel): read as blank. Open and save it in Excel, then upload again"),
+    "formulas_without_value_more": ("另有 {n} 个公式单元格没有计算结果", "{n} more formula cells have no result"),
+    # files that cannot be read at all
+    "empty_file": ("文件是空的", "The file is empty"),
+    "unsupported_type": ("不支持的文件类型「{suffix}」:请上传 .xlsx 或 .csv 文件",
+                         "File type “{suffix}” is not supported: upload an .xlsx or .csv file"),
+    "no_such_sheet": ("文件中没有名为「{sheet}」的工作表(有:{sheets})",
+                      "The file has no sheet “{sheet}” (it has: {sheets})"),
+    "bad_excel": ("无法打开 Excel 文件(文件可能已损坏或不是 Excel 格式):{detail}",
+                  "The Excel file cannot be opened (damaged, or not Excel): {detail}"),
+    "bad_sheet": ("无法读取工作表「{sheet}」:{detail}", "Sheet “{sheet}” cannot be read: {detail}"),
+    "csv_encoding": ("无法识别 CSV 文件的编码:请另存为 UTF-8 或 GBK 编码的 CSV,或直接上传 .xlsx",
+                     "The CSV file's encoding is not recognised: save it as UTF-8 or GBK, or upload the .xlsx"),
+}
+
+# Parameters that carry a code of tracker.i18n.labels.DATA_LABELS (a place in the file, a batch state, where a
+# default came from) rather than data, so that they are translated too.
+CODED_PARAMETERS = frozenset({"where", "state", "origin"})
