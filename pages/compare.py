@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker.i18n import describe_target
 from tracker.reports import charts, snapshot
+from tracker.views import tables
 
 
 def pick_indicator(indicators: pd.DataFrame) -> pd.Series:
@@ -16,22 +16,6 @@ def pick_indicator(indicators: pd.DataFrame) -> pd.Series:
                           format_func=names.get, key="compare_indicator")
     st.query_params["indicator"] = chosen
     return indicators.set_index("indicator_id").loc[chosen]
-
-
-def ranking_frame(ranking: pd.DataFrame) -> pd.DataFrame:
-    lang = ui.lang()
-    return pd.DataFrame({
-        ui.t("col_region"): ranking["region"],
-        ui.t("col_plan"): ranking["plan_name"],
-        ui.t("col_target"): [describe_target(r, lang) for r in ranking.to_dict("records")],
-        ui.t("col_year"): ranking["target_year"],
-        ui.t("col_target_value"): ranking["target_value_used"],
-        ui.t("col_latest"): ranking["latest_value"],
-        ui.t("col_year_actual"): ranking["latest_year"],
-        ui.t("col_target_completion"): ranking["target_completion"] * 100,
-        ui.t("col_schedule"): ranking["schedule_label"],
-        ui.t("col_trend"): ranking["trend_label"],
-    })
 
 
 def main() -> None:
@@ -54,7 +38,7 @@ def main() -> None:
     ui.png_download(lambda: snapshot.figure_png(fig, caption=caption), key="compare_png",
                     file_name=f"comparison-{indicator.name}.png")
     st.subheader(ui.t("ranking_title"))
-    st.dataframe(ranking_frame(ranking), hide_index=True, width="stretch", column_config={
+    st.dataframe(tables.ranking_table(ranking, lang), hide_index=True, width="stretch", column_config={
         ui.t("col_year"): st.column_config.NumberColumn(format="%d"),
         ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d"),
         ui.t("col_target_completion"): st.column_config.NumberColumn(format="%.1f%%",

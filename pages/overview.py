@@ -4,11 +4,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker.formatting import number
-from tracker.i18n import describe_target
 from tracker.methodology.verdicts import schedule_label
 from tracker.reports import bundle, charts, snapshot
-from tracker.views import service
+from tracker.views import service, tables
 
 
 def show_kpis(table: pd.DataFrame) -> None:
@@ -19,32 +17,11 @@ def show_kpis(table: pd.DataFrame) -> None:
         card.metric(ui.t("kpi_total") if code == "total" else schedule_label(code, ui.lang()), count)
 
 
-def verdict_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """The sortable table: numbers stay numbers so that sorting works; percentages × 100."""
-    lang = ui.lang()
-    baseline = [None if pd.isna(r.baseline_value_used) else f"{number(r.baseline_value_used)} ({int(r.baseline_year_used)})"
-                for r in table.itertuples()]
-    return pd.DataFrame({
-        ui.t("col_indicator"): table["indicator"],
-        ui.t("col_target"): [describe_target(r, lang) for r in table.to_dict("records")],
-        ui.t("col_year"): table["target_year"],
-        ui.t("col_baseline"): baseline,
-        ui.t("col_latest"): table["latest_value"],
-        ui.t("col_year_actual"): table["latest_year"],
-        ui.t("col_target_completion"): table["target_completion"] * 100,
-        ui.t("col_increment_completion"): table["increment_completion"] * 100,
-        ui.t("col_schedule_ratio"): table["schedule_ratio"] * 100,
-        ui.t("col_schedule"): table["schedule_label"],
-        ui.t("col_trend"): table["trend_label"],
-        ui.t("col_unit"): table["unit"],
-    })
-
-
 def show_table(table: pd.DataFrame, as_of: int | None) -> None:
     st.subheader(ui.t("verdict_table_title"))
     st.caption(ui.t("open_indicator_hint"))
     event = st.dataframe(
-        verdict_frame(table), hide_index=True, width="stretch", height=460, key="overview_table",
+        tables.overview_table(table, ui.lang()), hide_index=True, width="stretch", height=460, key="overview_table",
         on_select="rerun", selection_mode="single-row",
         column_config={
             ui.t("col_indicator"): st.column_config.TextColumn(width="medium"),

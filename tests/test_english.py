@@ -67,8 +67,7 @@ def test_english_page_has_no_chinese_but_data(page, progress_db_path, monkeypatc
 
 def test_every_catalogue_entry_has_both_languages_and_the_same_placeholders():
     """One catalogue: each string, label and message in Chinese and English, with the same {parameters}."""
-    from tracker.i18n import STRINGS
-    from tracker.i18n import labels, messages
+    from tracker.i18n import STRINGS, labels, messages
 
     tables = {"STRINGS": STRINGS, "NOTE_MESSAGES": messages.NOTE_MESSAGES,
               "PROBLEM_MESSAGES": messages.PROBLEM_MESSAGES,

@@ -157,6 +157,7 @@ def test_upload_page_in_english_says_the_problems_in_english(db):
     assert problems["Level"].tolist() == ["Error", "Error"]
     assert problems["Message"].iloc[0].startswith("Not a number")
     assert problems["Message"].iloc[1] == "Unknown indicator “高新技术企”; closest: 高新技术企业"
+    assert db.batches()["kind"].tolist() == ["seed"]
 
 
 def test_upload_page_diff_confirm_commit_then_revert_on_batches_page(db):

@@ -26,19 +26,9 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
     years = grid.years
     Y = years[None, :]
 
-    own = _gather(grid, grid.own[idx])
-    series = own.copy()
     rel = kind == "relative"
-    ref = _gather(grid, grid.ref[idx]) if rel.any() else np.full_like(own, np.nan)
-    if rel.any():
-        with np.errstate(all="ignore"):
-            series[rel] = np.where(ref[rel] > 0, own[rel] / ref[rel], np.nan)
     cum_inc = (basis == "cumulative") & (measure == "increment")
-    if cum_inc.any():
-        flows = own[cum_inc]
-        covered = (inp.start[idx][cum_inc][:, None] <= Y) & ~np.isnan(flows)
-        sums = np.cumsum(np.where(covered, flows, 0.0), axis=1)
-        series[cum_inc] = np.where(covered, sums, np.nan)
+    own, ref, series = _judged_series(idx, inp, grid, rel, cum_inc)
 
     # Baseline b in t0: the stated value, else the actual in t0_req or the first later year with one — but never
     # the target year or later: a target cannot be its own baseline.
@@ -131,31 +121,10 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
 
     with np.errstate(invalid="ignore"):
         regressing = (d * (a - b) < 0) & ~np.isclose(a, b, **_NEAR)
-        schedule = _pick(
-            [
-                T_cause == "no_baseline",
-                T_cause == "invalid_baseline",
-                T_cause == "no_target",
-                ended & has_final_value & stretch_met,
-                ended & has_final_value & achieved,
-                ended & has_final_value,
-                ended,
-                ~after_base,
-                ~np.isfinite(b),
-                achieved,
-                only_base,
-                regressing,
-                dev == 0,
-                ratio >= th.schedule_on_track - eps,
-                ratio >= th.schedule_lagging - eps,
-            ],
-            [
-                "no_baseline", "invalid_baseline", "no_target", "completed_stretch", "completed", "not_completed",
-                "pending_evaluation", "no_data", "no_baseline", "achieved", "no_data", "regressing", "on_track",
-                "on_track", "lagging",
-            ],
-            "severely_lagging",
-        )  # fmt: skip
+    final_status = _pick([has_final_value & stretch_met, has_final_value & achieved, has_final_value],
+                         ["completed_stretch", "completed", "not_completed"], "pending_evaluation")
+    schedule = _schedule_status(T_cause, ended, final_status, after_base, b, achieved, only_base, regressing, dev,
+                                ratio, th)
     pending = ended & ~has_final_value & (T_cause == "")
     notes.add(pending & has_a, "target_year_missing_latest", idx=idx, year=t1, latest=t)
     notes.add(pending & ~has_a, "target_year_missing", idx=idx, year=t1)
@@ -164,21 +133,8 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
     judged = np.where(ended, has_final_value, moved)
     increment, of_target = _completions(kind, cumulative, d, a, b, T, judged, trend["cagr_observed"], inp.growth[idx])
 
-    # Projection to t1 at the observed CAGR — the growth the trend verdict is judged on, so that the verdict and
-    # the projection tell one story — or the average yearly change for sums and non-positive values.
-    with np.errstate(all="ignore"):
-        span = t - t0
-        remaining = t1 - t
-        moving = moved & ~ended
-        at_cagr = (b > 0) & (a > 0) & ~cumulative
-        projected = np.where(at_cagr, a * np.power(a / b, remaining / span), a + (a - b) / span * remaining)
-        projected = np.where(moving, projected, np.nan)
-        projected = np.where(kind == "coverage", np.minimum(projected, T), projected)  # nothing covers more than all
-        future = after_base & (remaining > 0) & ~ended & ~achieved  # nothing is required of a met target
-        required_growth = np.where(
-            future & (a > 0) & (T > 0) & ~cumulative, np.power(T / a, 1.0 / remaining) - 1.0, np.nan
-        )
-        required_change = np.where(future, (T - a) / remaining, np.nan)
+    projected, required_growth, required_change = _projection(kind, cumulative, a, b, T, t, t0, t1, moved, ended,
+                                                               after_base, achieved)
 
     # Back to the indicator's unit for relative targets (judged on own ÷ reference): × the reference value.
     scale = np.ones(n)
@@ -240,6 +196,73 @@ def _evaluate_levels(idx, inp: _Inputs, grid: _Grid, cap_all, as_of_used, out, n
         counted[cum_inc] = (present[cum_inc] & (inp.start[idx][cum_inc][:, None] <= Y)).sum(axis=1)
         missing = np.where(cum_inc, expected_years - counted, 0)
         notes.add(missing > 0, "cumulative_missing_years", idx=idx, n=missing)
+
+
+def _judged_series(idx, inp: _Inputs, grid: _Grid, rel, cum_inc):
+    """(own values, reference values, the series judged) per target and year: the ratio to the reference region
+    for relative targets, the running sum from the plan's start for cumulative increments, else the own values."""
+    Y = grid.years[None, :]
+    own = _gather(grid, grid.own[idx])
+    series = own.copy()
+    ref = _gather(grid, grid.ref[idx]) if rel.any() else np.full_like(own, np.nan)
+    if rel.any():
+        with np.errstate(all="ignore"):
+            series[rel] = np.where(ref[rel] > 0, own[rel] / ref[rel], np.nan)
+    if cum_inc.any():
+        flows = own[cum_inc]
+        covered = (inp.start[idx][cum_inc][:, None] <= Y) & ~np.isnan(flows)
+        sums = np.cumsum(np.where(covered, flows, 0.0), axis=1)
+        series[cum_inc] = np.where(covered, sums, np.nan)
+    return own, ref, series
+
+
+def _schedule_status(T_cause, ended, final_status, after_base, b, achieved, only_base, regressing, dev, ratio,
+                     th: Thresholds):
+    """序时进度's status: what blocks a verdict first, then the final evaluation once the plan has ended, then the
+    schedule ratio's band mid-course (the first condition that holds decides)."""
+    eps = th.boundary_epsilon
+    with np.errstate(invalid="ignore"):
+        status = _pick(
+            [
+                T_cause == "no_baseline",
+                T_cause == "invalid_baseline",
+                T_cause == "no_target",
+                ended,
+                ~after_base,
+                ~np.isfinite(b),
+                achieved,
+                only_base,
+                regressing,
+                dev == 0,
+                ratio >= th.schedule_on_track - eps,
+                ratio >= th.schedule_lagging - eps,
+            ],
+            [
+                "no_baseline", "invalid_baseline", "no_target", "final", "no_data", "no_baseline", "achieved",
+                "no_data", "regressing", "on_track", "on_track", "lagging",
+            ],
+            "severely_lagging",
+        )  # fmt: skip
+    return np.where(status == "final", final_status, status).astype(object)
+
+
+def _projection(kind, cumulative, a, b, T, t, t0, t1, moved, ended, after_base, achieved):
+    """(projected value at t1, required annual growth, required yearly change). The projection runs at the observed
+    CAGR — the growth the trend verdict is judged on, so that the verdict and the projection tell one story — or at
+    the average yearly change for sums and non-positive values; nothing is required of a met target."""
+    with np.errstate(all="ignore"):
+        span = t - t0
+        remaining = t1 - t
+        at_cagr = (b > 0) & (a > 0) & ~cumulative
+        projected = np.where(at_cagr, a * np.power(a / b, remaining / span), a + (a - b) / span * remaining)
+        projected = np.where(moved & ~ended, projected, np.nan)
+        projected = np.where(kind == "coverage", np.minimum(projected, T), projected)  # nothing covers more than all
+        future = after_base & (remaining > 0) & ~ended & ~achieved
+        required_growth = np.where(
+            future & (a > 0) & (T > 0) & ~cumulative, np.power(T / a, 1.0 / remaining) - 1.0, np.nan
+        )
+        required_change = np.where(future, (T - a) / remaining, np.nan)
+    return projected, required_growth, required_change
 
 
 def _completions(kind, cumulative, d, a, b, T, judged, cagr_observed, growth):
