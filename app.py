@@ -25,14 +25,25 @@ pages = {
                 url_path="evaluation-table"),
     ],
 }
-# Pages a role may not use are not registered at all, so they cannot be opened by URL either; the command layer
-# refuses their writes in any case.
-if allowed(user, Action.WRITE_ACTUALS):
-    pages[ui.t("nav_section_data")] = [
-        st.Page("pages/entry.py", title=ui.t("nav_entry"), icon=":material/edit_note:", url_path="data-entry"),
-        st.Page("pages/upload.py", title=ui.t("nav_upload"), icon=":material/upload_file:", url_path="data-upload"),
-        st.Page("pages/batches.py", title=ui.t("nav_batches"), icon=":material/history:", url_path="data-batches"),
-    ]
+# Pages a role may not use are not in its navigation; their addresses open a page that asks to sign in (and then
+# opens the page) or names the role needed. The command layer refuses their writes in any case.
+def restricted(action: Action, path: str, title: str, icon: str, url_path: str) -> st.Page:
+    if allowed(user, action):
+        return st.Page(path, title=title, icon=icon, url_path=url_path)
+    return st.Page(ui.locked_page(title, action), title=title, icon=icon, url_path=url_path, visibility="hidden")
+
+
+data_pages = [
+    restricted(Action.WRITE_ACTUALS, "pages/entry.py", ui.t("nav_entry"), ":material/edit_note:", "data-entry"),
+    restricted(Action.WRITE_ACTUALS, "pages/upload.py", ui.t("nav_upload"), ":material/upload_file:", "data-upload"),
+    restricted(Action.WRITE_ACTUALS, "pages/batches.py", ui.t("nav_batches"), ":material/history:", "data-batches"),
+]
+admin_pages = [
+    restricted(Action.MANAGE_ACCOUNTS, "pages/accounts.py", ui.t("nav_accounts"), ":material/group:", "admin-accounts"),
+    restricted(Action.MANAGE_ACCOUNTS, "pages/audit.py", ui.t("nav_audit"), ":material/policy:", "admin-audit"),
+    restricted(Action.MANAGE_ACCOUNTS, "pages/settings.py", ui.t("nav_settings"), ":material/tune:", "admin-settings"),
+]
+pages[ui.t("nav_section_data")] = data_pages
 pages[ui.t("nav_section_reference")] = [
     st.Page("pages/sources.py", title=ui.t("nav_sources"), icon=":material/menu_book:", url_path="plans-and-sources"),
     st.Page("pages/methodology.py", title=ui.t("nav_methodology"), icon=":material/functions:", url_path="method"),
@@ -40,10 +51,6 @@ pages[ui.t("nav_section_reference")] = [
 if user is None:
     pages[ui.t("nav_section_reference")].append(
         st.Page("pages/sign_in.py", title=ui.t("sign_in"), icon=":material/login:", url_path="sign-in"))
-if allowed(user, Action.MANAGE_ACCOUNTS):
-    pages[ui.t("nav_section_admin")] = [
-        st.Page("pages/accounts.py", title=ui.t("nav_accounts"), icon=":material/group:", url_path="admin-accounts"),
-        st.Page("pages/audit.py", title=ui.t("nav_audit"), icon=":material/policy:", url_path="admin-audit"),
-        st.Page("pages/settings.py", title=ui.t("nav_settings"), icon=":material/tune:", url_path="admin-settings"),
-    ]
+pages[ui.t("nav_section_admin")] = admin_pages
 st.navigation(pages).run()
+ui.copy_link()          # after the page: the link carries the selections it has just made

@@ -7,16 +7,18 @@ seen at once. (It must not start with "_": Streamlit leaves such arguments out o
 from __future__ import annotations
 
 import datetime as dt
-from datetime import datetime
+import json
+import urllib.parse
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from tracker import i18n
-from tracker.access import auth
+from tracker.access import auth, session_token
 from tracker.access.actions import Action, allowed, minimum_role, role_label
 from tracker.access.auth import SsoRoles, User
-from tracker.config import DEFAULT_PLAN_ID, FIRST_YEAR, YEARS_BEFORE_BASE, sso_roles_path
+from tracker.config import DEFAULT_PLAN_ID, FIRST_YEAR, YEARS_BEFORE_BASE, session_secret_path, sso_roles_path
 from tracker.db.store import Store
 from tracker.reports import bundle, snapshot
 from tracker.views import service
@@ -121,9 +123,36 @@ def language_switch() -> None:
     )
 
 
+def selected(name: str, default: str | None = None) -> str | None:
+    """A selection every page shares (plan, as-of year, target, indicator, region): the URL's ?name= first, so that
+    a shared link opens what it names, else the one chosen last in this session, so that changing page keeps it."""
+    if name in st.query_params:
+        return st.query_params[name]
+    value = st.session_state.get(f"selected:{name}")
+    return default if value is None else value
+
+
+def remember(name: str, value) -> None:
+    """Keep a selection for the other pages and in the URL (None: the default, so nothing in the URL)."""
+    st.session_state[f"selected:{name}"] = None if value is None else str(value)
+    if value is None:
+        st.query_params.pop(name, None)
+    else:
+        st.query_params[name] = str(value)
+
+
 def wanted_plan() -> str:
-    """The plan a page opens with: the one in the URL (?plan=…), else the default plan."""
-    return st.query_params.get("plan", DEFAULT_PLAN_ID)
+    """The plan a page opens with: the one in the URL or chosen last, else the default plan."""
+    return selected("plan", DEFAULT_PLAN_ID)
+
+
+def copy_link() -> None:
+    """The link to this page with its selections, ready to copy into a message or a report."""
+    base = (st.context.url or "").split("?", 1)[0]
+    query = urllib.parse.urlencode(st.query_params.to_dict())
+    with st.sidebar.popover(t("copy_link"), icon=":material/link:", width="stretch"):
+        st.caption(t("copy_link_help"))
+        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
 
 
 def data_years(plan: pd.Series | None = None, plans: pd.DataFrame | None = None) -> list[int]:
@@ -142,21 +171,18 @@ def plan_picker(plans: pd.DataFrame, key: str, container=st) -> pd.Series:
     names = dict(zip(plans["plan_id"], plans["short_name"], strict=True))
     plan_id = container.selectbox(t("plan"), ids, index=ids.index(wanted) if wanted in ids else 0,
                                   format_func=names.get, key=key)
-    st.query_params["plan"] = plan_id
+    remember("plan", plan_id)
     return plans.set_index("plan_id").loc[plan_id]
 
 
 def as_of_picker(years: list[int], key: str, container=st) -> int | None:
-    """As-of year (None = the latest year with data), kept in the URL as ?as_of=."""
+    """As-of year (None = the latest year with data), kept across pages and in the URL as ?as_of=."""
     options = [None, *years]
-    wanted = st.query_params.get("as_of")
+    wanted = selected("as_of")
     index = options.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in years else 0
     as_of = container.selectbox(t("as_of"), options, index=index, key=lang_key(key),
                                 format_func=lambda y: t("as_of_latest") if y is None else str(y))
-    if as_of is None:
-        st.query_params.pop("as_of", None)
-    else:
-        st.query_params["as_of"] = str(as_of)
+    remember("as_of", as_of)
     return as_of
 
 
@@ -226,9 +252,11 @@ def current_user() -> User | None:
     if identity is not None:
         return SsoRoles.load(sso_roles_path()).user_for(identity.get("email"), identity.get("name"))
     session = st.session_state.get("auth")
-    if session is None:
-        return None
     now = datetime.now()
+    if session is None:
+        session = _session_from_cookie(now)
+        if session is None:
+            return None
     if auth.session_expired(session["signed_in_at"], session["last_seen_at"], now):
         del st.session_state["auth"]
         st.session_state["auth_flash"] = t("session_expired")
@@ -241,13 +269,56 @@ def current_user() -> User | None:
             or int(account.get("credentials_version") or 0) != (signed_in.credentials_version or 0)):
         del st.session_state["auth"]
         st.session_state["auth_flash"] = t("session_revoked")
+        st.session_state["cookie_pending"] = ""          # clear the browser's token too
         return None
     user = User(username=account["username"], role=account["role"], display_name=account["display_name"] or "",
                 email=account["email"] or "", source="local",
                 credentials_version=int(account.get("credentials_version") or 0))
     session["user"] = user
     session["last_seen_at"] = now
+    if now - session.get("cookie_at", datetime.min) > COOKIE_REFRESH:
+        _remember_session(session, now)
     return user
+
+
+# A session's browser token is renewed this often (it carries the last-seen time the idle limit is checked on).
+COOKIE_REFRESH = timedelta(minutes=5)
+
+
+def _session_from_cookie(now: datetime) -> dict | None:
+    """A session restored from the browser's signed token after a reload or in a new tab (not after sign-out)."""
+    if st.session_state.get("signed_out"):
+        return None
+    claims = session_token.verify(st.context.cookies.get(session_token.COOKIE_NAME), _secret(), now)
+    if claims is None:
+        return None
+    user = User(username=claims.username, role="viewer", credentials_version=claims.credentials_version)
+    session = {"user": user, "signed_in_at": claims.signed_in_at, "last_seen_at": claims.last_seen_at}
+    st.session_state["auth"] = session          # checked against the stored account by the caller at once
+    return session
+
+
+def _remember_session(session: dict, now: datetime) -> None:
+    user = session["user"]
+    claims = session_token.SessionClaims(user.username, user.credentials_version or 0, session["signed_in_at"], now)
+    st.session_state["cookie_pending"] = session_token.issue(claims, _secret())
+    session["cookie_at"] = now
+
+
+@st.cache_resource
+def _secret() -> bytes:
+    return session_token.load_secret(session_secret_path())
+
+
+def _cookie_script() -> None:
+    """Set or clear the browser's session token (a script: Streamlit cannot set a cookie from the server)."""
+    token = st.session_state.pop("cookie_pending", None)
+    if token is None:
+        return
+    secure = "; Secure" if (st.context.url or "").startswith("https:") else ""
+    age = int(auth.SESSION_IDLE.total_seconds()) if token else 0
+    cookie = f"{session_token.COOKIE_NAME}={token}; Path=/; Max-Age={age}; SameSite=Strict{secure}"
+    st.html(f"<script>document.cookie = {json.dumps(cookie)};</script>", unsafe_allow_javascript=True)
 
 
 def require(action: Action) -> User:
@@ -259,8 +330,24 @@ def require(action: Action) -> User:
     return user
 
 
+def locked_page(title: str, action: Action):
+    """What a data or admin page's address shows to someone who may not use it: sign in here and the page opens
+    (visitors), or which role it needs (signed-in users with a lower role)."""
+    def page() -> None:
+        st.title(title)
+        user = current_user()
+        if user is None:
+            st.warning(t("sign_in_first"))
+            sign_in_form(stay=True)
+        else:
+            st.warning(t("need_role").format(role=role_label(minimum_role(action), lang())))
+    return page
+
+
 def account_panel(user: User | None) -> None:
     """Sidebar: who is signed in with a sign-out button; for visitors, how to sign in (or create the first admin)."""
+    with st.sidebar:
+        _cookie_script()
     box = st.sidebar.container(border=True)
     if "auth_flash" in st.session_state:
         box.info(st.session_state.pop("auth_flash"))
@@ -271,6 +358,8 @@ def account_panel(user: User | None) -> None:
             box.button(t("sign_out"), key="auth_sso_logout", on_click=st.logout)
         elif box.button(t("sign_out"), key="auth_logout"):
             del st.session_state["auth"]
+            st.session_state["signed_out"] = True       # this session's request still carries the old cookie
+            st.session_state["cookie_pending"] = ""
             st.rerun()
     elif not get_store().has_accounts() and not sso_configured():
         box.caption(t("no_accounts"))
@@ -278,8 +367,9 @@ def account_panel(user: User | None) -> None:
         box.caption(t("visitor"))
 
 
-def sign_in_form() -> None:
-    """The sign-in form of the 登录 page: single sign-on when configured, else (or also) a local account."""
+def sign_in_form(stay: bool = False) -> None:
+    """The sign-in form: single sign-on when configured, else (or also) a local account. stay: on the page that asked
+    for it (a data or admin page opened while signed out), which opens once signed in; else on to the overview."""
     if sso_configured():
         st.button(t("sign_in_sso"), key="auth_sso_login", on_click=st.login, type="primary")
     store = get_store()
@@ -297,8 +387,13 @@ def sign_in_form() -> None:
             st.error(str(exc))
             return
         now = datetime.now()
-        st.session_state["auth"] = {"user": user, "signed_in_at": now, "last_seen_at": now}
-        st.switch_page("pages/overview.py")
+        session = {"user": user, "signed_in_at": now, "last_seen_at": now}
+        st.session_state["auth"] = session
+        st.session_state.pop("signed_out", None)
+        _remember_session(session, now)
+        if not stay:
+            st.switch_page("pages/overview.py")
+        st.rerun()                      # the page asked for is registered for this account now
 
 
 def problem_banner(problems: pd.DataFrame) -> None:

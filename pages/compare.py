@@ -10,11 +10,11 @@ from tracker.views import tables
 
 def pick_indicator(indicators: pd.DataFrame) -> pd.Series:
     ids = indicators["indicator_id"].tolist()
-    wanted = st.query_params.get("indicator", "rd_intensity")
+    wanted = ui.selected("indicator", "rd_intensity")
     names = dict(zip(indicators["indicator_id"], indicators["indicator"], strict=True))
     chosen = st.selectbox(ui.t("compare_indicator"), ids, index=ids.index(wanted) if wanted in ids else 0,
                           format_func=names.get, key="compare_indicator")
-    st.query_params["indicator"] = chosen
+    ui.remember("indicator", chosen)
     return indicators.set_index("indicator_id").loc[chosen]
 
 

@@ -4,10 +4,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker.i18n import describe_target
 from tracker.methodology.verdicts import schedule_label
 from tracker.reports import bundle, charts, snapshot
-from tracker.views import service
+from tracker.views import service, tables
 
 
 def pick_target(targets: pd.DataFrame, verdicts: pd.DataFrame) -> str:
@@ -16,17 +15,15 @@ def pick_target(targets: pd.DataFrame, verdicts: pd.DataFrame) -> str:
     Without a target in the URL it opens the first target with values after its base year: a chart with data
     says more than the plan's first sentence.
     """
-    lang = ui.lang()
     ids = targets["target_id"].tolist()
-    labels = {r["target_id"]: f"{r['indicator']} · {describe_target(r, lang)} · {r['target_year']}"
-              for r in targets.to_dict("records")}
-    wanted = st.query_params.get("target")
+    labels = tables.target_labels(targets, ui.lang())
+    wanted = ui.selected("target")
     if wanted not in ids:
         moving = verdicts.loc[service.with_progress(verdicts), "target_id"]
         wanted = next((tid for tid in ids if tid in set(moving)), ids[0])
     target_id = st.selectbox(ui.t("pick_target"), ids, index=ids.index(wanted),
                              format_func=labels.get, key=ui.lang_key("indicator_target"))
-    st.query_params["target"] = target_id
+    ui.remember("target", target_id)
     return target_id
 
 
@@ -89,7 +86,7 @@ def main() -> None:
     all_targets = ui.load_targets(ui.version())
     wanted = st.query_params.get("target")
     if wanted in set(all_targets["target_id"]):   # a link names the target: open its plan
-        st.query_params["plan"] = all_targets.set_index("target_id").loc[wanted, "plan_id"]
+        ui.remember("plan", all_targets.set_index("target_id").loc[wanted, "plan_id"])
     header = ui.plan_and_year("indicator")
     if header is None:
         return

@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import environment_needed, seeded_file
+from conftest import PASSWORD, add_people, environment_needed, seeded_file
 
 from tracker.config import PROJECT_ROOT
 
@@ -39,7 +39,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app on a free port, over its own database (DuckDB lets one process hold the file)."""
-    db = seeded_file(tmp_path_factory.mktemp("browser") / "tracker.duckdb", entered=True)
+    db = seeded_file(tmp_path_factory.mktemp("browser") / "tracker.duckdb", entered=True, setup=add_people)
     port = _free_port()
     env = {**os.environ, "TRACKER_DB": str(db)}
     proc = subprocess.Popen(
@@ -65,16 +65,22 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page():
+def browser():
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.set_default_timeout(30_000)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.set_default_timeout(30_000)
+    yield page
+    page.close()
 
 
 def test_journey_overview_indicator_language(server, page):
@@ -113,3 +119,43 @@ def test_journey_overview_indicator_language(server, page):
     page.locator(".js-plotly-plot").first.wait_for()
     page.get_by_text("Where the numbers come from").first.wait_for()
     page.screenshot(path=ARTIFACTS / "journey-3-english.png")
+
+
+def test_journey_a_clerk_signs_in_once_and_keeps_the_plan_across_pages(server, browser):
+    """An editing link opened signed out asks to sign in and then opens; the session survives a reload and a new
+    tab; the plan chosen on one page is the plan of the next; signing out ends it in every tab."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(server + "/data-upload")
+    page.get_by_text("此页需要先登录").wait_for()
+    page.get_by_label("账户名").fill("张三")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("上传统计局的表格").wait_for()               # the page asked for, not the overview
+    assert page.url.endswith("/data-upload")
+
+    page.reload()
+    page.get_by_text("上传统计局的表格").wait_for()
+    page.get_by_role("button", name="退出").wait_for()
+
+    tab = context.new_page()
+    tab.goto(server + "/")
+    tab.get_by_role("heading", name="总览").wait_for()
+    tab.get_by_role("button", name="退出").wait_for()
+    tab.get_by_label("规划").first.click()
+    tab.get_by_role("option", name="威海加快创新型城市建设意见").click()
+    tab.get_by_text("中共威海市委").first.wait_for()
+    tab.get_by_role("link", name="评估表").click()
+    tab.get_by_role("heading", name="评估表", exact=True).wait_for()
+    tab.get_by_role("heading", name="中共威海市委 威海市人民政府 关于加快创新型城市建设的意见", exact=False).wait_for()
+    assert "plan=weihai_2015" in tab.url
+    tab.screenshot(path=ARTIFACTS / "journey-4-plan-kept.png")
+
+    tab.get_by_role("button", name="退出").click()
+    tab.get_by_text("访客(只读)").wait_for()
+    fresh = context.new_page()
+    fresh.goto(server + "/")
+    fresh.get_by_role("heading", name="总览").wait_for()
+    fresh.get_by_text("访客(只读)").wait_for()
+    context.close()

@@ -25,6 +25,11 @@ def db_path() -> Path:
     return Path(os.environ.get("TRACKER_DB") or DEFAULT_DB_PATH)
 
 
+def session_secret_path() -> Path:
+    """The key that signs sign-in cookies, beside the database file unless $TRACKER_SESSION_SECRET is set."""
+    return db_path().parent / "session.key"
+
+
 def sso_roles_path() -> Path:
     """E-mail → role mapping for single sign-on: $TRACKER_SSO_ROLES, else config/sso_roles.toml."""
     return Path(os.environ.get("TRACKER_SSO_ROLES") or PROJECT_ROOT / "config" / "sso_roles.toml")

@@ -221,6 +221,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No accounts yet: the app is read-only. Create the first admin: "
         "`.venv/bin/python -m tracker user add admin --role admin`",
     ),
+    "sign_in_first": ("此页需要先登录。登录后即打开此页。", "Please sign in first; this page opens once you have."),
+    "copy_link": ("复制本页链接", "Copy this page's link"),
+    "copy_link_help": ("链接带有当前选择的规划、年份和指标,可发给同事或写入报告。",
+                       "The link keeps the plan, year and indicator chosen here: send it or put it in a report."),
     "need_role": ("此页需要以“{role}”或更高角色登录(左侧栏登录)。", "This page needs a signed-in {role} or above."),
     "nav_section_admin": ("管理", "Administration"),
     "nav_accounts": ("账户管理", "Accounts"),

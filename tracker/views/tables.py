@@ -43,3 +43,25 @@ def ranking_table(ranking: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         t("col_schedule", lang): ranking["schedule_label"],
         t("col_trend", lang): ranking["trend_label"],
     })
+
+
+def target_labels(targets: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+    """The picker label of every target: '3. 研究与试验发展经费投入强度 · ≥ 2.5% · 2020'. Where one indicator has
+    several targets in a region of the plan (X区's four bases, a milestone per year), the label adds what tells
+    them apart: the last part of the section, then the target year, then the id."""
+    rows = targets.to_dict("records")
+    base = {r["target_id"]: (f"{r['number']}. {r['indicator']}" if "number" in r else r["indicator"]) for r in rows}
+    key = {r["target_id"]: (r["region"], r["indicator"]) for r in rows}
+    repeated = pd.Series(list(key.values())).value_counts()
+    labels = {}
+    for r in rows:
+        parts = [base[r["target_id"]]]
+        section = r.get("section")
+        if repeated[key[r["target_id"]]] > 1 and isinstance(section, str) and section:
+            parts.append(section.split(" / ")[-1])
+        parts.append(describe_target(r, lang))
+        if pd.notna(r.get("target_year")):
+            parts.append(str(int(r["target_year"])))
+        labels[r["target_id"]] = " · ".join(parts)
+    counts = pd.Series(list(labels.values())).value_counts()
+    return {tid: f"{label} · {tid}" if counts[label] > 1 else label for tid, label in labels.items()}
