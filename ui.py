@@ -396,6 +396,35 @@ def sign_in_form(stay: bool = False) -> None:
         st.rerun()                      # the page asked for is registered for this account now
 
 
+def flash(page: str, message: str, moves: pd.DataFrame | None = None) -> None:
+    """A confirmation of a write, shown at the top of page until it is dismissed, replaced or the page left."""
+    st.session_state["flash"] = {"page": page, "message": message, "moves": moves}
+
+
+def show_flash(page: str) -> None:
+    """The confirmation of the last write on this page, with the verdicts it moved."""
+    note = st.session_state.get("flash")
+    if not note or note["page"] != page:
+        st.session_state.pop("flash", None)
+        return
+    box = st.container(border=True)
+    box.success(note["message"])
+    moves = note["moves"]
+    if moves is not None and not moves.empty:
+        box.caption(t("moves_title", n=len(moves)))
+        box.dataframe(pd.DataFrame({
+            t("eval_col_number"): moves["number"], t("col_indicator"): moves["indicator"],
+            t("col_region"): moves["region"],
+            t("col_schedule"): moves["schedule_label_before"].fillna("—") + " → " + moves["schedule_label"],
+            t("col_trend"): moves["trend_label_before"].fillna("—") + " → " + moves["trend_label"],
+        }), hide_index=True, width="stretch")
+    elif moves is not None:
+        box.caption(t("moves_none"))
+    if box.button(t("flash_dismiss"), key=f"flash_dismiss_{page}", icon=":material/check:"):
+        st.session_state.pop("flash", None)
+        st.rerun()
+
+
 def problem_banner(problems: pd.DataFrame) -> None:
     """How many errors (they block saving) and warnings (they only inform) a check found."""
     n_err = int((problems["level"] == "error").sum())

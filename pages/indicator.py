@@ -59,7 +59,7 @@ def show_history(story) -> None:
     })
 
 
-def assess_qualitative(story) -> None:
+def assess_qualitative(story, as_of: int | None) -> None:
     """Editors set the status of a qualitative target; everyone sees the current one in the verdicts above."""
     from tracker.access.actions import Action, allowed
     from tracker.commands import QUALITATIVE_STATUSES
@@ -76,13 +76,17 @@ def assess_qualitative(story) -> None:
                               format_func=lambda code: schedule_label(code, ui.lang()))
         note = st.text_input(ui.t("qualitative_note"), key="indicator_q_note")
         if st.form_submit_button(ui.t("qualitative_save")):
+            before = ui.load_verdicts(ui.version(), story.target["plan_id"], as_of, ui.lang())
             assess(store, user, story.target["target_id"], status, note.strip() or None)
-            st.success(ui.t("qualitative_saved"))
+            after = ui.load_verdicts(ui.version(), story.target["plan_id"], as_of, ui.lang())
+            ui.flash("indicator", ui.t("qualitative_saved_as", status=schedule_label(status, ui.lang())),
+                     service.verdict_moves(before, after))
             st.rerun()
 
 
 def main() -> None:
     st.title(ui.t("nav_indicator"))
+    ui.show_flash("indicator")
     all_targets = ui.load_targets(ui.version())
     wanted = st.query_params.get("target")
     if wanted in set(all_targets["target_id"]):   # a link names the target: open its plan
@@ -105,7 +109,7 @@ def main() -> None:
     st.subheader(ui.t("explanation_title"))
     for line in story.explanation:
         st.markdown(f"- {line}")
-    assess_qualitative(story)
+    assess_qualitative(story, as_of)
     show_sources(story)
     show_history(story)
 

@@ -271,4 +271,12 @@ def test_indicator_page_lets_an_editor_assess(app_db):  # noqa: ARG001
     at.text_input(key="indicator_q_note").input("2017年增幅全省第二")
     next(b for b in at.button if b.label == "保存评定").click().run()
     assert not at.exception
-    assert "已达标" in at.caption[0].value
+    assert any("序时评价:已达标" in c.value for c in at.caption)
+    # The confirmation stays (not a flash that a rerun wipes) and says which verdict moved.
+    at.run()
+    assert at.success[0].value == "已保存评定:已达标。"
+    moved = at.dataframe[0].value
+    assert moved["指标"].tolist() == ["全社会研发经费占生产总值比重增幅全省位次"]
+    assert moved["序时评价"].iloc[0].endswith("→ 已达标")
+    next(b for b in at.button if b.label == "知道了").click().run()
+    assert not at.success

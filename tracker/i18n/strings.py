@@ -264,6 +264,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "qualitative_note": ("依据/说明", "Evidence or note"),
     "qualitative_save": ("保存评定", "Save assessment"),
     "qualitative_saved": ("已保存评定。", "Assessment saved."),
+    "qualitative_saved_as": ("已保存评定:{status}。", "Assessment saved: {status}."),
+    "moves_title": ("评价因此改变的目标({n} 项):", "Verdicts this changed ({n}):"),
+    "moves_none": ("没有目标的评价因此改变。", "No target's verdict changed."),
+    "flash_dismiss": ("知道了", "OK"),
     "all": ("全部", "All"),
     "all_kinds": ("全部类型", "All kinds"),
     # data entry, upload and batches pages

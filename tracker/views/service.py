@@ -195,3 +195,14 @@ def all_years(snap: Snapshot) -> list[int]:
     """Every year from the first actual value to the last target year, for pickers spanning plans."""
     years = pd.concat([snap.actuals["year"], snap.targets["target_year"]]).dropna()
     return [] if years.empty else list(range(int(years.min()), int(years.max()) + 1))
+
+
+def verdict_moves(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The targets whose schedule or trend verdict a write changed: number, indicator, region and both labels, in
+    the plan's order (the confirmation of a save shows them)."""
+    columns = ["target_id", "schedule_status", "schedule_label", "trend_status", "trend_label"]
+    merged = after[["target_id", "number", "indicator", "region", *columns[1:]]].merge(
+        before[columns], on="target_id", how="left", suffixes=("", "_before"))
+    moved = (merged["schedule_status"] != merged["schedule_status_before"]) | (
+        merged["trend_status"] != merged["trend_status_before"])
+    return merged[moved].reset_index(drop=True)
