@@ -20,6 +20,7 @@ from tracker.access.actions import Action, allowed, minimum_role, role_label
 from tracker.access.auth import SsoRoles, User
 from tracker.config import DEFAULT_PLAN_ID, FIRST_YEAR, YEARS_BEFORE_BASE, session_secret_path, sso_roles_path
 from tracker.db.store import Store
+from tracker.formatting import MISSING
 from tracker.reports import bundle, snapshot
 from tracker.views import service
 from tracker.views.read_model import Snapshot
@@ -417,7 +418,7 @@ def show_flash(page: str) -> None:
             t("col_region"): moves["region"],
             t("col_schedule"): moves["schedule_label_before"].fillna("—") + " → " + moves["schedule_label"],
             t("col_trend"): moves["trend_label_before"].fillna("—") + " → " + moves["trend_label"],
-        }), hide_index=True, width="stretch")
+        }), hide_index=True, placeholder=MISSING, width="stretch")
     elif moves is not None:
         box.caption(t("moves_none"))
     if box.button(t("flash_dismiss"), key=f"flash_dismiss_{page}", icon=":material/check:"):

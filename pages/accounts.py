@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from tracker import commands
 from tracker.access.actions import ROLES, Action, role_label
+from tracker.formatting import MISSING
 
 
 def role_name(role: str) -> str:
@@ -60,7 +61,7 @@ def main() -> None:
     admin = ui.require(Action.MANAGE_ACCOUNTS)
     store = ui.get_store()
     users = store.users()
-    st.dataframe(users.assign(role=users["role"].map(role_name)), hide_index=True, width="stretch",
+    st.dataframe(users.assign(role=users["role"].map(role_name)), hide_index=True, placeholder=MISSING, width="stretch",
                  key="accounts_table")
     add_form(store, admin)
     if not users.empty:

@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from tracker.access.actions import Action
 from tracker.access.auth import ROLE_LABELS
+from tracker.formatting import MISSING
 from tracker.i18n import AUDIT_ACTIONS, label
 
 
@@ -33,7 +34,7 @@ def main() -> None:
     action = b.selectbox(ui.t("audit_action"), [None, *sorted(log["action"].unique())], key=ui.lang_key("audit_action"),
                          format_func=lambda v: ui.t("all") if v is None else label(AUDIT_ACTIONS, v, lang))
     shown = readable(store.audit_log(actor=actor, action=action))
-    st.dataframe(shown, hide_index=True, width="stretch", key="audit_table",
+    st.dataframe(shown, hide_index=True, placeholder=MISSING, width="stretch", key="audit_table",
                  height="auto" if len(shown) < 15 else 560)
     st.download_button(ui.t("download_csv"), shown.to_csv(index=False).encode("utf-8-sig"),
                        file_name="audit-log.csv", mime="text/csv", key="audit_download")

@@ -7,6 +7,7 @@ import ui
 from tracker import commands
 from tracker.access.actions import Action
 from tracker.actuals.display import batches_table, history_table, revisions_table
+from tracker.formatting import MISSING
 from tracker.i18n import data_label
 
 
@@ -30,7 +31,7 @@ def show_batch(store, batch: pd.Series) -> None:
     revisions = store.batch_revisions(batch.name)
     if not revisions.empty:
         st.caption(ui.t("batch_rows"))
-        st.dataframe(revisions_table(revisions, ui.lang()), hide_index=True, width="stretch", key="batches_rows")
+        st.dataframe(revisions_table(revisions, ui.lang()), hide_index=True, placeholder=MISSING, width="stretch", key="batches_rows")
     elif isinstance(batch["note"], str):
         st.caption(batch["note"])
 
@@ -68,7 +69,7 @@ def value_history(store) -> None:
     years = keys.loc[keys["indicator"] == indicator, "year"].tolist()
     year = c.selectbox(ui.t("year"), years, key="batches_history_year")
     history = store.value_history(region, indicator, int(year))
-    st.dataframe(history_table(history, ui.lang()), hide_index=True, width="stretch", key="batches_history_table")
+    st.dataframe(history_table(history, ui.lang()), hide_index=True, placeholder=MISSING, width="stretch", key="batches_history_table")
 
 
 def main() -> None:
@@ -82,7 +83,7 @@ def main() -> None:
     if batches.empty:
         st.info(ui.t("no_batches"))
         return
-    st.dataframe(batches_table(batches, ui.lang()), hide_index=True, width="stretch", key="batches_table")
+    st.dataframe(batches_table(batches, ui.lang()), hide_index=True, placeholder=MISSING, width="stretch", key="batches_table")
     batch = pick_batch(batches)
     show_batch(store, batch)
     revert(store, batch)

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from tracker.formatting import MISSING
 from tracker.reports import charts, snapshot
 from tracker.views import tables
 
@@ -38,11 +39,8 @@ def main() -> None:
     ui.png_download(lambda: snapshot.figure_png(fig, caption=caption), key="compare_png",
                     file_name=f"comparison-{indicator.name}.png")
     st.subheader(ui.t("ranking_title"))
-    st.dataframe(tables.ranking_table(ranking, lang), hide_index=True, width="stretch", column_config={
-        ui.t("col_year"): st.column_config.NumberColumn(format="%d"),
-        ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d"),
-        ui.t("col_target_completion"): st.column_config.NumberColumn(format="%.1f%%",
-                                                                     help=ui.t("help_target_completion")),
+    st.dataframe(tables.ranking_table(ranking, lang), hide_index=True, placeholder=MISSING, width="stretch", column_config={
+        ui.t("col_target_completion"): st.column_config.Column(help=ui.t("help_target_completion")),
     })
 
 

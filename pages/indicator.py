@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from tracker.formatting import MISSING
 from tracker.methodology.verdicts import schedule_label
 from tracker.reports import bundle, charts, snapshot
 from tracker.views import service, tables
@@ -54,7 +55,7 @@ def show_history(story) -> None:
         ui.t("col_batch"): history["batch_id"],
         ui.t("col_entered_by"): history["entered_by"],
         ui.t("col_entered_at"): history["entered_at"],
-    }), hide_index=True, width="stretch", column_config={
+    }), hide_index=True, placeholder=MISSING, width="stretch", column_config={
         ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d"),
     })
 

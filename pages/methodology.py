@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from tracker import i18n
 from tracker.config import PROJECT_ROOT
+from tracker.formatting import MISSING
 from tracker.i18n.labels import THRESHOLD_DESCRIPTIONS
 
 
@@ -18,7 +19,7 @@ def main() -> None:
         ui.t("col_setting"): [name for name, *_ in rows],
         ui.t("col_setting_value"): [f"{value:g}" for _, value, *_ in rows],
         ui.t("col_setting_meaning"): [i18n.label(THRESHOLD_DESCRIPTIONS, name, lang) for name, *_ in rows],
-    }), hide_index=True, width="stretch", key="methodology_thresholds")
+    }), hide_index=True, placeholder=MISSING, width="stretch", key="methodology_thresholds")
     doc = PROJECT_ROOT / "docs" / "methodology.md"
     if doc.is_file():
         st.markdown(methodology_text(doc.read_text(encoding="utf-8"), lang))

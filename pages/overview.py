@@ -1,10 +1,13 @@
 """总览: which targets of a plan are on schedule, which lag and by how much."""
 
+import html
+
 import pandas as pd
 import streamlit as st
 
 import ui
-from tracker.methodology.verdicts import schedule_label
+from tracker.formatting import MISSING, percent
+from tracker.methodology.verdicts import SCHEDULE_ORDER, STATUS_COLOURS, schedule_label
 from tracker.reports import bundle, charts, snapshot
 from tracker.views import service, tables
 
@@ -17,22 +20,56 @@ def show_kpis(table: pd.DataFrame) -> None:
         card.metric(ui.t("kpi_total") if code == "total" else schedule_label(code, ui.lang()), count)
 
 
+def pick_filters(table: pd.DataFrame) -> pd.DataFrame:
+    """Chapter or 专栏, verdict and region filters over the verdict table; 只看滞后 picks the verdicts that lag."""
+    lang = ui.lang()
+    a, b, c, d = st.columns([3, 3, 2, 1.4], vertical_alignment="bottom")
+    sections = a.multiselect(ui.t("filter_section"), tables.section_options(table), key="overview_sections",
+                             placeholder=ui.t("all"))
+    present = [code for code in SCHEDULE_ORDER if code in set(table["schedule_status"])]
+    behind = d.toggle(ui.t("filter_behind"), key="overview_behind", help=ui.t("filter_behind_help"))
+    statuses = b.multiselect(ui.t("filter_status"), present, key=ui.lang_key("overview_statuses"),
+                             format_func=lambda code: schedule_label(code, lang), placeholder=ui.t("all"),
+                             disabled=behind)
+    regions = table["region"].drop_duplicates().tolist()
+    chosen_regions = c.multiselect(ui.t("col_region"), regions, key="overview_regions", placeholder=ui.t("all"),
+                                   disabled=len(regions) < 2)
+    shown = tables.filter_verdicts(table, sections=sections, statuses=tables.BEHIND if behind else statuses,
+                                   regions=chosen_regions)
+    st.caption(ui.t("filter_count", shown=len(shown), total=len(table)))
+    return shown
+
+
+def show_legend() -> None:
+    """What the colours, 序时进度 and 趋势 mean, in the words of the methodology page."""
+    with st.expander(ui.t("legend_title"), icon=":material/info:"):
+        lang = ui.lang()
+        chips = "".join(
+            f'<span style="display:inline-flex;align-items:center;margin:0 14px 6px 0;white-space:nowrap">'
+            f'<span style="width:14px;height:14px;border-radius:3px;background:{STATUS_COLOURS[code]};'
+            f'margin-right:6px;display:inline-block"></span>{html.escape(schedule_label(code, lang))}</span>'
+            for code in SCHEDULE_ORDER if code in STATUS_COLOURS)
+        st.html(f'<div style="display:flex;flex-wrap:wrap;font-size:0.9rem">{chips}</div>')
+        th = ui.load_snapshot(ui.version()).thresholds
+        st.markdown(ui.t("legend_text", **{name: percent(getattr(th, f"{group}_{name}"), 0) for group, name in (
+            ("schedule", "on_track"), ("schedule", "lagging"), ("trend", "substantial"), ("trend", "moderate"),
+            ("trend", "limited"))}))
+
+
 def show_table(table: pd.DataFrame, as_of: int | None) -> None:
     st.subheader(ui.t("verdict_table_title"))
     st.caption(ui.t("open_indicator_hint"))
+    table = pick_filters(table)
     event = st.dataframe(
-        tables.overview_table(table, ui.lang()), hide_index=True, width="stretch", height=460, key="overview_table",
+        tables.overview_table(table, ui.lang()), hide_index=True, placeholder=MISSING, width="stretch", height=460, key="overview_table",
         on_select="rerun", selection_mode="single-row",
         column_config={
-            ui.t("col_indicator"): st.column_config.TextColumn(width="medium"),
-            ui.t("col_year"): st.column_config.NumberColumn(format="%d", width="small"),
-            ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d", width="small"),
-            ui.t("col_latest"): st.column_config.NumberColumn(format="localized"),
-            ui.t("col_target_completion"): st.column_config.NumberColumn(
-                format="%.1f%%", help=ui.t("help_target_completion")),
-            ui.t("col_increment_completion"): st.column_config.NumberColumn(
-                format="%.1f%%", help=ui.t("help_increment_completion")),
-            ui.t("col_schedule_ratio"): st.column_config.NumberColumn(format="%.1f%%", help=ui.t("help_schedule_ratio")),
+            ui.t("col_indicator"): st.column_config.TextColumn(width="medium", pinned=True),
+            ui.t("col_year"): st.column_config.Column(width="small"),
+            ui.t("col_year_actual"): st.column_config.Column(width="small"),
+            ui.t("col_target_completion"): st.column_config.Column(help=ui.t("help_target_completion")),
+            ui.t("col_increment_completion"): st.column_config.Column(help=ui.t("help_increment_completion")),
+            ui.t("col_schedule_ratio"): st.column_config.Column(help=ui.t("help_schedule_ratio")),
         },
     )
     if event.selection.rows:
@@ -51,6 +88,7 @@ def main() -> None:
     table = ui.load_verdicts(version, plan.name, as_of, lang)
     st.caption(f"{plan['title']} · {plan['region']}")
     show_kpis(table)
+    show_legend()
     has_progress = service.with_progress(table).any()
     if not has_progress:
         st.info(ui.t("no_actuals_yet"))

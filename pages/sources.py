@@ -5,6 +5,7 @@ import streamlit as st
 
 import ui
 from tracker import i18n
+from tracker.formatting import MISSING
 from tracker.views import service
 
 # Check kinds newer than the shared label table; the shared table wins once it has them.
@@ -71,19 +72,19 @@ def show_details(stated: pd.DataFrame, checks: pd.DataFrame, notes: pd.DataFrame
             ui.t("col_year_actual"): stated["year"], ui.t("col_value"): stated["value"],
             ui.t("col_unit"): stated["unit"], ui.t("col_quote"): stated["quote"].map(lambda q: " ".join(q.split())),
             ui.t("col_note"): stated["note"],
-        }), hide_index=True, width="stretch")
+        }), hide_index=True, placeholder=MISSING, width="stretch")
     with st.expander(f"{ui.t('checks_title')} ({len(checks)})", expanded=bool((checks["status"] != "ok").any())):
         st.dataframe(pd.DataFrame({
             ui.t("col_check_kind"): [i18n.label(CHECK_LABELS, k, lang) for k in checks["check_kind"]],
             ui.t("col_status"): [i18n.label(CHECK_LABELS, s, lang) for s in checks["status"]],
             ui.t("col_message"): checks["message"],
-        }), hide_index=True, width="stretch")
+        }), hide_index=True, placeholder=MISSING, width="stretch")
     with st.expander(f"{ui.t('notes_title')} ({len(notes)})"):
         st.dataframe(pd.DataFrame({
             ui.t("col_category"): [i18n.label(i18n.CHECK_LABELS, c, lang) for c in notes["category"]],
             ui.t("col_target_id"): notes["target_id"],
             ui.t("col_message"): notes["message"],
-        }), hide_index=True, width="stretch")
+        }), hide_index=True, placeholder=MISSING, width="stretch")
 
 
 def show_structure(plan_id: str, targets: pd.DataFrame, checks: pd.DataFrame) -> None:
@@ -138,7 +139,7 @@ def main() -> None:
         st.info(ui.t("no_match"))
     else:
         table = catalogue_table(shown)
-        st.dataframe(table, hide_index=True, width="stretch", height=520, key="sources_table", column_config={
+        st.dataframe(table, hide_index=True, placeholder=MISSING, width="stretch", height=520, key="sources_table", column_config={
             ui.t("col_indicator"): st.column_config.TextColumn(width="medium"),
             ui.t("col_target"): st.column_config.TextColumn(width="medium"),
             ui.t("col_year"): st.column_config.NumberColumn(width="small", format="%d"),

@@ -215,7 +215,9 @@ def test_a_signed_in_editor_disabled_by_an_admin_loses_the_editing_pages_on_the_
     assert not clerk.exception
     assert "auth" not in clerk.session_state
     assert any("请重新登录" in box.value for box in clerk.info)       # said so in the sidebar
-    assert clerk.title[0].value != "数据填报"
+    # The same address now asks to sign in: nothing of the entry page is left to type into.
+    assert any("此页需要先登录" in box.value for box in clerk.warning)
+    assert not [w for w in clerk.selectbox if w.key == "entry_plan"]
     with pytest.raises(ValueError, match="pages/entry.py"):
         clerk.switch_page("pages/entry.py").run()
 

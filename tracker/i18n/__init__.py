@@ -112,7 +112,8 @@ def _num(value) -> str:
 
 
 def describe_target(row, lang: str = "zh") -> str:
-    """A short reading of one target, e.g. '≥ 3,000 家', '2–3 个', '> 2.2 %(力争 2.5)', '年均增长 ≥ 12 %'."""
+    """A short reading of one target, written as the one formatter writes values (so that '≥ 60%' stands beside
+    '52.9%'): '≥ 3,000家', '2–3个', '> 2.2%(力争 2.5%)', '年均增长 ≥ 12%'."""
     unit = row.get("unit") or ""
     kind, comp = row.get("kind"), COMPARATOR_SIGNS.get(row.get("comparator"), row.get("comparator") or "")
     value = _num(row.get("target_value"))
@@ -124,25 +125,25 @@ def describe_target(row, lang: str = "zh") -> str:
     if kind == "coverage":
         return "full coverage (100 %)" if en else "全覆盖(100%)"
     if kind == "range":
-        return f"{value}–{_num(row.get('target_value_hi'))} {unit}{per_year}{cumulative}"
+        return f"{value}–{_num(row.get('target_value_hi'))}{unit}{per_year}{cumulative}"
     if kind == "floor_stretch":
         stretch = _num(row.get("stretch_value"))
-        return f"{comp} {value} {unit}" + (f" (stretch {stretch})" if en else f"(力争 {stretch})")
+        return f"{comp} {value}{unit}" + (f" (stretch {stretch}{unit})" if en else f"(力争 {stretch}{unit})")
     if kind == "growth":
         rate = _num(row.get("growth_rate"))
-        return f"annual growth {comp} {rate} %" if en else f"年均增长 {comp} {rate}%"
+        return f"annual growth {comp} {rate}%" if en else f"年均增长 {comp} {rate}%"
     if kind == "doubling":
         multiple = _num(row.get("multiple"))
         base = row.get("baseline_value")
-        tail = f" = {value} {unit}" if base is not None and not _isnan(base) else ""
+        tail = f" = {value}{unit}" if base is not None and not _isnan(base) else ""
         return (f"{multiple} × baseline{tail}" if en else f"{multiple} 倍于基期(翻番){tail}")
     if kind == "relative":
         margin = _num(row.get("relative_margin"))
         other = row.get("relative_to_region") or ""
         if en:
-            return f"{comp} {other} average" + (f" + {margin} %" if row.get("relative_margin") else "")
+            return f"{comp} {other} average" + (f" + {margin}%" if row.get("relative_margin") else "")
         return f"{comp} {other}平均水平" + (f"(高出 {margin}% 以上)" if row.get("relative_margin") else "")
-    return f"{comp} {value} {unit}{per_year}{cumulative}".strip()
+    return f"{comp} {value}{unit}{per_year}{cumulative}".strip()
 
 
 def _isnan(value) -> bool:

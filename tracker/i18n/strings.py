@@ -269,6 +269,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "moves_none": ("没有目标的评价因此改变。", "No target's verdict changed."),
     "flash_dismiss": ("知道了", "OK"),
     "all": ("全部", "All"),
+    "filter_section": ("章节/专栏", "Chapter or 专栏"),
+    "filter_status": ("序时评价", "Schedule verdict"),
+    "filter_behind": ("只看滞后", "Only behind"),
+    "filter_behind_help": ("滞后、严重滞后、逆向,以及规划期结束后未完成或待评估的目标",
+                           "Lagging, severely lagging or moving backwards; after the plan: not completed or awaiting "
+                           "final data"),
+    "filter_count": ("显示 {shown} / {total} 项目标", "Showing {shown} of {total} targets"),
+    "legend_title": ("图例与评价说明", "Legend and what the verdicts mean"),
+    "legend_text": (
+        "**序时评价**:实际进展与按时间比例应有的进展之比(序时进度比 r):r ≥ {on_track} 为正常,{lagging}–{on_track} 为滞后,低于 {lagging} 为严重滞后;"
+        "与目标方向相反为逆向;已达到目标为已达标。规划期结束后改为终期评价:已完成(或已完成力争目标)、未完成,缺目标年数据为待评估。\n\n"
+        "**趋势研判**:按基期以来的年均增速推算到目标年,与完成目标所需增速之比(R):R ≥ {substantial} 为有望实现,{moderate}–{substantial} 为需加速,"
+        "{limited}–{moderate} 为进展有限,低于 {limited} 为倒退(方法同联合国可持续发展目标进展评估 sdg-build)。\n\n"
+        "**目标完成度** = 实际值 ÷ 目标值;**增量完成度** = (实际值 − 基期值) ÷ (目标值 − 基期值)。阈值以「方法说明」页为准。",
+        "**Schedule verdict**: actual progress against the progress expected by now in proportion to time (schedule "
+        "ratio r): r ≥ {on_track} on track, {lagging}–{on_track} lagging, below {lagging} severely lagging; away from the target: moving "
+        "backwards; the target reached: achieved. Once the plan has ended it becomes the final evaluation: completed (or "
+        "stretch target met), not completed, or awaiting final data when the target year's value is missing.\n\n"
+        "**Trend verdict**: the annual growth since the baseline carried to the target year, against the growth the "
+        "target needs (R): R ≥ {substantial} substantial progress, {moderate}–{substantial} needs acceleration, {limited}–{moderate} "
+        "limited, below {limited} deterioration (the method of the UN SDG progress assessment, sdg-build).\n\n"
+        "**Completion of target** = actual ÷ target; **completion of increment** = (actual − baseline) ÷ (target − "
+        "baseline). The thresholds in force are on the Methodology page.",
+    ),
     "all_kinds": ("全部类型", "All kinds"),
     # data entry, upload and batches pages
     # navigation

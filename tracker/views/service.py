@@ -55,7 +55,8 @@ def verdicts_for(
     table["trend_label"] = [trend_label(code, lang) for code in table["trend_status"]]
     wanted = ["target_id", "indicator_id", "binding", "quote", "seed_file", "target_value", "target_value_hi",
               "growth_rate", "multiple", "relative_to_region", "relative_to_indicator", "relative_margin", "basis",
-              "start_year", "parent_target_id", "milestone_group", "subject", "measure", "path_kind", "number"]
+              "start_year", "parent_target_id", "milestone_group", "subject", "measure", "path_kind", "number",
+              "section"]
     extra = targets[[c for c in wanted if c in targets.columns]]
     return table.merge(extra, on="target_id", how="left", validate="one_to_one")
 

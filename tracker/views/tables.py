@@ -1,37 +1,41 @@
-"""The tables the dashboard pages show, with their headings in the reader's language: numbers stay numbers (so
-that a column sorts), percentages are × 100 for the pages' "%.1f%%" columns, text cells use the one formatter."""
+"""The tables the dashboard pages show, with their headings in the reader's language. Numbers stay numbers, so
+that a column sorts by value; what the cell shows comes from the one formatter (3,584, 84.4%, — for none)."""
 
 from __future__ import annotations
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
-from tracker.formatting import number
+from tracker.formatting import MISSING, is_missing, number, percent
 from tracker.i18n import describe_target, t
 
 
-def overview_table(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The sortable table: numbers stay numbers so that sorting works; percentages × 100."""
+def overview_table(table: pd.DataFrame, lang: str = "zh") -> Styler:
+    """The overview's verdict table, one row per target in the plan's order."""
     baseline = [None if pd.isna(r.baseline_value_used) else f"{number(r.baseline_value_used)} ({int(r.baseline_year_used)})"
                 for r in table.itertuples()]
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         t("col_indicator", lang): table["indicator"],
         t("col_target", lang): [describe_target(r, lang) for r in table.to_dict("records")],
         t("col_year", lang): table["target_year"],
         t("col_baseline", lang): baseline,
         t("col_latest", lang): table["latest_value"],
         t("col_year_actual", lang): table["latest_year"],
-        t("col_target_completion", lang): table["target_completion"] * 100,
-        t("col_increment_completion", lang): table["increment_completion"] * 100,
-        t("col_schedule_ratio", lang): table["schedule_ratio"] * 100,
+        t("col_target_completion", lang): table["target_completion"],
+        t("col_increment_completion", lang): table["increment_completion"],
+        t("col_schedule_ratio", lang): table["schedule_ratio"],
         t("col_schedule", lang): table["schedule_label"],
         t("col_trend", lang): table["trend_label"],
         t("col_unit", lang): table["unit"],
+        t("col_section", lang): table["section"].map(lambda s: " · ".join(section_parts(s))),
     })
+    return _shown(frame, lang, years=("col_year", "col_year_actual"), numbers=("col_latest",),
+                  percents=("col_target_completion", "col_increment_completion", "col_schedule_ratio"))
 
 
-def ranking_table(ranking: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The comparison's ranking as the page shows it: numbers stay numbers; percentages × 100."""
-    return pd.DataFrame({
+def ranking_table(ranking: pd.DataFrame, lang: str = "zh") -> Styler:
+    """The comparison's ranking as the page shows it."""
+    frame = pd.DataFrame({
         t("col_region", lang): ranking["region"],
         t("col_plan", lang): ranking["plan_name"],
         t("col_target", lang): [describe_target(r, lang) for r in ranking.to_dict("records")],
@@ -39,10 +43,23 @@ def ranking_table(ranking: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         t("col_target_value", lang): ranking["target_value_used"],
         t("col_latest", lang): ranking["latest_value"],
         t("col_year_actual", lang): ranking["latest_year"],
-        t("col_target_completion", lang): ranking["target_completion"] * 100,
+        t("col_target_completion", lang): ranking["target_completion"],
         t("col_schedule", lang): ranking["schedule_label"],
         t("col_trend", lang): ranking["trend_label"],
     })
+    return _shown(frame, lang, years=("col_year", "col_year_actual"), numbers=("col_target_value", "col_latest"),
+                  percents=("col_target_completion",))
+
+
+def _shown(frame: pd.DataFrame, lang: str, *, years=(), numbers=(), percents=()) -> Styler:
+    """frame with the display of each number column set, and — for every empty cell (never "None")."""
+    def year(value) -> str:
+        return MISSING if is_missing(value) else str(int(value))
+
+    formats = {**{t(k, lang): year for k in years}, **{t(k, lang): number for k in numbers},
+               **{t(k, lang): percent for k in percents}}
+    return frame.style.format(formats, na_rep=MISSING).format(na_rep=MISSING, subset=[
+        c for c in frame.columns if c not in formats])
 
 
 def target_labels(targets: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
@@ -65,3 +82,34 @@ def target_labels(targets: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
         labels[r["target_id"]] = " · ".join(parts)
     counts = pd.Series(list(labels.values())).value_counts()
     return {tid: f"{label} · {tid}" if counts[label] > 1 else label for tid, label in labels.items()}
+
+
+# Verdicts an official looks for first when asking "what lags" (mid-course and final).
+BEHIND = ("lagging", "severely_lagging", "regressing", "not_completed", "pending_evaluation")
+
+
+def section_parts(section) -> list[str]:
+    """'第六章 … / 一、… / 专栏17 高校创新能力提升 / 4.…' → its chapter and any 专栏 on its path: what the plan's
+    reader names a part by."""
+    if not isinstance(section, str) or not section:
+        return []
+    parts = [p.strip() for p in section.split(" / ")]
+    return list(dict.fromkeys([parts[0], *(p for p in parts[1:] if p.startswith("专栏"))]))
+
+
+def section_options(targets: pd.DataFrame) -> list[str]:
+    """The chapters and 专栏 of a plan's targets, in document order."""
+    return list(dict.fromkeys(part for s in targets["section"] for part in section_parts(s)))
+
+
+def filter_verdicts(table: pd.DataFrame, *, sections=(), statuses=(), regions=()) -> pd.DataFrame:
+    """The rows in any of the chosen sections, statuses and regions (an empty choice keeps every row)."""
+    keep = pd.Series(True, index=table.index)
+    if sections:
+        wanted = set(sections)
+        keep &= table["section"].map(lambda s: bool(wanted & set(section_parts(s))))
+    if statuses:
+        keep &= table["schedule_status"].isin(list(statuses))
+    if regions:
+        keep &= table["region"].isin(list(regions))
+    return table[keep]
