@@ -35,7 +35,7 @@ def show_sources(story) -> None:
         st.markdown(f"> {' '.join(q.quote.split())}\n\n— {role} · 《{q.plan_title}》 · `seeds/{q.seed_file}`")
     target = story.target
     if isinstance(target.get("assumption"), str):
-        st.caption(f"{ui.t('col_assumption')}:{target['assumption']}")
+        st.caption(ui.t("labelled", label=ui.t("col_assumption"), value=target["assumption"]))
 
 
 def show_history(story) -> None:
@@ -58,6 +58,20 @@ def show_history(story) -> None:
     }), hide_index=True, placeholder=MISSING, width="stretch", column_config={
         ui.t("col_year_actual"): st.column_config.NumberColumn(format="%d"),
     })
+
+
+def show_assessment(story) -> None:
+    """A qualitative target's current status, who set it when, and the evidence given."""
+    with st.container(border=True):
+        st.markdown(f"**{ui.t('assessment_title')}**")
+        a = story.assessment
+        if a is None:
+            st.caption(ui.t("assessment_none"))
+            return
+        st.text(ui.t("assessment_line", status=schedule_label(a["status"], ui.lang()), by=a["set_by"],
+                     at=f"{pd.Timestamp(a['set_at']):%Y-%m-%d %H:%M}"))
+        if isinstance(a.get("note"), str) and a["note"]:
+            st.text(ui.t("assessment_evidence", note=a["note"]))
 
 
 def assess_qualitative(story, as_of: int | None) -> None:
@@ -103,10 +117,16 @@ def main() -> None:
     st.caption(" · ".join([story.target["region"], plan["title"],
                            ui.t("labelled", label=ui.t("col_schedule"), value=story.verdict["schedule_label"]),
                            ui.t("labelled", label=ui.t("col_trend"), value=story.verdict["trend_label"])]))
-    fig = charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})")
-    st.plotly_chart(fig, key="indicator_chart")
-    ui.png_download(lambda: snapshot.figure_png(fig, caption=bundle.indicator_caption(plan, story, as_of, lang)),
-                    key="indicator_png", file_name=f"{plan.name}-{bundle.indicator_file_name(story.target['number'], story)}")
+    if story.no_chart_reason:
+        st.info(ui.t(story.no_chart_reason))
+    else:
+        fig = charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})")
+        st.plotly_chart(fig, key="indicator_chart")
+        ui.png_download(lambda: snapshot.figure_png(fig, caption=bundle.indicator_caption(plan, story, as_of, lang)),
+                        key="indicator_png",
+                        file_name=f"{plan.name}-{bundle.indicator_file_name(story.target['number'], story)}")
+    if story.target["kind"] == "qualitative":
+        show_assessment(story)
     st.subheader(ui.t("explanation_title"))
     for line in story.explanation:
         st.markdown(f"- {line}")

@@ -19,6 +19,7 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif
 COLOURS = {
     "after_plan": "#95a5a6", "actual": "#1f4e9c", "provisional": "#6c8ebf", "target": "#c0392b", "stretch": "#e67e22",
     "path": "#7f8c8d", "projection": "#8e44ad", "baseline": "#34495e", "band": "rgba(192,57,43,0.12)",
+    "reference": "#16a085",
 }
 
 
@@ -148,6 +149,12 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
         fig.add_trace(go.Scatter(
             x=actuals["year"], y=actuals["value"], mode="lines", showlegend=False, hoverinfo="skip",
             line={"color": COLOURS["actual"], "width": 2},
+        ))
+    if story.reference is not None and len(story.reference):
+        fig.add_trace(go.Scatter(
+            x=story.reference["year"], y=story.reference["value"], mode="lines+markers", name=story.reference_label,
+            line={"color": COLOURS["reference"], "width": 2, "dash": "dashdot"}, marker={"size": 7},
+            hovertemplate=f"%{{x}}: %{{y:,.4~r}} {unit}<extra>{story.reference_label}</extra>",
         ))
     if story.baseline is not None:
         year, value = story.baseline

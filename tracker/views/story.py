@@ -31,6 +31,19 @@ class IndicatorStory:
     explanation: list[str] = field(default_factory=list)
     quotes: pd.DataFrame | None = None
     history: pd.DataFrame | None = None
+    reference: pd.DataFrame | None = None     # year, value: the other region's series a relative target is set on
+    reference_label: str = ""
+    assessment: dict | None = None            # the latest assessment of a qualitative target (status, note, by, at)
+
+    @property
+    def no_chart_reason(self) -> str | None:
+        """Why the chart would say nothing (a catalogue key), or None when it has something to draw."""
+        if self.target["kind"] == "qualitative":
+            return "no_chart_qualitative"
+        points = [self.actuals, self.path, self.targets, self.reference]
+        if self.baseline is None and not any(frame is not None and len(frame) for frame in points):
+            return "no_chart_nothing"
+        return None
 
 
 def read_story(store, snap: Snapshot, target_id: str, *, as_of: int | None = None,
@@ -56,7 +69,7 @@ def build_story(snap: Snapshot, target_id: str, *, history: pd.DataFrame, quotes
     verdict = verdicts_for(row, actuals, snap.statuses, as_of=as_of, thresholds=thresholds,
                            lang=lang).iloc[0].to_dict()
     unit = target["unit"] or ""
-    series = _actual_series(history, as_of, int(target["target_year"]))
+    series = _actual_series(history, as_of, int(target["target_year"]), lang)
 
     b, t0 = verdict["baseline_value_used"], verdict["baseline_year_used"]
     T, t1 = verdict["target_value_used"], int(target["target_year"])
@@ -92,12 +105,35 @@ def build_story(snap: Snapshot, target_id: str, *, history: pd.DataFrame, quotes
             gap_text = gap_sentence(verdict, unit, lang)
 
     baseline = None if pd.isna(b) or pd.isna(t0) else (int(t0), float(b))
+    reference, reference_label = _reference_series(snap, target, as_of, lang)
     return IndicatorStory(
         target=target, verdict=verdict, indicator=target["indicator"], unit=unit, target_year=t1,
         actuals=series, path=path, targets=marks, baseline=baseline, band=band, projection=projection,
         gap_text=gap_text, explanation=explain(verdict, unit, lang, series[series["after_plan"]]), quotes=quotes,
-        history=history,
+        history=history, reference=reference, reference_label=reference_label,
+        assessment=_latest_assessment(snap, target_id),
     )
+
+
+def _reference_series(snap: Snapshot, target: dict, as_of: int | None, lang: str) -> tuple[pd.DataFrame | None, str]:
+    """A relative target's yardstick: the other region's values of the same (or the named) indicator."""
+    region = target.get("relative_to_region")
+    if target["kind"] != "relative" or not isinstance(region, str):
+        return None, ""
+    indicator = target.get("relative_to_indicator")
+    indicator = indicator if isinstance(indicator, str) and indicator else target["indicator"]
+    actuals = snap.actuals
+    rows = actuals[(actuals["region"] == region) & (actuals["indicator"] == indicator) & actuals["value"].notna()]
+    if as_of is not None:
+        rows = rows[rows["year"] <= as_of]
+    label = t("trace_reference", lang, region=region) if indicator == target["indicator"] else \
+        t("trace_reference_other", lang, region=region, indicator=indicator)
+    return rows[["year", "value"]].astype({"year": int}).sort_values("year").reset_index(drop=True), label
+
+
+def _latest_assessment(snap: Snapshot, target_id: str) -> dict | None:
+    statuses = snap.statuses[snap.statuses["target_id"] == target_id]
+    return None if statuses.empty else statuses.iloc[-1].to_dict()
 
 
 def gap_sentence(v: dict, unit: str, lang: str = "zh") -> str:
@@ -108,7 +144,7 @@ def gap_sentence(v: dict, unit: str, lang: str = "zh") -> str:
                                gap=number(abs(v["projected_gap"]), difference_unit(unit, lang)))
 
 
-def _actual_series(history: pd.DataFrame, as_of: int | None, target_year: int) -> pd.DataFrame:
+def _actual_series(history: pd.DataFrame, as_of: int | None, target_year: int, lang: str = "zh") -> pd.DataFrame:
     """Current values with their revisions as hover text; provisional (快报) values and post-plan years marked."""
     columns = ["year", "value", "is_provisional", "after_plan", "hover"]
     if history.empty:
@@ -121,9 +157,9 @@ def _actual_series(history: pd.DataFrame, as_of: int | None, target_year: int) -
         if current.empty:
             continue
         cur = current.iloc[0]
-        lines = [f"{'当前' if r.is_current else '曾为'} {number(r.value)} · {r.vintage or ''} · {r.entered_by} "
-                 f"{pd.Timestamp(r.entered_at):%Y-%m-%d}" + (f" · {r.reason}" if isinstance(r.reason, str) else "")
-                 for r in group.itertuples()]
+        lines = [t("hover_current" if r.is_current else "hover_earlier", lang, value=number(r.value))
+                 + f" · {r.vintage or ''} · {r.entered_by} {pd.Timestamp(r.entered_at):%Y-%m-%d}"
+                 + (f" · {r.reason}" if isinstance(r.reason, str) else "") for r in group.itertuples()]
         rows.append({"year": int(year), "value": float(cur["value"]), "is_provisional": cur["vintage"] == "快报",
                      "after_plan": int(year) > target_year, "hover": "<br>".join(lines)})
     return pd.DataFrame(rows, columns=columns)
@@ -177,7 +213,7 @@ def _explain_midcourse(v: dict, unit: str, lang: str) -> list[str]:
     if v["schedule_status"] == "no_data" and not is_missing(v.get("baseline_year_used")) \
             and year == int(v["baseline_year_used"]):
         return [t("story_only_base", lang).format(year=year, value=number(v["latest_value"], unit))]
-    if not is_missing(v.get("expected_value")):
+    if not is_missing(v.get("expected_value")) and not is_missing(v.get("schedule_ratio")):
         lines = [t("story_schedule", lang).format(year=year, expected=number(v["expected_value"], unit),
                                                   actual=number(v["latest_value"], unit),
                                                   ratio=percent(v["schedule_ratio"]), label=v["schedule_label"])]
