@@ -9,16 +9,16 @@ from tracker.formatting import MISSING
 from tracker.views import service
 
 # Check kinds newer than the shared label table; the shared table wins once it has them.
-CHECK_LABELS = {"baseline_target": ("目标不高于基期值", "Target not beyond its baseline"), **i18n.CHECK_LABELS}
 
 
 def show_plan_header(plan: pd.Series, targets: pd.DataFrame, checks: pd.DataFrame, stated: pd.DataFrame) -> None:
-    horizon = f"{plan['start_year']}–{plan['target_year']}" if plan["start_year"] != plan["target_year"] \
-        else f"{plan['target_year']}"
-    issued = plan["issued_on"].date().isoformat() if not pd.isna(plan["issued_on"]) else "—"
+    horizon = ui.t("horizon_span", start=plan["start_year"], end=plan["target_year"]) \
+        if plan["start_year"] != plan["target_year"] else ui.t("horizon_one_year", year=plan["target_year"])
+    issued = plan["issued_on"].date().isoformat() if not pd.isna(plan["issued_on"]) else MISSING
     st.subheader(plan["title"])
-    st.caption(f"{ui.t('plan_region')}: {plan['region']} · {ui.t('plan_issued')}: {issued} · "
-               f"{ui.t('plan_horizon')}: {horizon} · {ui.t('plan_seed')}: seeds/{plan['seed_file']}")
+    st.caption(" · ".join(ui.t("labelled", label=ui.t(key), value=value) for key, value in (
+        ("plan_region", plan["region"]), ("plan_issued", issued), ("plan_horizon", horizon),
+        ("plan_seed", f"seeds/{plan['seed_file']}"))))
     a, b, c = st.columns(3)
     a.metric(ui.t("targets_count"), len(targets))
     b.metric(ui.t("stated_values"), len(stated))
@@ -35,7 +35,8 @@ def filter_targets(targets: pd.DataFrame) -> pd.DataFrame:
     if text:
         hit = (shown["indicator"].str.contains(text, regex=False)
                | shown["quote"].str.contains(text, regex=False)
-               | shown["subject"].fillna("").str.contains(text, regex=False))
+               | shown["subject"].fillna("").str.contains(text, regex=False)
+               | shown["section"].fillna("").str.contains(text, regex=False))     # 专栏2, 第三章 …
         shown = shown[hit]
     return shown
 
@@ -75,8 +76,8 @@ def show_details(stated: pd.DataFrame, checks: pd.DataFrame, notes: pd.DataFrame
         }), hide_index=True, placeholder=MISSING, width="stretch")
     with st.expander(f"{ui.t('checks_title')} ({len(checks)})", expanded=bool((checks["status"] != "ok").any())):
         st.dataframe(pd.DataFrame({
-            ui.t("col_check_kind"): [i18n.label(CHECK_LABELS, k, lang) for k in checks["check_kind"]],
-            ui.t("col_status"): [i18n.label(CHECK_LABELS, s, lang) for s in checks["status"]],
+            ui.t("col_check_kind"): [i18n.label(i18n.CHECK_LABELS, k, lang) for k in checks["check_kind"]],
+            ui.t("col_status"): [i18n.label(i18n.CHECK_LABELS, s, lang) for s in checks["status"]],
             ui.t("col_message"): checks["message"],
         }), hide_index=True, placeholder=MISSING, width="stretch")
     with st.expander(f"{ui.t('notes_title')} ({len(notes)})"):

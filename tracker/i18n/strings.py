@@ -19,6 +19,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan_region": ("地区", "Region"),
     "plan_issued": ("发布日期", "Issued"),
     "plan_horizon": ("规划期", "Horizon"),
+    "horizon_span": ("{start}—{end}年", "{start}–{end}"),
+    "horizon_one_year": ("{year}年(年度计划)", "{year} (one year)"),
     "plan_seed": ("来源文件", "Seed file"),
     "col_target_id": ("目标编号", "Target id"),
     "col_indicator": ("指标", "Indicator"),
