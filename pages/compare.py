@@ -32,7 +32,7 @@ def main() -> None:
     as_of = ui.as_of_picker(ui.load_all_years(version), key="compare_as_of", container=right)
     lang = ui.lang()
     series, ranking = ui.load_comparison(version, indicator.name, as_of, lang)
-    fig = charts.get_comparison_chart(series, lang, ui.t("compare_chart_title"), unit=indicator["unit"])
+    fig = charts.get_comparison_chart(series, lang, ui.t("compare_chart_title", indicator=indicator["indicator"]), unit=indicator["unit"])
     st.plotly_chart(fig, key="compare_chart")
     caption = snapshot.Caption(plan=ui.t("compare_caption_plan"), indicator=indicator["indicator"],
                                unit=indicator["unit"], source=ui.t("compare_caption_source"), as_of=as_of, lang=lang)

@@ -201,6 +201,13 @@ def get_comparison_chart(frame: pd.DataFrame, lang: str = "zh", title: str | Non
                 marker={"symbol": "star", "size": 15, "color": colour}, legendgroup=series,
                 hovertemplate=f"{series}<br>{t('trace_target', lang)} %{{x}}: %{{y:,.4~r}} {unit}<extra></extra>",
             ))
+        stretch = part.dropna(subset=["stretch"]).drop_duplicates("year") if "stretch" in part else part.iloc[:0]
+        if len(stretch):
+            fig.add_trace(go.Scatter(
+                x=stretch["year"], y=stretch["stretch"], mode="markers", name=f"{series} · {t('trace_stretch', lang)}",
+                marker={"symbol": "star-open", "size": 15, "color": colour, "line": {"width": 2}}, legendgroup=series,
+                hovertemplate=f"{series}<br>{t('trace_stretch', lang)} %{{x}}: %{{y:,.4~r}} {unit}<extra></extra>",
+            ))
     _year_axis(fig, lang)
     fig.update_yaxes(title_text=unit, rangemode="tozero")
     return _layout(fig, title, height=500)

@@ -139,8 +139,9 @@ def comparison(snap: Snapshot, indicator_id: str, *, as_of: int | None = None,
     """One indicator across regions and plans: (series for the chart, ranking table).
 
     The series frame has one row per series (region · plan) and year with the actual value and, in the target
-    year, the resolved target — for a relative target that is the other region's value in that year. The ranking
-    carries the plan's short name in ``plan_name`` beside the ``series`` label.
+    year, the resolved target — for a relative target that is the other region's value in that year — and a
+    floor-and-stretch target's 力争 value. The ranking carries the plan's short name in ``plan_name`` beside the
+    ``series`` label, and ``rank``: 1 for the highest target completion (none where it cannot be computed yet).
     """
     targets = snap.targets
     chosen = targets[(targets["indicator_id"] == indicator_id) & (targets["kind"] != "qualitative")]
@@ -155,11 +156,14 @@ def comparison(snap: Snapshot, indicator_id: str, *, as_of: int | None = None,
     rows = []
     for r in table.itertuples():
         values = actuals[actuals["region"] == r.region]
-        rows += [{"series": r.series, "year": int(y), "actual": v, "target": None}
+        rows += [{"series": r.series, "year": int(y), "actual": v, "target": None, "stretch": None}
                  for y, v in zip(values["year"], values["value"], strict=True)]
-        rows.append({"series": r.series, "year": int(r.target_year), "actual": None, "target": r.target_value_used})
-    series = pd.DataFrame(rows, columns=["series", "year", "actual", "target"])
+        stretch = r.stretch_value if r.kind == "floor_stretch" else None
+        rows.append({"series": r.series, "year": int(r.target_year), "actual": None, "target": r.target_value_used,
+                     "stretch": stretch})
+    series = pd.DataFrame(rows, columns=["series", "year", "actual", "target", "stretch"])
     ranking = table.sort_values("target_completion", ascending=False, na_position="last").reset_index(drop=True)
+    ranking["rank"] = ranking["target_completion"].rank(method="min", ascending=False)
     return series, ranking
 
 

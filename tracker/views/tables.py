@@ -36,6 +36,7 @@ def overview_table(table: pd.DataFrame, lang: str = "zh") -> Styler:
 def ranking_table(ranking: pd.DataFrame, lang: str = "zh") -> Styler:
     """The comparison's ranking as the page shows it."""
     frame = pd.DataFrame({
+        t("col_rank", lang): ranking["rank"],
         t("col_region", lang): ranking["region"],
         t("col_plan", lang): ranking["plan_name"],
         t("col_target", lang): [describe_target(r, lang) for r in ranking.to_dict("records")],
@@ -47,7 +48,8 @@ def ranking_table(ranking: pd.DataFrame, lang: str = "zh") -> Styler:
         t("col_schedule", lang): ranking["schedule_label"],
         t("col_trend", lang): ranking["trend_label"],
     })
-    return _shown(frame, lang, years=("col_year", "col_year_actual"), numbers=("col_target_value", "col_latest"),
+    return _shown(frame, lang, years=("col_rank", "col_year", "col_year_actual"),
+                  numbers=("col_target_value", "col_latest"),
                   percents=("col_target_completion",))
 
 
