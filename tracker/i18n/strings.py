@@ -214,6 +214,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "可直接粘贴进汇报材料的评估表:规划期内为中期评估,规划期结束后为终期评估。",
         "The evaluation table to paste into reports: mid-term while the plan runs, final once it has ended.",
     ),
+    "method_details": ("详细方法:公式、各类目标与边界情形", "The full method: formulas, kinds of target, edge cases"),
     "thresholds_title": ("当前使用的阈值", "Thresholds in force"),
     "col_setting": ("参数", "Setting"),
     "col_setting_value": ("数值", "Value"),
