@@ -124,6 +124,11 @@ def language_switch() -> None:
     )
 
 
+# The chart toolbar keeps the buttons people use (a picture, zoom back) so that it does not cover a chart's title on a
+# narrow screen; the report-ready picture is the page's own PNG button.
+CHART_CONFIG = {"displaylogo": False, "modeBarButtons": [["toImage", "resetScale2d"]], "responsive": True}
+
+
 def selected(name: str, default: str | None = None) -> str | None:
     """A selection every page shares (plan, as-of year, target, indicator, region): the URL's ?name= first, so that
     a shared link opens what it names, else the one chosen last in this session, so that changing page keeps it."""

@@ -33,7 +33,7 @@ def main() -> None:
     lang = ui.lang()
     series, ranking = ui.load_comparison(version, indicator.name, as_of, lang)
     fig = charts.get_comparison_chart(series, lang, ui.t("compare_chart_title", indicator=indicator["indicator"]), unit=indicator["unit"])
-    st.plotly_chart(fig, key="compare_chart")
+    st.plotly_chart(fig, config=ui.CHART_CONFIG, key="compare_chart")
     caption = snapshot.Caption(plan=ui.t("compare_caption_plan"), indicator=indicator["indicator"],
                                unit=indicator["unit"], source=ui.t("compare_caption_source"), as_of=as_of, lang=lang)
     ui.png_download(lambda: snapshot.figure_png(fig, caption=caption), key="compare_png",

@@ -121,7 +121,7 @@ def main() -> None:
         st.info(ui.t(story.no_chart_reason))
     else:
         fig = charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})")
-        st.plotly_chart(fig, key="indicator_chart")
+        st.plotly_chart(fig, config=ui.CHART_CONFIG, key="indicator_chart")
         ui.png_download(lambda: snapshot.figure_png(fig, caption=bundle.indicator_caption(plan, story, as_of, lang)),
                         key="indicator_png",
                         file_name=f"{plan.name}-{bundle.indicator_file_name(story.target['number'], story)}")

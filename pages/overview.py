@@ -15,9 +15,11 @@ from tracker.views import service, tables
 def show_kpis(table: pd.DataFrame) -> None:
     """The total and one card per status the status chart counts (the same categories, the same order)."""
     counts = service.kpi_counts(table)
-    cards = st.columns(len(counts))
-    for card, (code, count) in zip(cards, counts.items(), strict=True):
-        card.metric(ui.t("kpi_total") if code == "total" else schedule_label(code, ui.lang()), count)
+    # A row that wraps: on a phone several cards share a line instead of one card a screen.
+    cards = st.container(horizontal=True, gap="medium")
+    for code, count in counts.items():
+        cards.metric(ui.t("kpi_total") if code == "total" else schedule_label(code, ui.lang()), count, width="content",
+                     border=True)
 
 
 def pick_filters(table: pd.DataFrame) -> pd.DataFrame:
@@ -99,11 +101,11 @@ def main() -> None:
         if has_progress and not with_data.empty else None
     caption = bundle.plan_caption(plan, table, as_of, lang)
     left, right = st.columns([2, 3])
-    left.plotly_chart(status_fig, key="overview_status")
+    left.plotly_chart(status_fig, config=ui.CHART_CONFIG, key="overview_status")
     ui.png_download(lambda: snapshot.figure_png(status_fig, caption=caption), key="overview_status_png",
                     file_name=f"{plan.name}-status.png", container=left)
     if heatmap_fig is not None:
-        right.plotly_chart(heatmap_fig, key="overview_heatmap")
+        right.plotly_chart(heatmap_fig, config=ui.CHART_CONFIG, key="overview_heatmap")
         ui.png_download(lambda: snapshot.figure_png(heatmap_fig, caption=caption), key="overview_heatmap_png",
                         file_name=f"{plan.name}-heatmap.png", container=right)
     slide, pack = st.columns(2)

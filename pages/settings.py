@@ -20,7 +20,7 @@ def thresholds_form(store, admin) -> None:
         for f in fields(Thresholds):
             meaning = i18n.label(THRESHOLD_DESCRIPTIONS, f.name, ui.lang())
             values[f.name] = st.number_input(f"{f.name} — {meaning}",
-                                             value=float(getattr(current, f.name)), format="%.4f",
+                                             value=float(getattr(current, f.name)), format="%g",
                                              key=f"settings_{f.name}")
         if st.form_submit_button(ui.t("save_thresholds")):
             try:

@@ -6,8 +6,6 @@ fill in, which PNG export cannot, and Chromium picks Japanese glyph shapes unles
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -63,30 +61,28 @@ def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = Non
     present = set(by_year["schedule_status"])
     codes = [c for c in SCHEDULE_ORDER if c in present] + sorted(present - set(SCHEDULE_ORDER)) or ["no_data"]
     index = {c: i for i, c in enumerate(codes)}
-    frame = by_year.assign(row=by_year["indicator"] + "|" + by_year["target_id"])
-    rows = list(dict.fromkeys(frame["row"]))
+    frame = by_year.assign(
+        code=by_year["schedule_status"].map(index).fillna(index.get("no_data", 0)),
+        label=by_year["schedule_status"].map(lambda c: schedule_label(c, lang)),
+    )
+    numbers = frame["latest_value"].map(number) + " / " + frame["target_value_used"].map(number)
+    frame["text"] = frame["label"].where(frame["target_value_used"].isna(), frame["label"] + "<br>" + numbers)
+    rows = list(dict.fromkeys(frame["target_id"]))
     years = sorted(frame["year"].unique())
-    z = pd.DataFrame(math.nan, index=rows, columns=years)
-    text = pd.DataFrame("", index=rows, columns=years)
-    for r in frame.itertuples():
-        z.loc[r.row, r.year] = index.get(r.schedule_status, index.get("no_data", 0))
-        latest = number(r.latest_value)
-        text.loc[r.row, r.year] = f"{schedule_label(r.schedule_status, lang)}<br>{latest} / {number(r.target_value_used)}" \
-            if not pd.isna(r.target_value_used) else schedule_label(r.schedule_status, lang)
+    z = frame.pivot_table(index="target_id", columns="year", values="code", aggfunc="last").reindex(
+        index=rows, columns=years)
+    text = frame.pivot_table(index="target_id", columns="year", values="text", aggfunc="last").reindex(
+        index=rows, columns=years).fillna("")
+    labels = _row_labels(frame.drop_duplicates("target_id").set_index("target_id").loc[rows], lang)
     n = len(codes)
     # A stepped colour scale: one flat colour per status code.
     scale = []
     for i, code in enumerate(codes):
         colour = STATUS_COLOURS.get(code, "#bdbdbd")
         scale += [[i / n, colour], [(i + 1) / n, colour]]
-    labels = [row.split("|")[0] for row in rows]
-    # One indicator can carry two targets (技术合同成交额: ≥ 400 亿元 and 翻番): say which row is which.
-    first = frame.drop_duplicates("row").set_index("row")
-    labels = [f"{label} · {describe_target(first.loc[row].to_dict(), lang)}" if labels.count(label) > 1 else label
-              for label, row in zip(labels, rows, strict=True)]
     fig = go.Figure(go.Heatmap(
-        z=z.values, x=years, y=list(range(len(rows))), text=text.values, colorscale=scale, zmin=-0.5,
-        zmax=n - 0.5, xgap=2, ygap=2, hovertemplate="%{x}年 · %{customdata}<br>%{text}<extra></extra>",
+        z=z.to_numpy(dtype=float), x=years, y=list(range(len(rows))), text=text.to_numpy(), colorscale=scale,
+        zmin=-0.5, zmax=n - 0.5, xgap=2, ygap=2, hovertemplate="%{x} · %{customdata}<br>%{text}<extra></extra>",
         customdata=[[label] * len(years) for label in labels],
         colorbar={"tickvals": list(range(n)), "ticktext": [schedule_label(c, lang) for c in codes],
                   "title": {"text": ""}, "thickness": 12},
@@ -96,6 +92,20 @@ def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = Non
     _year_axis(fig, lang)
     fig.update_xaxes(showgrid=False)
     return _layout(fig, title, height=max(260, 26 * len(rows) + 120))
+
+
+def _row_labels(first: pd.DataFrame, lang: str) -> list[str]:
+    """A heatmap row's name: the indicator, with the region when the rows span several, and the target's reading
+    where one indicator carries two targets in a region (技术合同成交额: ≥ 400亿元 and 翻番)."""
+    labels = first["indicator"].astype(str)
+    if first["region"].nunique() > 1:
+        labels = labels + "(" + first["region"].astype(str) + ")"
+    repeated = labels.duplicated(keep=False)
+    if repeated.any():
+        readings = [describe_target(r, lang) for r in first[repeated].to_dict("records")]
+        labels = labels.copy()
+        labels[repeated] = labels[repeated] + " · " + pd.Series(readings, index=labels[repeated].index)
+    return labels.tolist()
 
 
 def _short(text: str, limit: int = 22) -> str:
