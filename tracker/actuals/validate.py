@@ -467,7 +467,10 @@ def _diff(rows: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
 
 # -- browser entry ----------------------------------------------------------------------------------------------
 ENTRY_SHEET = "填报表"
-ENTRY_COLUMNS = {"value": "数值", "vintage": "快报/年报", "source": "来源/口径", "reason": "修订原因"}
+# The browser table's "columns" are field codes, named in the reader's language where shown
+# (tracker.actuals.display.cell_ref); Excel columns are letters.
+ENTRY_FIELDS = ("region", "indicator", "year", "value", "unit", "vintage")
+ENTRY_SOURCE = "网页填报"   # the source of a typed value when the clerk names none
 
 
 def entry_grid(ref: Reference, targets: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
@@ -502,17 +505,16 @@ def entry_rows(grid: pd.DataFrame, edited: pd.DataFrame, region: str, year: int,
     pos = pd.Series(np.arange(1, len(edited) + 1), index=edited.index)
     sub = edited[touched]
     source = text(sub, "source")
-    if default_source:
-        source = source.mask(source == "", default_source)
+    source = source.mask(source == "", default_source or ENTRY_SOURCE)
     n = len(sub)
     raw = pd.DataFrame({
         "sheet": ENTRY_SHEET,
-        "region": region, "region_row": pos[touched], "region_col": "地区",
-        "indicator": sub["indicator"], "indicator_row": pos[touched], "indicator_col": "指标",
-        "year": str(year), "year_row": pos[touched], "year_col": "年份",
-        "value": after[touched], "value_row": pos[touched], "value_col": ENTRY_COLUMNS["value"],
-        "unit": "", "unit_row": pos[touched], "unit_col": "单位",
-        "vintage": text(sub, "vintage"), "vintage_row": pos[touched], "vintage_col": ENTRY_COLUMNS["vintage"],
+        "region": region, "region_row": pos[touched], "region_col": "region",
+        "indicator": sub["indicator"], "indicator_row": pos[touched], "indicator_col": "indicator",
+        "year": str(year), "year_row": pos[touched], "year_col": "year",
+        "value": after[touched], "value_row": pos[touched], "value_col": "value",
+        "unit": "", "unit_row": pos[touched], "unit_col": "unit",
+        "vintage": text(sub, "vintage"), "vintage_row": pos[touched], "vintage_col": "vintage",
         "header_unit": "", "source": source, "note": "", "reason": text(sub, "reason"),
         "withdraw": (after[touched] == "") & (before[touched] != ""),
     }, index=sub.index)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import multiprocessing
+import multiprocessing.forkserver
 import multiprocessing.spawn
 import resource
 import signal
@@ -28,6 +29,13 @@ _START_LOCK = threading.Lock()       # Streamlit serves each session from its ow
 class Budget:
     memory_bytes: int = limits.WORKER_MEMORY_BYTES
     seconds: float = limits.WORKER_SECONDS
+
+
+def start_reader() -> None:
+    """Start the fork server now (it imports pandas and the readers, seconds on a busy machine) rather than at the
+    first upload; quick when it runs already."""
+    with _START_LOCK, _without_main_module():
+        multiprocessing.forkserver.ensure_running()
 
 
 def read_isolated(file_name: str, data: bytes, ref, *, sheet: str | None = None, budget: Budget = Budget()):
