@@ -53,7 +53,7 @@ def sign_in(store: Store, username: str | None) -> User | None:
         print("需要密码:请在终端运行以便输入,或设置环境变量 TRACKER_PASSWORD。", file=sys.stderr)
         return None
     try:
-        user = store.sign_in(username, password, channel="cli")
+        user = store.sign_in(username, password, channel="cli", client=f"cli:{getpass.getuser()}")
         return require(user, Action.WRITE_ACTUALS)
     except (ValueError, PermissionDenied) as exc:
         print(exc, file=sys.stderr)
