@@ -388,7 +388,8 @@ def sign_in_form(stay: bool = False) -> None:
         submitted = st.form_submit_button(t("sign_in"), type="primary")
     if submitted:
         try:
-            user = store.sign_in(username.strip(), password, channel="web")
+            client = getattr(st.context, "ip_address", None)   # throttles one browser guessing many accounts
+            user = store.sign_in(username.strip(), password, channel="web", client=f"web:{client or 'unknown'}")
         except ValueError as exc:
             st.error(str(exc))
             return

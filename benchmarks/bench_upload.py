@@ -1,7 +1,9 @@
-"""Time the upload path on a 100,000-row long-format file: parse (calamine), validate, commit, and validate again
-against a database that now holds all those values (the diff then joins 100,000 current values).
+"""Time the upload path on a long-format file (default 100,000 rows): parse (calamine), validate, commit, and
+validate again against a database that now holds all those values (the diff then joins the current values); then
+the same file through the product's path, read in the memory-limited subprocess (tracker.actuals.worker), with the
+subprocess's peak memory; and the 2 KB file with one cell at XFD1048576.
 
-Run from the repository root: python benchmarks/bench_upload.py [n_rows]
+Run from the repository root: python benchmarks/bench_upload.py [n_rows]      (300000 for the README's figures)
 Not a test: it prints timings. The database is a temporary file with the real catalogue plus synthetic districts
 (the catalogue has too few regions for 100,000 distinct region/indicator/year keys).
 """
@@ -9,9 +11,11 @@ Not a test: it prints timings. The database is a temporary file with the real ca
 from __future__ import annotations
 
 import io
+import resource
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from etl.build import build_tables  # noqa: E402
 from tracker import commands  # noqa: E402
 from tracker.access.auth import SYSTEM, User  # noqa: E402
-from tracker.actuals.upload import read_file  # noqa: E402
+from tracker.actuals.upload import UnreadableFile, read_file  # noqa: E402
 from tracker.actuals.validate import QUALITATIVE_UNITS, Reference, validate  # noqa: E402
+from tracker.actuals.worker import read_isolated  # noqa: E402
 from tracker.db.store import Store  # noqa: E402
 
 YEARS = range(2016, 2024)
@@ -104,7 +109,34 @@ def main(n: int = 100_000) -> None:
         csv = "\n".join(",".join("" if v is None else str(v).replace(",", "") for v in r) for r in rows)
         csv_data = ("地区,指标,年份,数值,单位,来源/口径,备注,快报/年报,修订原因\n" + csv).encode("gbk")
         timed("parse the same rows as a GBK CSV", lambda: read_file("bench.csv", csv_data, ref))
+        isolated = timed("parse in the limited subprocess (product path)",
+                         lambda: read_isolated("bench.xlsx", data, ref))
+        print(f"{'':<44} subprocess peak RSS {isolated.peak_rss_bytes / 2**20:,.0f} MB")
+        print(f"{'':<44} this process peak RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+        bomb = dimension_bomb()
+        try:
+            timed(f"one cell at XFD1048576 ({len(bomb):,} bytes)", lambda: read_isolated("bomb.xlsx", bomb, ref))
+        except UnreadableFile as exc:
+            print(f"{'':<44} refused: {exc.code}")
         store.close()
+
+
+def dimension_bomb() -> bytes:
+    """A workbook whose one cell at XFD1048576 would make calamine allocate 512 GiB."""
+    wb = Workbook()
+    wb.active["A1"] = "x"
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+                                                     b"</sheetData>")
+            zout.writestr(info, body)
+    return out.getvalue()
 
 
 if __name__ == "__main__":

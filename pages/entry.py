@@ -39,8 +39,9 @@ def pick_scope(store, plans: pd.DataFrame) -> tuple[str, str, int, pd.DataFrame]
 
 def batch_fields() -> tuple[str | None, str | None, str | None, str | None]:
     b, c = st.columns([1, 2])
+    unstated = ui.t("vintage_none")    # the label fixed now: format_func may run after the language is read again
     vintage = b.radio(ui.t("vintage"), ["", *VINTAGES], key="entry_vintage", horizontal=True,
-                      format_func=lambda v: v or ui.t("vintage_none"), help=ui.t("vintage_help")) or None
+                      format_func=lambda v: v or unstated, help=ui.t("vintage_help")) or None
     source = c.text_input(ui.t("source"), key="entry_source", help=ui.t("source_help")).strip() or None
     d, e = st.columns(2)
     reason = d.text_input(ui.t("reason"), key="entry_reason", help=ui.t("reason_help")).strip() or None
@@ -83,10 +84,19 @@ def show_check(validation) -> None:
         st.dataframe(changes_table(changes, ui.lang()), hide_index=True, width="stretch", key="entry_changes")
 
 
+def ask_confirmations(validation) -> None:
+    """A box for each kind of value that needs a yes: unusual values, values that replace a plan's own figures."""
+    found = set(validation.problems["code"])
+    for kind, codes in (("unusual", {"unusual_value", "unusual_scale"}), ("stated", {"replaces_stated"})):
+        if found & (codes | {f"{c}_confirmed" for c in codes}):
+            st.checkbox(ui.t(f"confirm_{kind}"), key=f"entry_confirm_{kind}", help=ui.t(f"confirm_{kind}_help"))
+
+
 def save(store, validation, user, note: str | None) -> None:
     batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note)
     st.session_state["entry_flash"] = ui.t("saved", batch=batch_id, n=len(validation.changes))
-    st.session_state.pop(EDITOR, None)
+    for key in (EDITOR, "entry_confirm_unusual", "entry_confirm_stated"):
+        st.session_state.pop(key, None)      # a confirmation holds for the values it was given for only
     st.rerun()
 
 
@@ -114,8 +124,11 @@ def main() -> None:
     if raw.empty:
         st.caption(ui.t("entry_hint"))
         return
-    validation = validate(raw, ref, default_vintage=vintage, default_reason=reason)
+    validation = validate(raw, ref, default_vintage=vintage, default_reason=reason,
+                          confirm_unusual=bool(st.session_state.get("entry_confirm_unusual")),
+                          confirm_stated=bool(st.session_state.get("entry_confirm_stated")))
     show_check(validation)
+    ask_confirmations(validation)
     ready = not validation.has_errors and not validation.changes.empty
     if st.button(ui.t("entry_save"), type="primary", disabled=not ready, key="entry_save"):
         save(store, validation, user, note)

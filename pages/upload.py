@@ -12,6 +12,7 @@ from tracker.actuals.display import changes_table, problems_table
 from tracker.actuals.excel import TemplateSpec, long_template, wide_template
 from tracker.actuals.upload import UnreadableFile, check_upload
 from tracker.actuals.validate import VINTAGES
+from tracker.actuals.worker import start_reader
 
 FILE_TYPES = ["xlsx", "xlsm", "xls", "csv"]
 
@@ -56,13 +57,28 @@ def options(store) -> dict:
         reason = d.text_input(ui.t("reason"), key="upload_reason", help=ui.t("reason_help")).strip()
         note = e.text_input(ui.t("note"), key="upload_note").strip()
     return {"user": user, "default_region": region or None, "default_year": year or None,
-            "default_vintage": vintage or None, "default_reason": reason or None, "note": note or None}
+            "default_vintage": vintage or None, "default_reason": reason or None, "note": note or None,
+            **confirmations()}
+
+
+def confirmations() -> dict:
+    """The clerk's answers to the checks that ask for one (the boxes are shown by ask_confirmations)."""
+    return {"confirm_unusual": bool(st.session_state.get("upload_confirm_unusual")),
+            "confirm_stated": bool(st.session_state.get("upload_confirm_stated"))}
+
+
+def ask_confirmations(check) -> None:
+    """A box for each kind of value that needs a yes: unusual values, values that replace a plan's own figures."""
+    for kind, codes in (("unusual", ("unusual_value", "unusual_scale")), ("stated", ("replaces_stated",))):
+        if any(check.needs(c) or check.needs(f"{c}_confirmed") for c in codes):
+            st.checkbox(ui.t(f"confirm_{kind}"), key=f"upload_confirm_{kind}", help=ui.t(f"confirm_{kind}_help"))
 
 
 def run_check(store, name: str, data: bytes, opts: dict, sheet: str | None, *, reuse: bool = False):
     """Read and validate; with reuse, the last result for the same file and options is kept for this session
     (a 100,000-row file takes seconds, and every click reruns the page)."""
-    keys = ("default_region", "default_year", "default_vintage", "default_reason")
+    keys = ("default_region", "default_year", "default_vintage", "default_reason", "confirm_unusual",
+            "confirm_stated")
     token = (hashlib.sha256(data).hexdigest(), name, sheet, *(opts[k] for k in keys))
     cached = st.session_state.get("upload_cache")
     if reuse and cached and cached[0] == token:
@@ -121,7 +137,8 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
                                               note=opts["note"], file_name=name, file_sha256=fresh.read.sha256)
         st.session_state["upload_committed"] = (fresh.read.sha256, batch_id)
         st.session_state["upload_flash"] = ui.t("saved", batch=batch_id, n=n)
-        st.session_state.pop("upload_confirm", None)
+        for key in ("upload_confirm", "upload_confirm_unusual", "upload_confirm_stated"):
+            st.session_state.pop(key, None)   # a confirmation holds for the file it was given for only
         st.rerun()
 
 
@@ -132,6 +149,7 @@ def main() -> None:
     if "upload_flash" in st.session_state:
         st.success(st.session_state.pop("upload_flash"))
     store = ui.get_store()
+    start_reader()              # the reading subprocesses' fork server imports while the clerk picks a file
     plans = store.plans()
     if plans.empty:
         st.info(ui.t("empty_db"))
@@ -157,6 +175,7 @@ def main() -> None:
         return
     summary(check)
     show_problems(check)
+    ask_confirmations(check)
     show_changes(check)
     confirm_and_commit(store, check, opts, name, data, sheet)
 

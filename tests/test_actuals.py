@@ -169,7 +169,10 @@ def test_entry_grid_edits_become_one_batch_with_withdrawals(store):
     edited.loc[i_rd, "value"] = "1.61"
     edited.loc[i_rd, "vintage"] = "年报"
     edited.loc[i_tc, "value"] = ""                              # cleared: withdraw 241.5
-    validation = validate(entry_rows(grid, edited, "重庆市", 2015, default_source="统计公报"), ref)
+    raw = entry_rows(grid, edited, "重庆市", 2015, default_source="统计公报")
+    refused = validate(raw, ref)              # both values are stated in the plan text: a confirmation is needed
+    assert refused.problems["code"].tolist() == ["replaces_stated"] * 2
+    validation = validate(raw, ref, confirm_stated=True)
     assert not validation.has_errors
     changes = validation.changes.set_index("indicator")
     assert changes.loc["研究与试验发展经费投入强度", ["change", "old_value", "value", "source"]].tolist() == \

@@ -142,6 +142,9 @@ def old_file(path):
                    ALTER TABLE targets DROP COLUMN relative_to_indicator_id;
                    ALTER TABLE actuals DROP COLUMN source_plan_id;
                    ALTER TABLE users DROP COLUMN credentials_version;
+                   ALTER TABLE login_attempts DROP COLUMN attempt_id;
+                   ALTER TABLE login_attempts DROP COLUMN client;
+                   ALTER TABLE login_attempts ALTER COLUMN ok SET NOT NULL;
                    DELETE FROM meta WHERE key = 'data_version';
                    UPDATE meta SET value = '2' WHERE key = 'schema_version'""")
     con.execute(DDL_BEFORE_VIEWS_OF_VERSION_2)

@@ -282,7 +282,7 @@ def test_a_version_2_file_is_migrated_in_order_and_keeps_its_values(tmp_path):
     path = version_2_file(tmp_path / "v2.duckdb")
     store = Store.open(path)
     try:
-        assert store.applied_migrations == [3, 4]
+        assert store.applied_migrations == [3, 4, 5]
         assert store.meta("schema_version") == str(SCHEMA_VERSION)
         assert {"relative_to_indicator_id"} <= columns(store, "targets")
         assert {"source_plan_id"} <= columns(store, "actuals")
@@ -300,6 +300,25 @@ def test_a_version_2_file_is_migrated_in_order_and_keeps_its_values(tmp_path):
         assert again.meta("schema_version") == str(SCHEMA_VERSION)
     finally:
         again.close()
+
+
+def test_a_version_4_file_gets_the_sign_in_claims_and_keeps_its_attempts(tmp_path, monkeypatch):
+    path = tmp_path / "v4.duckdb"
+    with monkeypatch.context() as m:                   # the program as it was: migrations 1 to 4
+        m.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
+        old = Store.open(path)
+        old._con.execute("INSERT INTO login_attempts VALUES ('zhang', ?, FALSE, 'web')", [datetime.now()])
+        old.close()
+    store = Store.open(path)
+    try:
+        assert store.applied_migrations == [5]
+        assert {"attempt_id", "client"} <= columns(store, "login_attempts")
+        assert store.failed_sign_ins("zhang")[0] == 1         # the old attempt still counts
+        with pytest.raises(ValueError, match="不正确"):
+            store.sign_in("zhang", "wrong-password", client="web:10.0.0.1")
+        assert store.failed_sign_ins_from("web:10.0.0.1")[0] == 1
+    finally:
+        store.close()
 
 
 def test_a_new_file_gets_every_migration_and_a_failed_one_rolls_back(tmp_path, monkeypatch):

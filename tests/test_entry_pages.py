@@ -7,7 +7,7 @@ from datetime import datetime
 
 import openpyxl
 import pytest
-from conftest import CLERK, PASSWORD, REVIEWER, VIEWER, add_people
+from conftest import ADMIN, CLERK, PASSWORD, REVIEWER, VIEWER, add_people
 from streamlit.testing.v1 import AppTest
 
 from tracker import commands
@@ -217,3 +217,70 @@ def test_batches_page_refuses_to_revert_the_seed_batch(db):  # noqa: ARG001
     assert not at.exception
     assert "seed" in at.info[0].value
     assert not [b for b in at.button if b.key == "batches_revert"]
+
+
+def test_upload_page_asks_for_confirmations_before_a_fraction_replaces_a_stated_percentage(db):
+    """Issue 15, item 4: R&D 2015 = 0.0157 is refused until the clerk confirms it is meant, and that it replaces
+    the plan's own 1.57."""
+    at = page("upload").run()
+    fraction = xlsx([["地区", "指标", "年份", "数值"], ["重庆市", "研究与试验发展经费投入强度", 2015, 0.0157]])
+    at.file_uploader(key="upload_file").set_value(("统计局2015.xlsx", fraction, XLSX)).run()
+    assert not at.exception
+    assert "2 个错误" in at.error[0].value
+    assert "应填 1.57" in " ".join(table(at, "级别", "说明")["说明"])
+    assert not [b for b in at.button if b.key == "upload_commit"]
+    at.checkbox(key="upload_confirm_unusual").check().run()
+    assert "1 个错误" in at.error[0].value                          # the plan's value still needs its own yes
+    at.checkbox(key="upload_confirm_stated").check().run()
+    assert not at.error
+    at.checkbox(key="upload_confirm").check().run()
+    at.button(key="upload_commit").click().run()
+    assert not at.exception and "已保存批次" in at.success[0].value
+    assert current(db, "重庆市", "研究与试验发展经费投入强度", 2015) == 0.0157
+    # The value carries the file's name as its source (the sheet names none), in the batch and the history.
+    history = db.value_history("重庆市", "研究与试验发展经费投入强度", 2015)
+    assert history.iloc[0]["source"] == "统计局2015.xlsx" and history.iloc[1]["batch_kind"] == "seed"
+    bp = page("batches").run()
+    bp.selectbox(key="batches_pick").set_value(db.batches().iloc[0]["batch_id"]).run()
+    assert table(bp, "原值", "当前有效")["来源/口径"].tolist() == ["统计局2015.xlsx"]
+
+
+def test_entry_page_problems_read_in_english_and_typed_values_carry_their_source(db):
+    at = page("entry")
+    at.session_state["lang"] = "en"
+    open_entry(at)
+    edit(at, {"研究与试验发展经费投入强度": {"value": "120"}})
+    problems = table(at, "Level", "Message")
+    assert problems[["Sheet", "Cell"]].iloc[0].tolist()[0] == "Entry table"
+    assert problems["Cell"].iloc[0].startswith("row ") and problems["Cell"].iloc[0].endswith("· Value")
+    assert problems["Message"].iloc[0].startswith("A percentage cannot exceed 100")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in " ".join(problems[["Sheet", "Cell", "Message"]]
+                                                                .to_numpy().ravel()))
+    edit(at, {"研究与试验发展经费投入强度": {"value": "1.72"}})
+    at.button(key="entry_save").click().run()
+    assert db.value_history("重庆市", "研究与试验发展经费投入强度", 2016).iloc[0]["source"] == "网页填报"
+
+
+def test_entry_page_a_stated_value_is_replaced_only_when_confirmed(db):
+    at = open_entry(page("entry"))
+    at.selectbox(key="entry_year").set_value(2015).run()
+    edit(at, {"研究与试验发展经费投入强度": {"value": "1.58"}})
+    assert "1 个错误" in at.error[0].value and at.button(key="entry_save").disabled
+    at.checkbox(key="entry_confirm_stated").check().run()
+    assert not at.error and not at.button(key="entry_save").disabled
+    at.button(key="entry_save").click().run()
+    assert current(db, "重庆市", "研究与试验发展经费投入强度", 2015) == 1.58
+
+
+def test_an_account_disabled_mid_session_cannot_save_its_open_edits(db):
+    """Revocation with a live session: the table is edited, an admin disables the account, Save writes nothing."""
+    at = open_entry(page("entry"))
+    edit(at, {"高新技术企业": {"value": "1435"}})
+    assert not at.button(key="entry_save").disabled
+    commands.set_active(db, ADMIN, CLERK.username, False)
+    before = len(db.batches())
+    at.button(key="entry_save").click().run()
+    assert not at.exception
+    assert len(db.batches()) == before and current(db, "重庆市", "高新技术企业", 2016) is None
+    assert not at.get("data_editor") and not [b for b in at.button if b.key == "entry_save"]
+    assert "登录" in " ".join(w.value for w in at.warning)

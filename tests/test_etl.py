@@ -216,6 +216,26 @@ def test_rerun_keeps_entered_actuals_and_they_outrank_seed_values(fresh_store):
     assert fresh_store.scalar("SELECT count(*) FROM targets") == 153
 
 
+def test_seed_revisions_keep_their_ids_across_runs(fresh_store, built):
+    """Unchanged seed rows are not rewritten: their actual_id and entered_at stay; a changed one is replaced."""
+    seed = "SELECT actual_id, region, indicator, year, value, entered_at FROM actuals WHERE batch_id = 'seed'"
+    before = fresh_store.query_df(seed).sort_values("actual_id").reset_index(drop=True)
+    run_build(fresh_store)
+    after = fresh_store.query_df(seed).sort_values("actual_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(after, before)
+
+    changed = built.seed_actuals.copy()
+    i = changed.index[(changed["indicator"] == "技术合同成交额") & (changed["year"] == 2015)
+                      & (changed["region"] == "重庆市")][0]
+    changed.loc[i, "value"] = 241.6
+    fresh_store.replace_seed_data(built.tables, changed, built.meta)
+    again = fresh_store.query_df(seed).set_index("actual_id")
+    kept = before.set_index("actual_id")
+    gone = set(kept.index) - set(again.index)
+    assert len(gone) == 1 and kept.loc[list(gone)[0], "value"] == 241.5
+    assert len(again) == len(kept) and again["value"].eq(241.6).sum() == 1
+
+
 def test_crash_mid_write_leaves_the_previous_build(fresh_store):
     add_entered_value(fresh_store, 1.58)
     snapshot = {t: fresh_store.query_df(f"SELECT * FROM {t}") for t in ("targets", "actuals", "checks", "batches")}

@@ -356,14 +356,17 @@ def test_merged_region_cells_down_a_column(store):
     assert {k[0] for k in values(result)} == {"重庆市"} and len(values(result)) == 3
 
 
-def test_percent_cells_read_as_fractions_get_a_hint(store):
+def test_a_percentage_typed_as_a_fraction_is_an_error_until_confirmed(store):
     commands.commit_actuals(store, CLERK, pd.DataFrame([{"region": "重庆市", "indicator": "研究与试验发展经费投入强度", "year": 2016,
                                         "value": 1.72}]), kind="entry")
     data = xlsx(("数据", [["地区", "指标", "年份", "数值"],
-                          ["重庆市", "研究与试验发展经费投入强度", 2017, 0.0188]]))   # Excel's 1.88% cell
+                          ["重庆市", "研究与试验发展经费投入强度", 2017, 0.0188]]))   # 1.88 % typed as a fraction
     result = check(store, data)
-    jump = result.problems[result.problems["code"] == "jump"].iloc[0]
-    assert jump["level"] == "warning" and "请填写 1.88" in message(jump)
+    unusual = result.problems[result.problems["code"] == "unusual_value"].iloc[0]
+    assert unusual["level"] == "error" and "应填 1.88" in message(unusual) and "2016年的 1.72" in message(unusual)
+    assert "jump" not in codes(result)                       # one message for one finding
+    confirmed = check(store, data, confirm_unusual=True)
+    assert not confirmed.has_errors and "unusual_value_confirmed" in codes(confirmed)
 
 
 def test_problems_carry_sheet_row_column_cell_and_chinese_message(store):
@@ -459,7 +462,7 @@ def test_cli_vintage_and_reason_reach_the_history(tmp_path, db_file):
                             ["重庆市", "技术合同成交额", 2015, 242, None],
                             ["重庆市", "高新技术企业", 2015, 1040, "年报"]])
     assert main_import([str(path), "--db", str(db_file), "--user", "张三", "--vintage", "快报",
-                        "--reason", "统计局修订", "--note", "2015年快报"]) == 0
+                        "--reason", "统计局修订", "--note", "2015年快报", "--confirm-stated"]) == 0
     s = Store.open(db_file)
     try:
         turnover = s.value_history("重庆市", "技术合同成交额", 2015).iloc[0]
@@ -530,7 +533,7 @@ def test_upload_after_etl_rebuild_keeps_entered_values(tmp_path, db_file):
     """Entered values survive `python -m etl` and still outrank the seed values."""
     assert main_import([str(_file(tmp_path, [["地区", "指标", "年份", "数值"],
                                               ["重庆市", "技术合同成交额", 2015, 242]])), "--db", str(db_file),
-                        "--user", "张三"]) == 0
+                        "--user", "张三", "--confirm-stated"]) == 0
     s = Store.open(db_file)
     try:
         time.sleep(0.01)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -14,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from test_actuals import assert_same, snapshot
 
 from tracker import commands
+from tracker.access import auth
 from tracker.access.auth import SYSTEM, PermissionDenied
 from tracker.access.users_cli import main_user
 from tracker.config import PROJECT_ROOT
@@ -109,6 +113,46 @@ def test_wrong_password_is_refused_and_slowed_down(fresh_store):
     assert store.sign_in("zhang", PASSWORD, now=later).username == "zhang"
     attempts = store.query_df("SELECT ok FROM login_attempts WHERE username = 'zhang'")["ok"].tolist()
     assert attempts.count(False) == 3
+
+
+def _parallel_sign_ins(store, attempts: list[tuple[str, str]], monkeypatch) -> list[str]:
+    """Sign in from one client with each (account, password) at the same moment; the outcome of each: the
+    result word of its message, or 'ok'. The hash check takes as long as the product's argon2 (~0.2 s), so
+    every attempt starts before any has been recorded as failed."""
+    real = auth.verify_password
+
+    def slow(stored, password):
+        time.sleep(0.2)
+        return real(stored, password)
+
+    monkeypatch.setattr(auth, "verify_password", slow)
+    start = threading.Barrier(len(attempts))
+
+    def attempt(pair):
+        start.wait()
+        try:
+            store.sign_in(*pair, channel="cli", client="cli:intruder")
+            return "ok"
+        except ValueError as exc:
+            return "wait" if "秒后再试" in str(exc) else "wrong"
+
+    with ThreadPoolExecutor(len(attempts)) as pool:
+        return list(pool.map(attempt, attempts))
+
+
+def test_parallel_guesses_at_one_account_are_counted_before_any_is_checked(fresh_store, monkeypatch):
+    commands.add_account(fresh_store, SYSTEM, "zhang", role="editor", password=PASSWORD)
+    outcomes = _parallel_sign_ins(fresh_store, [("zhang", f"guess-{i:04d}") for i in range(8)], monkeypatch)
+    assert outcomes.count("wrong") == auth.FREE_FAILURES and outcomes.count("wait") == 8 - auth.FREE_FAILURES
+    checked = fresh_store.query_df("SELECT ok FROM login_attempts WHERE username = 'zhang'")["ok"].tolist()
+    assert checked == [False] * auth.FREE_FAILURES           # refused attempts never reached the password check
+
+
+def test_parallel_guesses_across_accounts_from_one_client_are_slowed_down(fresh_store, monkeypatch):
+    n = auth.CLIENT_FREE_FAILURES + 4
+    outcomes = _parallel_sign_ins(fresh_store, [(f"user{i}", "guess-guess") for i in range(n)], monkeypatch)
+    assert outcomes.count("wrong") == auth.CLIENT_FREE_FAILURES and outcomes.count("wait") == 4
+    assert fresh_store.failed_sign_ins_from("cli:intruder")[0] == auth.CLIENT_FREE_FAILURES
 
 
 def test_disabled_accounts_and_unknown_names_cannot_sign_in(fresh_store):

@@ -25,6 +25,8 @@ SESSION_IDLE = timedelta(minutes=30)
 SESSION_MAX = timedelta(hours=10)
 # After this many consecutive failed logins of one account, each further attempt must wait, doubling each time.
 FREE_FAILURES = 3
+# One client (a browser's address, a shell user) guessing across many accounts is slowed down after this many.
+CLIENT_FREE_FAILURES = 10
 MAX_WAIT_SECONDS = 300
 MIN_PASSWORD_LENGTH = 8
 
@@ -83,11 +85,12 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
         return False
 
 
-def wait_seconds(consecutive_failures: int, last_failure_at: datetime | None, now: datetime) -> int:
+def wait_seconds(consecutive_failures: int, last_failure_at: datetime | None, now: datetime, *,
+                 free: int = FREE_FAILURES) -> int:
     """Seconds still to wait before the next attempt: 0 for the first few failures, then 2, 4, 8 … capped."""
-    if consecutive_failures < FREE_FAILURES or last_failure_at is None:
+    if consecutive_failures < free or last_failure_at is None:
         return 0
-    penalty = min(2 ** (consecutive_failures - FREE_FAILURES + 1), MAX_WAIT_SECONDS)
+    penalty = min(2 ** (consecutive_failures - free + 1), MAX_WAIT_SECONDS)
     remaining = penalty - (now - last_failure_at).total_seconds()
     return max(0, int(remaining + 0.999))
 

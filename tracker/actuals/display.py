@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tracker.actuals.validate import ENTRY_FIELDS, ENTRY_SHEET
 from tracker.formatting import exact
 from tracker.i18n import data_label, render_problems
 from tracker.i18n import t as i18n_t
@@ -18,7 +19,7 @@ def problems_table(problems: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
     return pd.DataFrame({
         t("tbl_level"): ordered["level"].map(lambda c: data_label(c, lang)),
-        t("tbl_sheet"): ordered["sheet"].fillna(""),
+        t("tbl_sheet"): ordered["sheet"].fillna("").map(lambda s: sheet_name(s, lang)),
         t("tbl_cell"): [cell_ref(c, r, lang) for c, r in zip(ordered["column"], ordered["row"], strict=True)],
         t("tbl_content"): ordered["cell"].fillna(""),
         t("tbl_message"): render_problems(ordered, lang),
@@ -26,14 +27,21 @@ def problems_table(problems: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 
 def cell_ref(column, row, lang: str = "zh") -> str:
-    """'C6' for an Excel cell; 'row 2 · 数值' for the browser table; '' for a whole-sheet finding."""
+    """'C6' for an Excel cell; '第 2 行 · 数值' / 'row 2 · Value' for the browser table; '' for a whole-sheet finding."""
     column = "" if pd.isna(column) else str(column)
     row = "" if pd.isna(row) else str(int(row))
     if column.isascii() and column.isalpha() and column.isupper():
         return f"{column}{row}"
+    if column in ENTRY_FIELDS:
+        column = i18n_t(f"field_{column}", lang)
     if not row:
         return column
     return i18n_t("tbl_row", lang, row=row) + (f" · {column}" if column else "")
+
+
+def sheet_name(sheet: str, lang: str = "zh") -> str:
+    """A file's sheet as it is named; the browser table in the reader's language."""
+    return i18n_t("entry_sheet", lang) if sheet == ENTRY_SHEET else sheet
 
 
 def changes_table(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -41,7 +49,8 @@ def changes_table(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     def t(key):
         return i18n_t(key, lang)
 
-    where = [f"{s} {cell_ref(c, r, lang)}".strip() for s, c, r in zip(rows["sheet"].fillna(""), rows["column"],
+    where = [f"{sheet_name(s, lang)} {cell_ref(c, r, lang)}".strip() for s, c, r in zip(rows["sheet"].fillna(""),
+                                                                                           rows["column"],
                                                                           rows["row"], strict=True)]
     return pd.DataFrame({
         t("tbl_change"): rows["change"].map(lambda c: data_label(c, lang)),
@@ -52,6 +61,7 @@ def changes_table(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         t("tbl_new"): rows["value"].map(exact),
         t("tbl_unit"): rows["unit"],
         t("tbl_provisional_final"): rows["vintage"].fillna(""),
+        t("tbl_source"): rows["source"].fillna(""),
         t("tbl_reason"): rows["reason"].fillna(""),
         t("tbl_where"): where,
     }).reset_index(drop=True)
@@ -90,6 +100,7 @@ def revisions_table(revisions: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         t("tbl_value"): revisions["value"].map(lambda v: exact(v) if pd.notna(v) else t("tbl_withdrawn")),
         t("tbl_unit"): revisions["unit"],
         t("tbl_provisional_final"): revisions["vintage"].fillna(""),
+        t("tbl_source"): revisions["source"].fillna(""),
         t("tbl_reason"): revisions["reason"].fillna(""),
         t("col_is_current"): revisions["is_current"],
     })

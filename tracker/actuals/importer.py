@@ -53,7 +53,7 @@ def sign_in(store: Store, username: str | None) -> User | None:
         print("需要密码:请在终端运行以便输入,或设置环境变量 TRACKER_PASSWORD。", file=sys.stderr)
         return None
     try:
-        user = store.sign_in(username, password, channel="cli")
+        user = store.sign_in(username, password, channel="cli", client=f"cli:{getpass.getuser()}")
         return require(user, Action.WRITE_ACTUALS)
     except (ValueError, PermissionDenied) as exc:
         print(exc, file=sys.stderr)
@@ -73,6 +73,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--vintage", choices=VINTAGES, default=None, help="未注明时按快报或年报记录")
     p.add_argument("--reason", default=None, help="修订原因(未逐行注明时使用)")
     p.add_argument("--note", default=None, help="批次说明")
+    p.add_argument("--confirm-unusual", action="store_true",
+                   help="确认与参照值相差约 20 倍以上的数值无误(否则作为错误,不写入)")
+    p.add_argument("--confirm-stated", action="store_true",
+                   help="确认要替换规划文本陈述的数值(否则作为错误,不写入)")
     return p
 
 
@@ -89,7 +93,8 @@ def main_import(argv: list[str] | None = None) -> int:
     try:
         try:
             check = check_upload(store, args.file.name, data, sheet=args.sheet, default_region=args.region,
-                                 default_year=args.year, default_vintage=args.vintage, default_reason=args.reason)
+                                 default_year=args.year, default_vintage=args.vintage, default_reason=args.reason,
+                                 confirm_unusual=args.confirm_unusual, confirm_stated=args.confirm_stated)
         except UnreadableFile as exc:
             print(f"无法读取文件 {args.file.name}:{exc.message('zh')}", file=sys.stderr)
             return EXIT_UNREADABLE

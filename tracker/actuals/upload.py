@@ -1,84 +1,41 @@
 """Reading an uploaded file of actual values, as clerks really send it, into the raw long table of tracker.actuals.validate.
 
-.xlsx/.xlsm/.xls/.ods are read with calamine (cached values of formulas; merged ranges), .csv in UTF-8, UTF-8 with
-BOM or GBK. In each sheet the header row is looked for in the first rows (title rows above it are context: a region
-or year named in the title applies when the table has no such column). Three layouts are recognised:
+.xlsx/.xlsm/.xls/.ods are read with calamine (cached values of formulas; merged ranges), .csv in UTF-8 (with or
+without BOM), UTF-16, GBK or Big5 (tracker.actuals.csvread). What a file is comes from its bytes, not its name: an
+Excel workbook named .csv is read as Excel, with a warning. In each sheet the header row is looked for in the first
+rows (tracker.actuals.layout; title rows above it are context: a region or year named in the title applies when the
+table has no such column). Nothing is read beyond tracker.actuals.limits, and an .xlsx sheet's true extent is read
+from its XML before calamine allocates its grid (tracker.actuals.cells).
 
-    long             地区 | 指标 | 年份 | 数值 | 单位 | 来源/口径 | 备注 | 快报/年报 | 修订原因   (any order, some optional)
-    wide_years       地区 | 指标(亿元) | 单位 | 2015 | 2016年 | 2017年(快报) | …            (years across)
-    wide_indicators  地区 | 年份 | 技术合同成交额(亿元) | 高新技术企业(家) | …          (indicators across)
-
-check_upload() is the one entry point shared by the upload page and `python -m tracker import`.
+check_upload() is the one entry point shared by the upload page and `python -m tracker import`; it reads the file
+in a subprocess with a memory and time budget (tracker.actuals.worker), so a hostile file fails one upload only.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import PurePath
-from xml.etree import ElementTree
 
-import opencc
 import pandas as pd
 import python_calamine
 
-from tracker.actuals.validate import (
-    POSITIONED,
-    RAW_COLUMNS,
-    Reference,
-    Validation,
-    empty_problems,
-    empty_raw,
-    encode_params,
-    parse_year,
-    problem,
-    split_unit,
-    unit_token,
-    validate,
-)
-from tracker.catalogue.text import to_simplified
-from tracker.config import FIRST_YEAR, LAST_YEAR
-from tracker.i18n import render_problem
+from tracker.actuals import csvread, findings, limits
+from tracker.actuals.cells import SheetScan, Workbook, column_letter
+from tracker.actuals.errors import UnreadableFile
+from tracker.actuals.layout import HEADER_SCAN, detect, to_long
+from tracker.actuals.validate import Reference, Validation, empty_problems, empty_raw, problem, validate
 
-HEADER_SCAN = 30                 # rows searched for the header
+__all__ = ["ReadResult", "UnreadableFile", "UploadCheck", "check_upload", "column_letter", "read_file"]
+
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
-# Header words for each field of the long table (after NFKC, without spaces and a bracketed unit).
-HEADER_WORDS = {
-    "region": {"地区", "区域", "地区名称", "行政区划", "行政区", "区县", "城市", "地市", "区县名称"},
-    "indicator": {"指标", "指标名称", "项目", "名称", "指标项", "统计指标", "指标项目"},
-    "year": {"年份", "年度", "年", "时间", "统计年度", "数据年份"},
-    "value": {"数值", "数据", "值", "实际值", "完成值", "指标值", "统计值", "实绩", "数量", "完成数"},
-    "unit": {"单位", "计量单位"},
-    "source": {"来源/口径", "来源", "口径", "数据来源", "统计口径", "来源口径", "资料来源"},
-    "note": {"备注", "说明", "注"},
-    "vintage": {"快报/年报", "数据类型", "版本", "快报年报", "数据版本", "数据性质"},
-    "reason": {"修订原因", "原因", "修订说明", "调整原因"},
-}
-# Traditional spellings too, converted once here: looking a header up through to_simplified alone is not enough,
-# because the Taiwan-phrase converter turns 指標 into 指针 ("pointer").
-_WORD_ROLE = {form: role for role, words in HEADER_WORDS.items() for w in words
-              for form in (w, opencc.OpenCC("s2t").convert(w))}
-_FORMULA_NO_VALUE = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
-)
-
-
-class UnreadableFile(Exception):
-    """The file cannot be opened at all (not a spreadsheet, damaged, unknown encoding)."""
-
-    def __init__(self, code: str, **params):
-        self.code, self.params = code, encode_params(None, params)
-        super().__init__(self.message("zh"))
-
-    def message(self, lang: str = "zh") -> str:
-        return render_problem(self.code, self.params, lang)
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -96,6 +53,8 @@ class ReadResult:
     problems: pd.DataFrame
     title_region: str | None = None
     title_year: int | None = None
+    source: str | None = None        # where values without a 来源 cell come from: the sheet's source line or the file
+    peak_rss_bytes: int | None = None    # of the reading subprocess (tracker.actuals.worker)
 
 
 @dataclass(frozen=True)
@@ -115,16 +74,27 @@ class UploadCheck:
     def has_errors(self) -> bool:
         return bool((self.problems["level"] == "error").any())
 
+    def needs(self, code: str) -> bool:
+        """Whether a problem of this code is in the report (the pages offer its confirmation only then)."""
+        return bool((self.problems["code"] == code).any())
+
 
 def check_upload(store, file_name: str, data: bytes, *, sheet: str | None = None, default_region: str | None = None,
                  default_year: int | None = None, default_vintage: str | None = None,
-                 default_reason: str | None = None, ref: Reference | None = None) -> UploadCheck:
-    """Read, validate and compare with the database; writes nothing. Raises UnreadableFile."""
+                 default_reason: str | None = None, ref: Reference | None = None, confirm_unusual: bool = False,
+                 confirm_stated: bool = False, isolate: bool = True) -> UploadCheck:
+    """Read (in a subprocess unless isolate is False), validate and compare with the database; writes nothing.
+    Raises UnreadableFile."""
+    from tracker.actuals.worker import read_isolated
+
+    limits.check_file_size(len(data))
     ref = ref or Reference.from_store(store)
-    read = read_file(file_name, data, ref, sheet=sheet)
+    read = read_isolated(file_name, data, ref, sheet=sheet) if isolate else read_file(file_name, data, ref,
+                                                                                       sheet=sheet)
     validation = validate(read.raw, ref, default_region=default_region or read.title_region,
                           default_year=default_year or read.title_year, default_vintage=default_vintage,
-                          default_reason=default_reason)
+                          default_reason=default_reason, confirm_unusual=confirm_unusual,
+                          confirm_stated=confirm_stated)
     read = _with_problems(read, _assumed(read, "region", default_region, read.title_region))
     read = _with_problems(read, _assumed(read, "year", default_year, read.title_year))
     same = store.find_batch_by_sha256(read.sha256)
@@ -141,46 +111,88 @@ def read_file(file_name: str, data: bytes, ref: Reference, *, sheet: str | None 
     """Find the sheet and its header, detect the layout and return one raw row per value cell."""
     if not data:
         raise UnreadableFile("empty_file")
+    limits.check_file_size(len(data))
     sha = hashlib.sha256(data).hexdigest()
-    suffix = PurePath(file_name).suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        book = _Book.from_csv(PurePath(file_name).stem or "CSV", _csv_grid(data))
-    elif suffix in EXCEL_SUFFIXES or data[:2] == b"PK":
-        book = _Book.from_excel(data)
+    path = PurePath(file_name)
+    suffix = path.suffix.lower()
+    problems = []
+    kind = _content_kind(data)
+    if kind in ("zip", "ole"):
+        if suffix in CSV_SUFFIXES:
+            problems.append(problem("warning", "extension_mismatch", suffix=suffix, format=f"format_{kind}"))
+        books = [_Book.from_excel(data)]
+    elif suffix in EXCEL_SUFFIXES:
+        if kind != "text":
+            raise UnreadableFile("not_a_spreadsheet", suffix=suffix, format=f"format_{kind}")
+        problems.append(problem("warning", "extension_mismatch", suffix=suffix, format="format_text"))
+        books = _Book.from_csv_candidates(path.stem or "CSV", data)
+    elif suffix in CSV_SUFFIXES or kind == "text":
+        books = _Book.from_csv_candidates(path.stem or "CSV", data)
     else:
         raise UnreadableFile("unsupported_type", suffix=suffix or file_name)
-    names = book.names
 
-    found = []
-    for name in names:
-        detected = _detect(_texts(book.grid(name, HEADER_SCAN)), ref)
-        if detected:
-            found.append((name, detected))
+    book, found = books[0], []
+    for candidate in books:           # CSV: the first encoding in which a header is found
+        found = [(name, d) for name in candidate.names if (d := detect(_texts(candidate.grid(name, HEADER_SCAN)), ref))]
+        if found:
+            book = candidate
+            break
+    names = book.names
     recognised = tuple(n for n, _ in found)
-    chosen = sheet if sheet is not None else (recognised[0] if recognised else None)
-    problems = []
     if sheet is not None and sheet not in names:
         raise UnreadableFile("no_such_sheet", sheet=sheet, sheets=names)
+    chosen = sheet if sheet is not None else (recognised[0] if recognised else None)
     if chosen is None or chosen not in recognised:
-        where = chosen or "、".join(names)
-        problems.append(problem("error", "no_header", sheet=where))
+        if suffix in EXCEL_SUFFIXES and kind == "text":
+            raise UnreadableFile("not_a_spreadsheet", suffix=suffix, format="format_text")
+        problems.append(problem("error", "no_header", sheet=chosen or "、".join(names)))
         return ReadResult(file_name, sha, tuple(names), recognised, chosen, None, None, empty_raw(),
                           pd.concat(problems, ignore_index=True))
     if len(recognised) > 1 and sheet is None:
         problems.append(problem("warning", "several_sheets", sheet=chosen, n=len(recognised), sheets=recognised,
                                 chosen=chosen))
+    problems += [problem("warning", "unused_sheet", sheet=n, name=n,
+                         state="hidden_sheet" if n in book.hidden else "")
+                 for n in names if n not in recognised and findings.holds_numbers(book.grid(n))]
+    if chosen in book.hidden:
+        problems.append(problem("warning", "hidden_sheet_read", sheet=chosen, name=chosen))
+
     header_row, layout, roles = dict(found)[chosen]
     texts = _text_frame(book.grid(chosen))
     title = " ".join(t for r in texts.iloc[:header_row].itertuples(index=False) for t in r if t) + " " + chosen
-    title_region = ref.region_in_text(title)
-    title_year = _year_in(title)
-    raw = _to_long(texts, header_row, layout, roles, chosen)
-    if suffix in {".xlsx", ".xlsm"}:
-        problems.append(_formulas_without_values(data, chosen, header_row))
+    used = set(roles["roles"]) | (set(roles["years"]) if layout == "wide_years" else set()) | (
+        set(roles["indicators"]) if layout == "wide_indicators" else set())
+    if book.widths is not None:
+        drop, extra = findings.csv_extra_fields(texts, book.widths, header_row, chosen)
+        texts = texts.drop(index=drop)
+        problems += extra
+    raw = to_long(texts, header_row, layout, roles, chosen)
+    raw, merged = findings.merged_values(raw, book.merged.get(chosen, []), chosen)
+    problems += merged
+    problems += findings.unused_columns(texts, header_row, used, chosen)
+    scan = book.scans.get(chosen) or SheetScan()
+    problems += findings.hidden(raw, scan.hidden_rows, scan.hidden_columns, used, chosen)
+    problems.append(_formulas_without_values(scan, chosen, header_row))
+    source = findings.source_line(texts, header_row) or file_name
+    if not raw.empty:
+        raw = raw.assign(source=raw["source"].where(raw["source"].astype("str").str.strip() != "", source))
     problems = [p for p in problems if not p.empty]
     return ReadResult(file_name, sha, tuple(names), recognised, chosen, layout, header_row + 1, raw,
                       pd.concat(problems, ignore_index=True) if problems else empty_problems(),
-                      title_region, title_year)
+                      ref.region_in_text(title), _year_in(title), source)
+
+
+def _content_kind(data: bytes) -> str:
+    """zip (xlsx, xlsm, ods), ole (xls, or an encrypted xlsx), pdf, or text."""
+    if data.startswith(_ZIP):
+        return "zip"
+    if data.startswith(_OLE):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise UnreadableFile("password_protected")
+        return "ole"
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    return "text"
 
 
 def _assumed(read: ReadResult, fieldname: str, chosen, from_title) -> pd.DataFrame:
@@ -202,38 +214,57 @@ def _with_problems(read: ReadResult, extra: pd.DataFrame) -> ReadResult:
 class _Book:
     """The sheets of a file as grids of cell values, each sheet loaded once, merged ranges filled in."""
 
-    def __init__(self, names: list[str], load):
+    def __init__(self, names: list[str], load, *, hidden=(), widths: list[int] | None = None):
         self.names = names
+        self.hidden = set(hidden)
+        self.widths = widths                           # CSV: fields per line as written
+        self.scans: dict[str, SheetScan] = {}          # .xlsx: what each sheet's XML says
+        self.merged: dict[str, list[tuple[int, int, int, int]]] = {}
         self._load = load
         self._grids: dict[str, list[list]] = {}
 
     @classmethod
-    def from_csv(cls, name: str, grid: list[list]) -> _Book:
-        return cls([name], lambda _: grid)
+    def from_csv_candidates(cls, name: str, data: bytes) -> list[_Book]:
+        books = []
+        for encoding, text in csvread.decodings(data):
+            grid = csvread.grid(text, encoding, name)
+            books.append(cls([name], lambda _, rows=grid.rows: rows, widths=grid.widths))
+        return books
 
     @classmethod
     def from_excel(cls, data: bytes) -> _Book:
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except Exception as exc:  # calamine raises several error types for damaged or foreign files
+            if re.search(r"password|encrypt", str(exc), re.I):
+                raise UnreadableFile("password_protected") from exc
             raise UnreadableFile("bad_excel", detail=exc) from exc
         visible = [m.name for m in book.sheets_metadata
                    if m.visible == python_calamine.SheetVisibleEnum.Visible
                    and m.typ == python_calamine.SheetTypeEnum.WorkSheet]
         hidden = [n for n in book.sheet_names if n not in visible]
+        package = Workbook(data) if data.startswith(_ZIP) and _is_xlsx(data) else None
+        self = cls(visible + hidden, None, hidden=hidden)
 
         def load(name: str) -> list[list]:
+            scan = package.scan(name) if package is not None else None   # refuses a sheet too big to build
+            if scan is not None:
+                self.scans[name] = scan
             try:
                 sheet = book.get_sheet_by_name(name)   # parses the whole sheet: done once per sheet
+                limits.check_extent(name, sheet.total_height, sheet.total_width)
                 grid = sheet.to_python(skip_empty_area=False)
                 merged = sheet.merged_cell_ranges or ()
             except python_calamine.CalamineError as exc:
                 raise UnreadableFile("bad_sheet", sheet=name, detail=exc) from exc
-            except Exception:  # some formats carry no merged ranges
-                merged = ()
-            return _fill_merged(grid, merged)
+            ranges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged]
+            self.merged[name] = ranges
+            if scan is not None:
+                _as_shown(grid, scan)
+            return _fill_merged(grid, ranges, name)
 
-        return cls(visible + hidden, load)
+        self._load = load
+        return self
 
     def grid(self, name: str, rows: int | None = None) -> list[list]:
         if name not in self._grids:
@@ -242,27 +273,29 @@ class _Book:
         return grid if rows is None else grid[:rows]
 
 
-def _csv_grid(data: bytes) -> list[list[str]]:
-    """Decode UTF-8 (with or without BOM), else GBK (as GB18030, its superset); sniff the delimiter."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UnreadableFile("csv_encoding")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+def _is_xlsx(data: bytes) -> bool:
+    return b"xl/workbook.xml" in data[:1 << 16] or b"xl/workbook.xml" in data[-(1 << 16):]
 
 
-def _fill_merged(grid: list[list], ranges) -> list[list]:
+def _as_shown(grid: list[list], scan: SheetScan) -> None:
+    """Cells as Excel shows them: a percent-formatted 0.0201 is '2.01%', an error value is '#DIV/0!', not blank."""
+    for (r, c) in scan.percent_cells:
+        if r < len(grid) and c < len(grid[r]):
+            value = grid[r][c]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                grid[r][c] = f"{Decimal(repr(float(value))).scaleb(2).normalize():f}%"
+    for (r, c), text in scan.error_cells.items():
+        if r < len(grid) and c < len(grid[r]):
+            grid[r][c] = text
+
+
+def _fill_merged(grid: list[list], ranges, sheet: str) -> list[list]:
     """Give every cell of a merged range the text of its top-left cell (merged headers, regions down a column)."""
-    for (r0, c0), (r1, c1) in ranges:
+    area = sum((min(r1, len(grid) - 1) - r0 + 1) * (c1 - c0 + 1) for r0, c0, r1, c1 in ranges if r0 < len(grid))
+    if area > limits.MAX_CELLS:
+        raise UnreadableFile("too_many_cells", sheet=sheet, range="merged", cells=f"{area:,}",
+                             limit=f"{limits.MAX_CELLS:,}")
+    for r0, c0, r1, c1 in ranges:
         if r0 >= len(grid):
             continue
         top = grid[r0][c0] if c0 < len(grid[r0]) else ""
@@ -315,141 +348,17 @@ def _text_frame(grid: list[list]) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index).astype(object)
 
 
-def _header_word(text: str) -> tuple[str | None, str | None]:
-    """(field, unit) of a header cell: '数值(亿元)' → ('value', '亿元'); '地区*' → ('region', None)."""
-    folded = re.sub(r"[\s*※]", "", unicodedata.normalize("NFKC", text))
-    role = _WORD_ROLE.get(folded) or _WORD_ROLE.get(to_simplified(folded))
-    if role:
-        return role, None
-    match = re.match(r"^(.*?)[(\[]([^()\[\]]*)[)\]]?$", folded)
-    if match and _WORD_ROLE.get(match.group(1)):
-        return _WORD_ROLE[match.group(1)], unit_token(match.group(2))
-    return None, None
-
-
-def _detect(texts: list[list[str]], ref: Reference):
-    """(header row index, layout, roles) of the best header among the first rows, or None."""
-    best = None
-    for i, row in enumerate(texts[:HEADER_SCAN]):
-        # A header cell left blank under a vertically merged label (CSV exports, unmerged copies) takes the label.
-        above = texts[i - 1] if i else [""] * len(row)
-        cells = [t or (above[c] if c < len(above) and _header_word(above[c])[0] else "") for c, t in enumerate(row)]
-        roles, years, indicators = {}, {}, {}
-        for c, t in enumerate(cells):
-            if not t:
-                continue
-            role, unit = _header_word(t)
-            if role and role not in {r for r, _ in roles.values()}:
-                roles[c] = (role, unit)
-                continue
-            year, vintage = parse_year(t)
-            if year and FIRST_YEAR <= year <= LAST_YEAR:
-                years[c] = (t, vintage)
-                continue
-            if ref.indicators.resolve(split_unit(t)[0]):
-                indicators[c] = t
-        have = {r for r, _ in roles.values()}
-        if "indicator" in have and "value" in have:
-            layout, score = "long", len(roles) + 1
-        elif "indicator" in have and years:
-            layout, score = "wide_years", len(roles) + len(years)
-        elif indicators and have & {"year", "region"}:
-            layout, score = "wide_indicators", len(roles) + len(indicators)
-        else:
-            continue
-        if score >= 2 and (best is None or score > best[0]):
-            best = (score, i, layout, {"roles": roles, "years": years, "indicators": indicators, "cells": cells})
-    return None if best is None else best[1:]
-
-
 def _year_in(text: str) -> int | None:
-    match = re.search(r"((?:19|20)\d{2})\s*年", unicodedata.normalize("NFKC", text))
+    match = re.search(r"((?:19|20)[0-9]{2})\s*年", unicodedata.normalize("NFKC", text))
     return int(match.group(1)) if match else None
 
 
-def column_letter(index: int) -> str:
-    """0 → 'A', 27 → 'AB'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def _to_long(texts: pd.DataFrame, header: int, layout: str, found: dict, sheet: str):
-    """The body below the header as raw long rows with positions."""
-    body = texts.iloc[header + 1:]
-    if body.empty:
-        return empty_raw()
-    body = body[(body != "").any(axis=1)]
-    excel_row = pd.Series(body.index + 1, index=body.index)   # grid rows start at A1: 1-based as Excel shows
-    roles = {role: (c, unit) for c, (role, unit) in found["roles"].items()}
-
-    def column(role: str):
-        if role not in roles:
-            return "", pd.NA, None
-        c = roles[role][0]
-        return body[c], excel_row, column_letter(c)
-
-    base = {"sheet": sheet, "header_unit": "", "withdraw": False}
-    for f in ("region", "indicator", "year", "unit", "vintage", "source", "note", "reason"):
-        text, row, col = column(f)
-        base[f] = text
-        if f in POSITIONED:
-            base[f"{f}_row"], base[f"{f}_col"] = row, col
-    chunks = []
-    if layout == "long":
-        text, row, col = column("value")
-        chunks.append(pd.DataFrame({**base, "value": text, "value_row": row, "value_col": col,
-                                    "header_unit": roles["value"][1] or ""}, index=body.index))
-    elif layout == "wide_years":
-        for c, (year_text, vintage) in found["years"].items():
-            chunk = {**base, "value": body[c], "value_row": excel_row, "value_col": column_letter(c),
-                     "year": year_text, "year_row": header + 1, "year_col": column_letter(c)}
-            if vintage and "vintage" not in roles:
-                chunk.update(vintage=vintage, vintage_row=header + 1, vintage_col=column_letter(c))
-            chunks.append(pd.DataFrame(chunk, index=body.index))
-    else:  # wide_indicators: the header names the indicator (often with its unit in brackets)
-        for c, name in found["indicators"].items():
-            chunks.append(pd.DataFrame({**base, "value": body[c], "value_row": excel_row,
-                                        "value_col": column_letter(c), "indicator": name,
-                                        "indicator_row": header + 1, "indicator_col": column_letter(c)},
-                                       index=body.index))
-    raw = pd.concat(chunks, ignore_index=True)
-    for f in POSITIONED:
-        raw[f"{f}_row"] = raw[f"{f}_row"].astype("Int64")
-    return raw[RAW_COLUMNS]
-
-
-def _formulas_without_values(data: bytes, sheet: str, header_row: int) -> pd.DataFrame:
+def _formulas_without_values(scan: SheetScan, sheet: str, header_row: int) -> pd.DataFrame:
     """Formula cells saved without a computed value (files written by programs, never opened in Excel)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            path = _sheet_path(z, sheet)
-            xml = z.read(path) if path else b""
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
-        return empty_problems()
-    if b"<f" not in xml:
-        return empty_problems()
-    cells = [(m.group(1).decode(), int(m.group(2))) for m in _FORMULA_NO_VALUE.finditer(xml)]
-    cells = [(c, r) for c, r in cells if r > header_row]
+    cells = [(c, r) for c, r in scan.formulas_without_value if r > header_row]
     if not cells:
         return empty_problems()
     frames = [problem("warning", "formula_without_value", sheet=sheet, row=r, column=c) for c, r in cells[:20]]
     if len(cells) > 20:
         frames.append(problem("warning", "formulas_without_value_more", sheet=sheet, n=len(cells) - 20))
     return pd.concat(frames, ignore_index=True)
-
-
-def _sheet_path(z: zipfile.ZipFile, sheet: str) -> str | None:
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    for s in book.iterfind("m:sheets/m:sheet", ns):
-        if s.get("name") == sheet:
-            target = targets.get(s.get(f"{{{ns['r']}}}id"), "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tracker.actuals.numbers import MAX_ABS_VALUE, fold, parse_numbers
+from tracker.actuals.plausibility import stated_replacements, unusual_values
 from tracker.catalogue.names import NameResolver
 from tracker.catalogue.text import to_simplified
 from tracker.config import FIRST_YEAR
@@ -46,8 +48,6 @@ VINTAGE_WORDS = {
     "快报": "快报", "快报数": "快报", "初步": "快报", "初步数": "快报", "初值": "快报", "预计": "快报",
     "年报": "年报", "年报数": "年报", "正式": "年报", "正式数": "年报", "最终": "年报", "终核": "年报", "定报": "年报",
 }
-# Blank-like cells: what clerks write for "no figure". NFKC has already turned "－" and "／" into "-" and "/".
-MISSING_MARKERS = frozenset({"", "-", "--", "—", "——", "―", "――", "–", "/", "…", "……", "暂无", "无数据", "未统计"})
 # unit → (base unit, factor): a value in 万元 is 1e4 元. Units with the same base convert into each other.
 UNIT_SCALES: dict[str, tuple[str, float]] = {
     "元": ("元", 1), "千元": ("元", 1e3), "万元": ("元", 1e4), "百万元": ("元", 1e6), "亿元": ("元", 1e8),
@@ -60,12 +60,7 @@ UNIT_SCALES: dict[str, tuple[str, float]] = {
 }
 QUALITATIVE_UNITS = frozenset({"", "状态"})
 
-_VALUE_RE = re.compile(
-    r"^(?P<pre>约|近|超过|逾|达)?"
-    r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?|[+-]?\.\d+)"
-    r"(?P<qual>余|多)?(?P<unit>[^\d,.]*?)(?P<post>以上|左右|多|余)?$"
-)
-YEAR_RE = re.compile(r"^(?P<year>\d{4})(?:年度|年)?(?:[(\[]?(?P<vintage>快报|年报|初步|正式|预计)[)\]]?)?$")
+YEAR_RE = re.compile(r"^(?P<year>[0-9]{4})(?:年度|年)?(?:[(\[]?(?P<vintage>快报|年报|初步|正式|预计)[)\]]?)?$")
 _ENUM_PREFIX = re.compile(
     r"^(?:\d+(?:\.\d+)*[.、)]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+、|其中[::]|[#*★△▲])+"
 )
@@ -107,11 +102,6 @@ class Reference:
 
 
 # -- parsing helpers --------------------------------------------------------------------------------------------
-def fold(text: pd.Series) -> pd.Series:
-    """NFKC width folding without spaces: '２，１１０ 家' → '2,110家'."""
-    return text.astype("str").fillna("").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
-
-
 def unit_token(text: str) -> str | None:
     """A known unit spelled in text ('亿元', '(亿元)', '单位:亿元', '％'), or None."""
     folded = re.sub(r"\s+", "", _nfkc(text)).strip("()[]")
@@ -133,22 +123,6 @@ def parse_year(text: str) -> tuple[int | None, str | None]:
         return None, None
     vintage = match.group("vintage")
     return int(match.group("year")), (VINTAGE_WORDS.get(vintage) if vintage else None)
-
-
-def parse_numbers(text: pd.Series) -> pd.DataFrame:
-    """Cell texts → number, unit written in the cell, qualifier; status ok | missing | invalid (vectorised)."""
-    folded = fold(text)
-    parts = folded.str.extract(_VALUE_RE)
-    missing = folded.isin(MISSING_MARKERS)
-    number = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
-    status = np.where(missing, "missing", np.where(number.notna(), "ok", "invalid"))
-    qualifier = parts["pre"].fillna("") + parts["qual"].fillna("") + parts["post"].fillna("")
-    return pd.DataFrame({
-        "number": number.where(~missing),
-        "cell_unit": parts["unit"].fillna(""),
-        "qualifier": qualifier,
-        "status": status,
-    }, index=text.index)
 
 
 def _nfkc(text) -> str:
@@ -222,8 +196,13 @@ def _at(raw: pd.DataFrame, mask, fieldname: str, level: str, code: str, **params
 # -- validation -------------------------------------------------------------------------------------------------
 def validate(raw: pd.DataFrame, ref: Reference, *, default_region: str | None = None,
              default_year: int | None = None, default_vintage: str | None = None,
-             default_reason: str | None = None, this_year: int | None = None) -> Validation:
-    """Check every row; return the rows that pass with their change, and one problem per finding."""
+             default_reason: str | None = None, this_year: int | None = None, confirm_unusual: bool = False,
+             confirm_stated: bool = False) -> Validation:
+    """Check every row; return the rows that pass with their change, and one problem per finding.
+
+    confirm_unusual: the clerk has confirmed values far off their reference (tracker.actuals.plausibility);
+    confirm_stated: the clerk has confirmed replacing values a plan text states. Either turns its errors into
+    warnings."""
     this_year = this_year or dt.date.today().year
     raw = raw.reset_index(drop=True)
     found: list[pd.DataFrame] = []
@@ -235,7 +214,13 @@ def validate(raw: pd.DataFrame, ref: Reference, *, default_region: str | None = 
     bad = pd.Series(False, index=raw.index)
 
     found.append(_at(raw, parsed["status"] == "invalid", "value", "error", "not_a_number"))
-    bad |= parsed["status"] == "invalid"
+    found.append(_at(raw, parsed["status"] == "excel_error", "value", "error", "excel_error"))
+    found.append(_at(raw, parsed["status"] == "lookalike", "value", "error", "digit_lookalike",
+                     character=parsed["character"]))
+    found.append(_at(raw, parsed["status"] == "space_in_number", "value", "error", "space_in_number"))
+    found.append(_at(raw, parsed["status"] == "too_large", "value", "error", "absurd_magnitude",
+                     limit=f"{MAX_ABS_VALUE:.0e}"))
+    bad |= ~parsed["status"].isin(["ok", "missing"])
 
     region, problems = _resolve_names(raw, "region", ref.regions, default_region)
     found.append(problems)
@@ -278,7 +263,10 @@ def validate(raw: pd.DataFrame, ref: Reference, *, default_region: str | None = 
     rows, problems = _duplicates(rows)
     found.append(problems)
     rows = _diff(rows, ref.current)
-    found.append(_jumps(rows, ref.current))   # only values that would change are worth a second look
+    unusual = unusual_values(rows, ref.current, confirmed=confirm_unusual)
+    jumps = _jumps(rows, ref.current)         # only values that would change are worth a second look
+    found += [unusual, jumps[~jumps.index.isin(unusual.index)],
+              stated_replacements(rows, confirmed=confirm_stated)]
 
     problems = pd.concat([p for p in found if not p.empty] or [empty_problems()], ignore_index=True)
     problems = problems.sort_values(["sheet", "row", "column"], kind="stable", na_position="first")
@@ -401,29 +389,31 @@ def _sanity(raw, parsed, value, unit, checkable) -> pd.DataFrame:
 KEY = ["region", "indicator", "year"]
 
 
+SHOWN_CELLS = 5            # a duplicate's message lists this many of its cells and counts the rest
+
+
 def _duplicates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The same region/indicator/year twice: an error when the values differ, else one copy is kept."""
-    key = KEY
-    dup = rows.duplicated(key, keep=False)
+    """The same region/indicator/year twice: an error on each row when the values differ, else a warning on each
+    repeat and one copy kept. A message names a key's first SHOWN_CELLS cells and counts them, so 20,000 copies
+    cost 20,000 short rows, not 20,000 × 20,000 cell names."""
+    dup = rows.duplicated(KEY, keep=False)
     if not dup.any():
         return rows, empty_problems()
     sub = rows[dup].copy()
     sub["ref"] = sub["column"].fillna("") + sub["row"].astype("str").replace("<NA>", "")
     sub["rounded"] = sub["value"].round(9)
-    groups = sub.groupby(key, dropna=False)
+    groups = sub.groupby(KEY, dropna=False, sort=False)
+    group = groups.ngroup()
     differs = groups["rounded"].transform("nunique") > 1
-    cells = "cells=" + groups["ref"].transform(lambda s: LIST_SEPARATOR.join(s))
-    found = [pd.DataFrame({
-        "sheet": sub["sheet"], "row": sub["row"], "column": sub["column"], "cell": sub["cell"], "level": "error",
-        "code": "duplicate_conflict", "params": cells,
-    })[differs]]
-    later_same = sub.duplicated(key, keep="first") & ~differs
-    found.append(pd.DataFrame({
-        "sheet": sub["sheet"], "row": sub["row"], "column": sub["column"], "cell": sub["cell"], "level": "warning",
-        "code": "duplicate_same", "params": cells,
-    })[later_same])
+    shown = sub.loc[groups.cumcount() < SHOWN_CELLS].groupby(group, sort=False)["ref"].agg(LIST_SEPARATOR.join)
+    params = ("cells=" + shown + PARAM_SEPARATOR + "n=" + group.value_counts().astype(str)).reindex(group).to_numpy()
+    problems = pd.DataFrame({"sheet": sub["sheet"], "row": sub["row"], "column": sub["column"], "cell": sub["cell"],
+                             "params": params}, index=sub.index)
+    later_same = sub.duplicated(KEY, keep="first") & ~differs
+    found = [problems[differs].assign(level="error", code="duplicate_conflict"),
+             problems[later_same].assign(level="warning", code="duplicate_same")]
     drop = sub.index[differs | later_same]
-    return rows.drop(index=drop), pd.concat(found)
+    return rows.drop(index=drop), pd.concat(found)[PROBLEM_COLUMNS]
 
 
 def _jumps(rows: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
@@ -477,7 +467,10 @@ def _diff(rows: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
 
 # -- browser entry ----------------------------------------------------------------------------------------------
 ENTRY_SHEET = "填报表"
-ENTRY_COLUMNS = {"value": "数值", "vintage": "快报/年报", "source": "来源/口径", "reason": "修订原因"}
+# The browser table's "columns" are field codes, named in the reader's language where shown
+# (tracker.actuals.display.cell_ref); Excel columns are letters.
+ENTRY_FIELDS = ("region", "indicator", "year", "value", "unit", "vintage")
+ENTRY_SOURCE = "网页填报"   # the source of a typed value when the clerk names none
 
 
 def entry_grid(ref: Reference, targets: pd.DataFrame, region: str, year: int) -> pd.DataFrame:
@@ -512,17 +505,16 @@ def entry_rows(grid: pd.DataFrame, edited: pd.DataFrame, region: str, year: int,
     pos = pd.Series(np.arange(1, len(edited) + 1), index=edited.index)
     sub = edited[touched]
     source = text(sub, "source")
-    if default_source:
-        source = source.mask(source == "", default_source)
+    source = source.mask(source == "", default_source or ENTRY_SOURCE)
     n = len(sub)
     raw = pd.DataFrame({
         "sheet": ENTRY_SHEET,
-        "region": region, "region_row": pos[touched], "region_col": "地区",
-        "indicator": sub["indicator"], "indicator_row": pos[touched], "indicator_col": "指标",
-        "year": str(year), "year_row": pos[touched], "year_col": "年份",
-        "value": after[touched], "value_row": pos[touched], "value_col": ENTRY_COLUMNS["value"],
-        "unit": "", "unit_row": pos[touched], "unit_col": "单位",
-        "vintage": text(sub, "vintage"), "vintage_row": pos[touched], "vintage_col": ENTRY_COLUMNS["vintage"],
+        "region": region, "region_row": pos[touched], "region_col": "region",
+        "indicator": sub["indicator"], "indicator_row": pos[touched], "indicator_col": "indicator",
+        "year": str(year), "year_row": pos[touched], "year_col": "year",
+        "value": after[touched], "value_row": pos[touched], "value_col": "value",
+        "unit": "", "unit_row": pos[touched], "unit_col": "unit",
+        "vintage": text(sub, "vintage"), "vintage_row": pos[touched], "vintage_col": "vintage",
         "header_unit": "", "source": source, "note": "", "reason": text(sub, "reason"),
         "withdraw": (after[touched] == "") & (before[touched] != ""),
     }, index=sub.index)

@@ -8,6 +8,7 @@ transaction); the only write here is the sign-in attempt log.
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import fields
 from datetime import datetime, timedelta
 
@@ -104,37 +105,79 @@ class AccountsMixin:
         return None if frame.empty else frame.iloc[0].to_dict()
 
     # -- sign-in ----------------------------------------------------------------------------------------------
-    def record_sign_in(self, username: str, ok: bool, channel: str) -> None:
+    def failed_sign_ins(self, username: str, now: datetime | None = None, *, cur=None) -> tuple[int, datetime | None]:
+        """Consecutive failures of an account since its last success (within ATTEMPT_WINDOW; attempts still being
+        checked count as failures) and the time of the last one."""
+        now = now or datetime.now()
+        return self._failures(
+            """SELECT count(*), max(occurred_at) FROM login_attempts
+               WHERE username = ? AND ok IS NOT TRUE AND occurred_at > ?
+                 AND occurred_at > coalesce((SELECT max(occurred_at) FROM login_attempts WHERE username = ? AND ok),
+                                            TIMESTAMP '1970-01-01')""",
+            [username, now - ATTEMPT_WINDOW, username], cur)
+
+    def failed_sign_ins_from(self, client: str, now: datetime | None = None, *, cur=None) -> tuple[int, datetime | None]:
+        """Failures from one client, whatever the account, within ATTEMPT_WINDOW (pending ones count)."""
+        now = now or datetime.now()
+        return self._failures(
+            "SELECT count(*), max(occurred_at) FROM login_attempts WHERE client = ? AND ok IS NOT TRUE AND occurred_at > ?",
+            [client, now - ATTEMPT_WINDOW], cur)
+
+    def _failures(self, sql: str, params: list, cur) -> tuple[int, datetime | None]:
+        if cur is None:
+            with self._cursor() as own:
+                n, last = own.execute(sql, params).fetchone()
+        else:
+            n, last = cur.execute(sql, params).fetchone()
+        return int(n), (None if last is None else pd.Timestamp(last).to_pydatetime())
+
+    def record_sign_in(self, username: str, ok: bool, channel: str, *, client: str | None = None) -> None:
+        """Log an attempt whose outcome is known (a single-sign-on login)."""
         # Not counted as a change of data: sign-in attempts (failed guesses too) must not empty every page's cache.
         with self.transaction(counted=False) as cur:
-            cur.execute("INSERT INTO login_attempts VALUES (?, ?, ?, ?)", [username, datetime.now(), ok, channel])
+            cur.execute("""INSERT INTO login_attempts (attempt_id, username, occurred_at, ok, channel, client)
+                           VALUES (?, ?, ?, ?, ?, ?)""", [uuid.uuid4().hex, username, datetime.now(), ok, channel,
+                                                          client or channel])
 
-    def failed_sign_ins(self, username: str, now: datetime | None = None) -> tuple[int, datetime | None]:
-        """Consecutive failures since the last success (within ATTEMPT_WINDOW) and the time of the last one."""
-        now = now or datetime.now()
-        row = self.query_df(
-            """SELECT count(*) AS n, max(occurred_at) AS last FROM login_attempts
-               WHERE username = ? AND NOT ok AND occurred_at > ?
-                 AND occurred_at > coalesce((SELECT max(occurred_at) FROM login_attempts WHERE username = ? AND ok), TIMESTAMP '1970-01-01')""",
-            [username, now - ATTEMPT_WINDOW, username],
-        ).iloc[0]
-        last = None if pd.isna(row["last"]) else pd.Timestamp(row["last"]).to_pydatetime()
-        return int(row["n"]), last
+    def _claim_sign_in(self, username: str, client: str, channel: str, now: datetime) -> str:
+        """Check the delays of the account and the client and record the attempt as pending, in one transaction
+        under the store's write lock: parallel attempts each see the ones before them. Raises ValueError to wait."""
+        with self.transaction(counted=False) as cur:
+            failures, last = self.failed_sign_ins(username, now, cur=cur)
+            wait = auth.wait_seconds(failures, last, now)
+            if wait:
+                raise ValueError(f"连续登录失败 {failures} 次,请 {wait} 秒后再试。")
+            failures, last = self.failed_sign_ins_from(client, now, cur=cur)
+            wait = auth.wait_seconds(failures, last, now, free=auth.CLIENT_FREE_FAILURES)
+            if wait:
+                raise ValueError(f"从此处登录已失败 {failures} 次,请 {wait} 秒后再试。")
+            attempt = uuid.uuid4().hex
+            cur.execute("""INSERT INTO login_attempts (attempt_id, username, occurred_at, ok, channel, client)
+                           VALUES (?, ?, ?, NULL, ?, ?)""", [attempt, username, now, channel, client])
+        return attempt
 
-    def sign_in(self, username: str, password: str, *, channel: str = "web",
+    def _settle_sign_in(self, attempt: str, ok: bool) -> None:
+        with self.transaction(counted=False) as cur:
+            cur.execute("UPDATE login_attempts SET ok = ? WHERE attempt_id = ?", [ok, attempt])
+
+    def sign_in(self, username: str, password: str, *, channel: str = "web", client: str | None = None,
                 now: datetime | None = None) -> User:
         """The User for a correct name and password; raises ValueError (in Chinese) otherwise.
 
-        After a few failures each further attempt must wait, right password or not, so guessing is slow.
+        After a few failures of an account, or more of one client (client: a browser's address, a shell user;
+        default the channel), each further attempt must wait, right password or not, so guessing is slow — also
+        when the guesses come in parallel, because each attempt is claimed before its password is checked.
         """
         now = now or datetime.now()
-        failures, last = self.failed_sign_ins(username, now)
-        wait = auth.wait_seconds(failures, last, now)
-        if wait:
-            raise ValueError(f"连续登录失败 {failures} 次,请 {wait} 秒后再试。")
-        account = self.account(username)
-        ok = bool(account) and bool(account["active"]) and auth.verify_password(account["password_hash"], password)
-        self.record_sign_in(username, ok, channel)
+        attempt = self._claim_sign_in(username, client or channel, channel, now)
+        ok = False
+        try:
+            account = self.account(username)
+            # The hash is checked first so that an unknown or disabled account takes as long as a known one.
+            ok = auth.verify_password(account["password_hash"] if account else None, password) \
+                and bool(account) and bool(account["active"])
+        finally:
+            self._settle_sign_in(attempt, ok)
         if not ok:
             raise ValueError("账户名或密码不正确,或账户已停用。")
         return User(username=account["username"], role=account["role"], display_name=account["display_name"] or "",

@@ -9,8 +9,9 @@ order, each in its own transaction (tracker/db/migrations.py). Nothing here runs
 """
 
 # 1 the catalogue and entered values, 2 accounts/audit/settings, 3 targets.relative_to_indicator_id,
-# actuals.source_plan_id and the write counter, 4 users.credentials_version (a password change ends sessions).
-SCHEMA_VERSION = 4
+# actuals.source_plan_id and the write counter, 4 users.credentials_version (a password change ends sessions),
+# 5 login_attempts.attempt_id and .client (sign-ins claimed before the password is checked, counted per client).
+SCHEMA_VERSION = 5
 
 # -- migration 1: the catalogue, batches and actuals, qualitative statuses, and their views -------------------------
 BASE_DDL = """CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
@@ -304,4 +305,12 @@ LEFT JOIN indicators ri ON ri.indicator_id = t.relative_to_indicator_id;
 CREDENTIALS_VERSION_DDL = """
 ALTER TABLE users ADD COLUMN credentials_version INTEGER DEFAULT 0;
 UPDATE users SET credentials_version = 0 WHERE credentials_version IS NULL;
+"""
+
+# -- migration 5: a sign-in attempt is recorded (ok NULL: pending) in the same transaction that checks the delay, so
+# parallel guesses see each other; each attempt names the client it came from (web: the address; cli: the user).
+SIGN_IN_CLAIMS_DDL = """
+ALTER TABLE login_attempts ADD COLUMN attempt_id VARCHAR;
+ALTER TABLE login_attempts ADD COLUMN client VARCHAR;
+ALTER TABLE login_attempts ALTER COLUMN ok DROP NOT NULL;
 """

@@ -84,8 +84,8 @@ def replace_seed_tables(cur: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.
         insert_frame(cur, name, tables[name])
     created_at = cur.execute("SELECT created_at FROM batches WHERE batch_id = ?", [SEED_BATCH_ID]).fetchone()
     now = datetime.now().replace(microsecond=0)
-    # The seed batch keeps its first creation time; its rows are replaced wholesale.
-    cur.execute("DELETE FROM actuals WHERE batch_id = ?", [SEED_BATCH_ID])
+    # The seed batch keeps its first creation time and every unchanged row keeps its revision (actual_id), so
+    # links to a stated value's revision survive a rebuild; only rows that changed or vanished are replaced.
     cur.execute("DELETE FROM batches WHERE batch_id = ?", [SEED_BATCH_ID])
     cur.execute(
         """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, row_count)
@@ -93,9 +93,25 @@ def replace_seed_tables(cur: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.
         [SEED_BATCH_ID, SEED_USER, created_at[0] if created_at else now,
          "规划文本中陈述的数值 / values stated in the seed documents", len(seed_actuals)],
     )
-    insert_frame(cur, "actuals", seed_actuals.assign(batch_id=SEED_BATCH_ID, entered_by=SEED_USER, entered_at=now))
+    _replace_seed_actuals(cur, seed_actuals, now)
     for key, value in meta.items():
         cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def _replace_seed_actuals(cur: duckdb.DuckDBPyConnection, seed_actuals: pd.DataFrame, now: datetime) -> None:
+    """Delete the seed revisions that the new build no longer states exactly, insert the ones it newly states."""
+    columns = list(seed_actuals.columns)
+    same = " AND ".join(f'a."{c}" IS NOT DISTINCT FROM i."{c}"' for c in columns)
+    cur.register("_seed", seed_actuals)
+    try:
+        cur.execute(f"""DELETE FROM actuals a WHERE a.batch_id = ?
+                        AND NOT EXISTS (SELECT 1 FROM _seed i WHERE {same})""", [SEED_BATCH_ID])  # noqa: S608
+        fresh = cur.execute(f"""SELECT * FROM _seed i WHERE NOT EXISTS (
+                                    SELECT 1 FROM actuals a WHERE a.batch_id = ? AND {same})""",  # noqa: S608
+                            [SEED_BATCH_ID]).df()
+    finally:
+        cur.unregister("_seed")
+    insert_frame(cur, "actuals", fresh.assign(batch_id=SEED_BATCH_ID, entered_by=SEED_USER, entered_at=now))
 
 
 # -- batches and actuals ----------------------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ DATA_LABELS: dict[str, tuple[str, str]] = {
     "revert": ("撤销", "revert"),
     "committed": ("有效", "committed"),
     "reverted": ("已撤销", "reverted"),
+    "hidden_sheet": ("(隐藏工作表)", " (a hidden sheet)"),
     # where a unit was stated, where a default came from (parameters of problems)
     "cell": ("单元格", "the cell"),
     "unit_column": ("单位列", "the unit column"),
@@ -70,6 +71,11 @@ DATA_LABELS: dict[str, tuple[str, str]] = {
     "header": ("表头", "the header"),
     "default": ("所选的默认值", "the chosen default"),
     "title": ("表格标题", "the table's title"),
+    # what a file holds, judged from its bytes (parameters of problems)
+    "format_zip": ("Excel 工作簿(.xlsx)", "an Excel workbook (.xlsx)"),
+    "format_ole": ("旧版 Excel 工作簿(.xls)", "an old Excel workbook (.xls)"),
+    "format_text": ("文本(CSV)", "text (CSV)"),
+    "format_pdf": ("PDF 文档", "a PDF document"),
 }
 
 # What each threshold of tracker.methodology.thresholds means (the methodology and settings pages).

@@ -69,6 +69,45 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
              "A change of {change} against {year}'s {previous} {unit}: please check"
              "[; if the cell is formatted as an Excel percentage it reads as a fraction ({fraction} = {percent}%): "
              "enter {percent}]"),
+    "excel_error": ("单元格是 Excel 错误值(公式无法计算):请改正公式或直接填写数值",
+                    "The cell holds an Excel error value (its formula failed): fix the formula or enter the number"),
+    "digit_lookalike": ("「{character}」看起来像数字,但不是普通数字字符:请用 0—9 填写数值",
+                        "“{character}” looks like a digit but is not one: write the number with 0–9"),
+    "space_in_number": ("数字中间有空格,无法确定数值(如“24 1.5”是 241.5 还是 24 和 1.5):请去掉空格或分开填写",
+                        "A space inside the number makes it ambiguous (is “24 1.5” 241.5, or 24 and 1.5?): remove "
+                        "the space or split the cell"),
+    "absurd_magnitude": ("数值过大或不是有限数(绝对值超过 {limit}):请检查单位和小数点",
+                         "The number is infinite or implausibly large (beyond {limit}): check the unit and the "
+                         "decimal point"),
+    "unusual_value": ("数值 {value} {unit} 与{year}年的 {reference} {unit} 相差约 {factor} 倍,可能是单位或小数点错误"
+                      "[;若单元格是百分比格式或按小数填写,应填 {percent}]。"
+                      "确认无误请勾选“确认异常数值”(命令行 --confirm-unusual)",
+                      "The value {value} {unit} is about {factor} times off {year}'s {reference} {unit}: a slip of "
+                      "unit or decimal point?[ If the cell is a percentage written as a fraction, enter {percent}.]"
+                      " If it is right, tick “confirm unusual values” "
+                      "(--confirm-unusual on the command line)"),
+    "unusual_scale": ("数值 {value} {unit} 与该指标的常见水平(中位数 {reference} {unit})相差约 {factor} 倍"
+                      "[;若按小数填写了百分比,应填 {percent}]。"
+                      "确认无误请勾选“确认异常数值”(命令行 --confirm-unusual)",
+                      "The value {value} {unit} is about {factor} times off the indicator's usual level (median "
+                      "{reference} {unit})[; a percentage written as a fraction would be {percent}]"
+                      ". If it is right, tick “confirm unusual values” "
+                      "(--confirm-unusual on the command line)"),
+    "replaces_stated": ("此数值将替换规划文本陈述的 {old} {unit}。"
+                        "确认要替换请勾选“确认替换规划文本数值”(命令行 --confirm-stated)",
+                        "This replaces the {old} {unit} the plan text states."
+                        " To replace it, tick “confirm replacing stated values” (--confirm-stated on the command "
+                        "line)"),
+    "unusual_value_confirmed": ("数值 {value} {unit} 与{year}年的 {reference} {unit} 相差约 {factor} 倍,已确认按此写入",
+                                "The value {value} {unit} is about {factor} times off {year}'s {reference} {unit}: "
+                                "confirmed, written as it is"),
+    "unusual_scale_confirmed": ("数值 {value} {unit} 与该指标的常见水平(中位数 {reference} {unit})相差约 {factor} 倍,"
+                                "已确认按此写入",
+                                "The value {value} {unit} is about {factor} times off the indicator's usual level "
+                                "(median {reference} {unit}): confirmed, written as it is"),
+    "replaces_stated_confirmed": ("此数值替换规划文本陈述的 {old} {unit}(已确认);原数值保留在修订历史中",
+                                  "This replaces the {old} {unit} the plan text states (confirmed); the stated value "
+                                  "stays in the revision history"),
     # names, years, vintage
     "missing_region": ("缺少地区:请填写地区(或在上传时选择默认地区)",
                        "No region: fill it in (or choose a default region when uploading)"),
@@ -89,10 +128,35 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
     "unit_converted": ("单位是「{unit}」,已按 1 {unit} = {factor} {expected} 换算为 {value} {expected}",
                        "The unit is “{unit}”: converted at 1 {unit} = {factor} {expected} to {value} {expected}"),
     # rows of a file
-    "duplicate_conflict": ("同一地区、指标、年份在文件中出现多次且数值不同({cells}):请只保留一个",
+    "duplicate_conflict": ("同一地区、指标、年份在文件中出现多次且数值不同({cells}[,共 {n} 处]):请只保留一个",
                            "The same region, indicator and year appear more than once with different values "
-                           "({cells}): keep one"),
-    "duplicate_same": ("重复行({cells}),数值相同,只写入一次", "Repeated row ({cells}) with the same value: written once"),
+                           "({cells}[, {n} cells in all]): keep one"),
+    "duplicate_same": ("重复行({cells}[,共 {n} 处]),数值相同,只写入一次",
+                       "Repeated row ({cells}[, {n} cells in all]) with the same value: written once"),
+    "merged_value": ("数值单元格被合并({range}),无法确定数值属于哪一年或哪一行:请取消合并,分别填写每个数值",
+                     "The value cells are merged ({range}): which year or row the value belongs to is unclear. "
+                     "Unmerge them and fill in each value"),
+    "csv_extra_fields": ("这一行有 {n} 个字段,表头只有 {header} 个:多出的内容未读取。常见原因是数字中的千位逗号"
+                         "(如 2,504)没有加引号;请去掉千位逗号或给该字段加引号",
+                         "This line has {n} fields, the header {header}: the extra ones are not read. Usually a "
+                         "thousands comma (2,504) without quotes: remove the comma or quote the field"),
+    "bad_year_header": ("列标题「{header}」像年份,但不是可识别的年份,该列的数值未读取:请写成四位年份,如 2018 或 2018年",
+                        "The column title “{header}” looks like a year but cannot be read as one, so its values "
+                        "are not read: write a four-digit year such as 2018 or 2018年"),
+    "unused_column": ("列「{header}」有数值,但不属于所识别的表格,未读取;如需导入,请按模板调整表头",
+                      "Column “{header}” holds numbers but is not part of the table that was read: not imported. "
+                      "Adjust the header (see the template) to import it"),
+    "unused_sheet": ("工作表「{name}」[{state}]有数值,但没有可识别的表头,未读取",
+                     "Sheet “{name}”[{state}] holds numbers but has no recognisable header: not read"),
+    "hidden_sheet_read": ("读取的工作表「{name}」是隐藏工作表,请确认这是要导入的数据",
+                          "The sheet read, “{name}”, is hidden: please confirm it holds the data to import"),
+    "hidden_rows": ("工作表「{name}」有 {n} 个隐藏行的数值也已读取(第 {rows} 行),请确认",
+                    "{n} hidden rows of “{name}” were read as well (rows {rows}): please confirm"),
+    "hidden_columns": ("工作表「{name}」的隐藏列 {columns} 也已读取,请确认",
+                       "Hidden columns {columns} of “{name}” were read as well: please confirm"),
+    "extension_mismatch": ("文件扩展名是「{suffix}」,但内容是{format}:已按其内容读取;请改正扩展名",
+                           "The file is named “{suffix}” but holds {format}: read as what it holds. Please correct "
+                           "the extension"),
     # the file as a whole
     "same_file": ("同一文件(内容完全相同)已于 {at} 由 {by} 上传,批次 {batch}({state});与当前值相同的数值不会重复写入",
                   "The identical file was uploaded on {at} by {by} as batch {batch} ({state}); values equal to the "
@@ -124,10 +188,55 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
     "bad_excel": ("无法打开 Excel 文件(文件可能已损坏或不是 Excel 格式):{detail}",
                   "The Excel file cannot be opened (damaged, or not Excel): {detail}"),
     "bad_sheet": ("无法读取工作表「{sheet}」:{detail}", "Sheet “{sheet}” cannot be read: {detail}"),
-    "csv_encoding": ("无法识别 CSV 文件的编码:请另存为 UTF-8 或 GBK 编码的 CSV,或直接上传 .xlsx",
-                     "The CSV file's encoding is not recognised: save it as UTF-8 or GBK, or upload the .xlsx"),
+    "not_a_spreadsheet": ("文件扩展名是「{suffix}」,但内容是{format},不是表格:请上传 .xlsx 或 .csv 文件",
+                          "The file is named “{suffix}” but holds {format}, not a spreadsheet: upload an .xlsx or "
+                          ".csv file"),
+    "password_protected": ("文件设有打开密码(已加密),无法读取:请在 Excel 中打开,于“文件 → 信息 → 保护工作簿”中删除密码"
+                           "后另存,再上传",
+                           "The file is password-protected (encrypted) and cannot be read: open it in Excel, remove "
+                           "the password (File → Info → Protect Workbook), save and upload again"),
+    "not_text": ("文件不是文本格式的 CSV(含有二进制内容):请上传 .xlsx,或在 Excel 中另存为“CSV UTF-8”",
+                 "The file is not a text CSV (it holds binary data): upload the .xlsx, or save as “CSV UTF-8” in "
+                 "Excel"),
+    "csv_damaged": ("CSV 文件第 {row} 行无法解析({detail}):请检查引号是否成对",
+                    "Line {row} of the CSV file cannot be parsed ({detail}): check that quotes are paired"),
+    "cell_too_long": ("第 {row} 行有一个字段超过 {limit} 个字符(Excel 单元格的上限),文件未读取:请检查引号是否成对",
+                      "A field on line {row} is longer than {limit} characters (an Excel cell's limit): the file "
+                      "was not read. Check that quotes are paired"),
+    "file_too_large": ("文件太大({size}),上限为 {limit}:请只保留需要导入的工作表和数据,或分成几个文件上传",
+                       "The file is too large ({size}; the limit is {limit}): keep only the sheets and rows to "
+                       "import, or split it into several files"),
+    "too_many_rows": ("工作表「{sheet}」有 {rows} 行,上限为 {limit} 行:请删除多余的行(含格式化的空行)或分成几个文件",
+                      "Sheet “{sheet}” has {rows} rows; the limit is {limit}: delete the extra rows (formatted "
+                      "empty rows too) or split the file"),
+    "too_many_columns": ("工作表「{sheet}」有 {columns} 列,上限为 {limit} 列:请删除多余的列,或检查分隔符",
+                         "Sheet “{sheet}” has {columns} columns; the limit is {limit}: delete the extra columns, "
+                         "or check the delimiter"),
+    "too_many_cells": ("工作表「{sheet}」的使用范围({range})有 {cells} 个单元格,上限为 {limit}:"
+                       "多半是远处的单元格有内容或格式;请删除表格以外的行列后另存",
+                       "The used range of sheet “{sheet}” ({range}) has {cells} cells; the limit is {limit}. "
+                       "Usually a far-away cell holds something: delete the rows and columns outside the table and "
+                       "save again"),
+    "sheet_xml_too_large": ("工作表「{sheet}」解压后超过 {limit},文件未读取",
+                            "Sheet “{sheet}” is larger than {limit} uncompressed: the file was not read"),
+    "reader_timeout": ("读取文件超过 {seconds} 秒,已停止:请删除不需要的工作表和数据后重试",
+                       "Reading the file took more than {seconds} s and was stopped: remove the sheets and data "
+                       "you do not need and try again"),
+    "reader_out_of_memory": ("读取文件所需内存超过 {limit},已停止(其他用户不受影响):请删除表格以外的内容或分成几个文件",
+                             "Reading the file needed more than {limit} of memory and was stopped (nobody else "
+                             "is affected): remove what lies outside the table or split the file"),
+    "reader_crashed": ("读取文件时读取程序异常退出(状态 {status}),文件可能已损坏:请在 Excel 中打开并另存后重试",
+                       "The reader stopped unexpectedly (status {status}); the file may be damaged: open and save "
+                       "it in Excel and try again"),
+    "reader_failed": ("读取文件时出错({detail}):请在 Excel 中打开并另存后重试;若仍出错,请把文件交给管理员",
+                      "Reading the file failed ({detail}): open and save it in Excel and try again; if it still "
+                      "fails, pass the file to the administrator"),
+    "csv_encoding": ("无法识别 CSV 文件的编码(已尝试 UTF-8、UTF-16、GBK/GB18030、Big5):请在 Excel 中另存为"
+                     "“CSV UTF-8”,或直接上传 .xlsx",
+                     "The CSV file's encoding is not recognised (tried UTF-8, UTF-16, GBK/GB18030, Big5): save it "
+                     "as “CSV UTF-8” in Excel, or upload the .xlsx"),
 }
 
 # Parameters that carry a code of tracker.i18n.labels.DATA_LABELS (a place in the file, a batch state, where a
-# default came from) rather than data, so that they are translated too.
-CODED_PARAMETERS = frozenset({"where", "state", "origin"})
+# default came from, what a file holds) rather than data, so that they are translated too.
+CODED_PARAMETERS = frozenset({"where", "state", "origin", "format"})

@@ -396,6 +396,27 @@ STRINGS: dict[str, tuple[str, str]] = {
     "layout_long": ("长表", "long"),
     "layout_wide_years": ("宽表(年份为列)", "wide (years across)"),
     "layout_wide_indicators": ("宽表(指标为列)", "wide (indicators across)"),
+    # confirmations asked for by the checks (upload and entry pages)
+    "confirm_unusual": ("确认异常数值:上面标出的数值与参照值相差约 20 倍以上,我已核对无误",
+                        "Confirm unusual values: the values marked above are about 20 times or more off their "
+                        "reference, and I have checked them"),
+    "confirm_unusual_help": ("常见原因:百分比按小数填写(0.0157 应为 1.57)、单位或小数点错误",
+                             "Usual causes: a percentage written as a fraction (0.0157 for 1.57), a wrong unit or "
+                             "decimal point"),
+    "confirm_stated": ("确认替换规划文本数值:上面标出的数值将替换规划文件中陈述的数值(原数值保留在修订历史中)",
+                       "Confirm replacing stated values: the values marked above replace figures the plan text "
+                       "states (the stated ones stay in the revision history)"),
+    "confirm_stated_help": ("规划文本陈述的基期值等是评价的出发点,只有统计局修订时才应替换",
+                            "The plan's stated figures (baselines) are where the verdicts start: replace them only "
+                            "when the statistics bureau has revised them"),
+    # the entry table's fields, where a problem points
+    "entry_sheet": ("填报表", "Entry table"),
+    "field_region": ("地区", "Region"),
+    "field_indicator": ("指标", "Indicator"),
+    "field_year": ("年份", "Year"),
+    "field_value": ("数值", "Value"),
+    "field_unit": ("单位", "Unit"),
+    "field_vintage": ("快报/年报", "Provisional/final"),
     # batches page
     "batches_title": ("数据批次", "Batches"),
     "batches_intro": (
