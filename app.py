@@ -52,5 +52,7 @@ if user is None:
     pages[ui.t("nav_section_reference")].append(
         st.Page("pages/sign_in.py", title=ui.t("sign_in"), icon=":material/login:", url_path="sign-in"))
 pages[ui.t("nav_section_admin")] = admin_pages
-st.navigation(pages).run()
+page = st.navigation(pages)
+ui.drop_flash_unless_on(page.url_path)
+page.run()
 ui.copy_link()          # after the page: the link carries the selections it has just made

@@ -404,8 +404,16 @@ def sign_in_form(stay: bool = False) -> None:
 
 
 def flash(page: str, message: str, moves: pd.DataFrame | None = None) -> None:
-    """A confirmation of a write, shown at the top of page until it is dismissed, replaced or the page left."""
+    """A confirmation of a write on the page at url path page, shown there until it is dismissed, replaced by the
+    next write's, or the page is left."""
     st.session_state["flash"] = {"page": page, "message": message, "moves": moves}
+
+
+def drop_flash_unless_on(page: str) -> None:
+    """Called with the page about to run: a confirmation belongs to the page it was given on."""
+    note = st.session_state.get("flash")
+    if note and note["page"] != page:
+        st.session_state.pop("flash", None)
 
 
 def show_flash(page: str) -> None:

@@ -10,6 +10,7 @@ from tracker import commands
 from tracker.access.actions import Action
 from tracker.actuals.display import changes_table, problems_table
 from tracker.actuals.validate import VINTAGES, Reference, entry_grid, entry_rows, validate
+from tracker.views import service
 
 EDITOR = "entry_table"
 
@@ -92,9 +93,12 @@ def ask_confirmations(validation) -> None:
             st.checkbox(ui.t(f"confirm_{kind}"), key=f"entry_confirm_{kind}", help=ui.t(f"confirm_{kind}_help"))
 
 
-def save(store, validation, user, note: str | None) -> None:
+def save(store, validation, user, note: str | None, plan_id: str) -> None:
+    """Write the batch, then confirm it where the clerk is looking: what was saved and the verdicts it moved."""
+    before = ui.load_verdicts(ui.version(), plan_id, None, ui.lang())
     batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note)
-    st.session_state["entry_flash"] = ui.t("saved", batch=batch_id, n=len(validation.changes))
+    after = ui.load_verdicts(ui.version(), plan_id, None, ui.lang())
+    ui.flash("data-entry", ui.t("saved", batch=batch_id, n=len(validation.changes)), service.verdict_moves(before, after))
     for key in (EDITOR, "entry_confirm_unusual", "entry_confirm_stated"):
         st.session_state.pop(key, None)      # a confirmation holds for the values it was given for only
     st.rerun()
@@ -104,8 +108,6 @@ def main() -> None:
     st.title(ui.t("entry_title"))
     st.caption(ui.t("entry_intro"))
     user = ui.require(Action.WRITE_ACTUALS)
-    if "entry_flash" in st.session_state:
-        st.success(st.session_state.pop("entry_flash"))
     store = ui.get_store()           # read directly, not through cached loaders: values change on this page
     plans = store.plans()
     if plans.empty:
@@ -121,6 +123,7 @@ def main() -> None:
         return
     edited = edit(grid)
     raw = entry_rows(grid, edited, region, year, default_source=source)
+    ui.show_flash("data-entry")            # below the table: where the clerk's eyes are after 保存
     if raw.empty:
         st.caption(ui.t("entry_hint"))
         return
@@ -131,7 +134,7 @@ def main() -> None:
     ask_confirmations(validation)
     ready = not validation.has_errors and not validation.changes.empty
     if st.button(ui.t("entry_save"), type="primary", disabled=not ready, key="entry_save"):
-        save(store, validation, user, note)
+        save(store, validation, user, note, plan_id)
 
 
 main()

@@ -94,14 +94,14 @@ def assess_qualitative(story, as_of: int | None) -> None:
             before = ui.load_verdicts(ui.version(), story.target["plan_id"], as_of, ui.lang())
             assess(store, user, story.target["target_id"], status, note.strip() or None)
             after = ui.load_verdicts(ui.version(), story.target["plan_id"], as_of, ui.lang())
-            ui.flash("indicator", ui.t("qualitative_saved_as", status=schedule_label(status, ui.lang())),
+            ui.flash("indicator-detail", ui.t("qualitative_saved_as", status=schedule_label(status, ui.lang())),
                      service.verdict_moves(before, after))
             st.rerun()
 
 
 def main() -> None:
     st.title(ui.t("nav_indicator"))
-    ui.show_flash("indicator")
+    ui.show_flash("indicator-detail")
     all_targets = ui.load_targets(ui.version())
     wanted = st.query_params.get("target")
     if wanted in set(all_targets["target_id"]):   # a link names the target: open its plan

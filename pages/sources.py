@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from tracker import i18n
 from tracker.formatting import MISSING
+from tracker.i18n.labels import BINDING_LABELS
 from tracker.views import service
 
 # Check kinds newer than the shared label table; the shared table wins once it has them.
@@ -56,7 +57,8 @@ def catalogue_table(targets: pd.DataFrame) -> pd.DataFrame:
         ui.t("col_baseline"): baseline,
         ui.t("col_quote"): targets["quote"].map(lambda q: " ".join(q.split())),
         ui.t("col_region"): targets["region"],
-        ui.t("col_binding"): targets["binding"],
+        ui.t("col_binding"): [i18n.label(BINDING_LABELS, b, lang) if isinstance(b, str) else None
+                              for b in targets["binding"]],
         ui.t("col_subject"): targets["subject"],
         ui.t("col_section"): targets["section"],
         ui.t("col_parent"): targets["parent_target_id"],

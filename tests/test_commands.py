@@ -586,3 +586,4 @@ FROM targets t
 JOIN indicators i USING (indicator_id)
 JOIN plans p USING (plan_id);
 """
+

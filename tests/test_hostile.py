@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -330,3 +331,12 @@ def test_problems_of_the_reader_render_in_english(store):
     assert "columns" in english and not any("\u4e00" <= ch <= "\u9fff" for ch in english)
     lookalike = errors(check(store, xlsx(("数据", [HEAD, ["重庆市", FIRMS, 2016, "①"]])))).iloc[0]
     assert "looks like a digit" in render_problem(lookalike["code"], lookalike["params"], "en")
+
+
+def test_the_file_picker_states_the_reader_s_own_upload_limit():
+    import tomllib
+
+    from tracker.actuals.limits import MAX_FILE_BYTES
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] * 2**20 == MAX_FILE_BYTES

@@ -347,7 +347,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "entry_intro": (
         "选择规划、地区和年份,在表格的「数值」列直接修改。输入即检查;保存时所有变化作为一个批次写入,原值保留在历史中。"
         "清空一个已有数值表示撤回该数值。",
-        "Choose a plan, region and year and edit the 数值 column. Edits are checked as you type; saving writes all "
+        "Choose a plan, region and year and edit the Value column. Edits are checked as you type; saving writes all "
         "changes as one batch and keeps the previous values in the history. Clearing a value withdraws it.",
     ),
     "entry_hint": ("修改「数值」列后,这里会显示检查结果和将要写入的变化。",
