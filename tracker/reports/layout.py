@@ -96,7 +96,7 @@ _NO_LINE_START = set("，。、；：！？）》」』】〉”’％,.;:!?)]}%
 _NO_LINE_END = set("（《「『【〈“‘([{")
 
 
-def _tokens(text: str) -> list[str]:
+def tokens(text: str) -> list[str]:
     """The pieces a line may break between: a word (letters, digits and the punctuation inside them), one CJK
     character, or a run of spaces; closing marks stay with what precedes them, opening marks with what follows."""
     tokens: list[str] = []
@@ -129,7 +129,7 @@ def wrap_text(text: str, size_px: float, max_px: float) -> list[str]:
     inside "needs"); a single word wider than the line is cut where it must be."""
     lines: list[str] = []
     current = ""
-    for token in _tokens(text):
+    for token in tokens(text):
         if token.isspace():
             current += token if current else ""
             continue
@@ -241,7 +241,7 @@ def add_caption(spec: dict, caption: Caption, width: int, height: int) -> dict:
     # With yanchor "bottom" plotly anchors the first line of a multi-line title; the others hang below it.
     first_line_bottom = 12 + (len(lines) - 1) * size * _LINE
     layout["title"] = {
-        "text": "<br>".join(lines), "xref": "container", "yref": "container", "x": 20 / width, "xanchor": "left",
+        "text": "<br>".join(plain(line) for line in lines), "xref": "container", "yref": "container", "x": 20 / width, "xanchor": "left",
         "y": first_line_bottom / height, "yanchor": "bottom", "automargin": False, "pad": {"t": 0, "b": 0},
         "font": {"family": FONT, "size": size, "color": CAPTION_COLOUR},
     }
