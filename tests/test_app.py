@@ -91,7 +91,7 @@ def test_every_chart_page_offers_png_downloads(app_with_data):
     assert {"下载PNG", "下载总览图(PNG)"} <= set(download_labels(at))
     assert at.button(key="overview_zip_build").proto.label == "生成图片包(ZIP)"
     assert "下载PNG" in download_labels(open_page(app_with_data, "indicator", target="cq13-table2-02"))
-    assert "下载评估表图片(PNG)" in download_labels(open_page(app_with_data, "evaluation"))
+    assert "下载评估表图片(PNG,共 6 页,ZIP)" in download_labels(open_page(app_with_data, "evaluation"))
     assert "下载PNG" in download_labels(open_page(app_with_data, "compare"))
 
 
