@@ -91,7 +91,7 @@ def test_every_chart_page_offers_png_downloads(app_with_data):
     assert {"下载PNG", "下载总览图(PNG)"} <= set(download_labels(at))
     assert at.button(key="overview_zip_build").proto.label == "生成图片包(ZIP)"
     assert "下载PNG" in download_labels(open_page(app_with_data, "indicator", target="cq13-table2-02"))
-    assert "下载评估表图片(PNG)" in download_labels(open_page(app_with_data, "evaluation"))
+    assert "下载评估表图片(PNG,共 6 页,ZIP)" in download_labels(open_page(app_with_data, "evaluation"))
     assert "下载PNG" in download_labels(open_page(app_with_data, "compare"))
 
 
@@ -147,10 +147,15 @@ def test_evaluation_table_and_excel(app_with_data):
     at = open_page(app_with_data, "evaluation")
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table.columns) == ["序号", "指标", "属性", "基期值", "目标值", "当前值", "目标完成度", "增量完成度",
-                                   "序时进度", "规划期后", "评价"]
+    assert list(table.columns) == ["序号", "地区", "指标", "分项", "属性", "基期值", "目标值", "当前值", "目标完成度",
+                                   "增量完成度", "序时进度", "规划期后", "评价"]
     assert len(table) == 76
-    assert at.get("download_button")
+    # The title names the latest data year, not "最新" (escaped: a plan's title is shown as typed).
+    assert at.subheader[0].value.replace("\\", "").endswith("终期评估表(2021年)")
+    assert len(at.get("download_button")) >= 2                          # Excel and CSV (and the pictures)
+    # The whole table is on the page once more as escaped HTML, for the browser's print.
+    printed = next(m.value for m in at.markdown if "<table" in m.value)
+    assert printed.count("<tr>") == 77
 
 
 def test_methodology_shows_thresholds_in_force(app):

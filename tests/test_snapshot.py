@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import threading
@@ -18,7 +19,7 @@ from conftest import environment_needed
 from PIL import Image
 
 from tracker.db.store import Store
-from tracker.reports import bundle, charts, snapshot
+from tracker.reports import bundle, charts, snapshot, table_picture
 from tracker.reports import evaluation as report
 from tracker.reports.export_cli import main_export
 from tracker.views import service
@@ -192,36 +193,44 @@ def db_copy(progress_db_path, tmp_path_factory):
 def test_overview_and_table_pictures(db_copy):
     store = Store.open(db_copy, read_only=True)
     try:
-        verdicts = service.verdicts(Snapshot.read(store), plan_id="cq_sti_13fyp", as_of=2018)
+        snap = Snapshot.read(store)
+        verdicts = service.verdicts(snap, plan_id="cq_sti_13fyp", as_of=2018)
         status = charts.get_status_chart(verdicts, "zh", "评价分布")
         overview = bundle.overview_png("重庆市科技创新“十三五”规划", service.kpi_counts(verdicts), status, None,
                                          CAPTION)
         assert Image.open(io.BytesIO(overview)).size == (3200, 1800)
         image = pixels(overview)
         assert count_colour(image, "#d73027") > 1000           # the severely-lagging bar and KPI card
-        table = report.evaluation_table(verdicts)
-        long_png = bundle.table_png(table, "中期评估表", CAPTION)
-        short = table.head(3)
-        short.attrs = {"status": table.attrs["status"][:3]}
-        short_png = bundle.table_png(short, "中期评估表", CAPTION)
+        rep = report.build_report(verdicts, "重庆市科技创新“十三五”规划", 2018, "zh", snap.plan_targets("cq_sti_13fyp"))
+        pages = table_picture.table_pages_png(rep.display, rep.title, CAPTION)
+        short = rep.display.head(3)
+        short.attrs = {**rep.display.attrs, "status": rep.display.attrs["status"][:3]}
+        single = table_picture.table_pages_png(short, rep.title, CAPTION)
     finally:
         store.close()
-    assert Image.open(io.BytesIO(short_png)).size == (3200, 1800)
-    width, height = Image.open(io.BytesIO(long_png)).size
-    assert width == 3200 and height > 2 * 1800                  # 73 rows: a taller picture, not a squeezed one
-    # The 评价 cell is coloured by status (a severely lagging row in red).
-    assert count_colour(pixels(long_png), "#d73027") > 2000
+    assert len(single) == 1 and Image.open(io.BytesIO(single[0])).size == (3200, 1800)
+    # 76 rows: several 16:9 pictures of bounded height, not one picture 6,000 px tall.
+    assert len(pages) >= 4
+    assert all(Image.open(io.BytesIO(png)).size == (3200, 1800) for png in pages)
+    # The 评价 cell is coloured by status (a severely lagging row in red) on the page that holds that row.
+    assert sum(count_colour(pixels(png), "#d73027") for png in pages) > 2000
 
 
 def _check_plan_zip(data: bytes, n_charts: int) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = zf.namelist()
-        assert {"overview.png", "evaluation.png", "evaluation.xlsx", "README.txt"} <= set(names)
+        assert {"overview.png", "evaluation.xlsx", "README.txt"} <= set(names)
+        pages = [n for n in names if n.startswith("evaluation") and n.endswith(".png")]
+        assert pages == ["evaluation.png"] or pages == [f"evaluation-{i}.png" for i in range(1, len(pages) + 1)]
         charts_ = [n for n in names if n.startswith("indicators/")]
         assert len(charts_) == len(set(charts_)) == n_charts
-        for name in ["overview.png", "evaluation.png", *charts_]:
+        pictures = {}
+        for name in ["overview.png", *pages, *charts_]:
             png = zf.read(name)
             assert png.startswith(PNG_SIGNATURE), name
+            assert Image.open(io.BytesIO(png)).size == (3200, 1800), name     # pages too: bounded height
+            pictures.setdefault(hashlib.sha256(png).hexdigest(), []).append(name)
+        assert [group for group in pictures.values() if len(group) > 1] == []   # no picture twice
         assert Image.open(io.BytesIO(zf.read(charts_[0]))).size == (3200, 1800)
         workbook = openpyxl.load_workbook(io.BytesIO(zf.read("evaluation.xlsx")))
         assert workbook.active.max_row >= 3 + n_charts
@@ -242,7 +251,40 @@ def test_plan_zip_of_chongqing_13th_five_year_plan(db_copy):
     numeric = int((targets["kind"] != "qualitative").sum())
     names = _check_plan_zip(data, numeric)
     assert "indicators/04-研究与试验发展经费投入强度-2020.png" in names   # readable: number-indicator-year
-    assert [c[0] for c in calls] == list(range(1, numeric + 4)) and all(t == numeric + 3 for _, t, _ in calls)
+    steps = numeric + 2 + sum(n.startswith("evaluation-") for n in names)   # overview, xlsx, table pages, charts
+    assert [c[0] for c in calls] == list(range(1, steps + 1)) and all(t == steps for _, t, _ in calls)
+
+
+@needs_export
+def test_plan_zip_of_x_district_tells_its_four_bases_apart(db_copy):
+    """X区's sub-targets repeat the same indicators for four industry bases: every picture says which base."""
+    store = Store.open(db_copy, read_only=True)
+    try:
+        data = bundle.plan_zip(store, "xq_collab_2022")
+        numeric = int((store.targets("xq_collab_2022")["kind"] != "qualitative").sum())
+    finally:
+        store.close()
+    _check_plan_zip(data, numeric)      # 21 charts, none identical to another
+
+
+def test_a_picture_identical_to_one_in_the_zip_is_stored_once(db_copy, monkeypatch):
+    """Two targets nothing tells apart would give the same picture twice: stored once, the README says so."""
+    if not snapshot.export_readiness().ok:
+        pytest.skip(snapshot.export_readiness().message_en)
+    same = PNG_SIGNATURE + b"same picture"
+    monkeypatch.setattr(bundle, "figures_png", lambda items: (same for _ in items))
+    monkeypatch.setattr(bundle, "render", lambda fig, *_: PNG_SIGNATURE + str(fig.layout.title.text).encode())
+    monkeypatch.setattr(bundle, "overview_png", lambda *_, **__: PNG_SIGNATURE + b"overview")
+    store = Store.open(db_copy, read_only=True)
+    try:
+        data = bundle.plan_zip(store, "weihai_2015")
+    finally:
+        store.close()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        charts_ = [n for n in zf.namelist() if n.startswith("indicators/")]
+        readme = zf.read("README.txt").decode("utf-8-sig")
+    assert len(charts_) == 1
+    assert readme.count("相同,未重复保存") == 9 and charts_[0] in readme
 
 
 @needs_export

@@ -1,9 +1,10 @@
-"""Pictures and packs for reports built from the renderer in tracker.reports.snapshot: the overview as one slide, the
-evaluation table as a picture, and the ZIP of a whole plan (every target's chart, the overview, the table as PNG and
-.xlsx, a README naming the sources)."""
+"""Pictures and packs for reports built from the renderer in tracker.reports.snapshot: the overview as one slide and
+the ZIP of a whole plan (every target's chart, the overview, the evaluation table as PNG pages and .xlsx, a README
+naming the sources). The table's pictures: tracker.reports.table_picture."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -14,155 +15,147 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tracker.i18n import t
-from tracker.methodology.verdicts import STATUS_COLOURS, schedule_label
+from tracker.methodology.verdicts import SCHEDULE_ORDER, STATUS_COLOURS, schedule_label
 from tracker.reports.charts import FONT
-from tracker.reports.snapshot import Caption, caption_lines, figures_png, render, require_ready, wrap_text
+from tracker.reports.layout import Caption, plain, text_px, wrap_text
+from tracker.reports.naming import target_parts, target_title
+from tracker.reports.snapshot import figures_png, render, require_ready
+from tracker.reports.table_picture import page_names, paginate, table_figure
 
 # ---- the overview as one slide ---------------------------------------------------------------------------------
 
-def overview_figure(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_fig: go.Figure | None,
-                    lang: str = "zh", plot_height: int = 780) -> go.Figure:
-    """KPI numbers across the top, the status chart on the left and the year heatmap on the right (16:9)."""
+KPI_LABEL_PX = 18     # the largest size of a KPI card's label; smaller when the longest label needs it
+STATUS_TICK_PX = 17   # the status chart's category labels
+COLORBAR_TICK_PX = 15
 
+
+def _labels(codes, lang: str) -> list[str]:
+    return [t("kpi_total", lang) if code == "total" else schedule_label(code, lang) for code in codes]
+
+
+def _widest(texts, size: float, bold: bool = False) -> float:
+    return max((text_px(str(x), size, bold) for x in texts), default=0.0)
+
+
+def kpi_label_size(codes, card_px: float) -> tuple[int, int]:
+    """(font size, lines) of the KPI labels: the longest label in either language fits its card, so the Chinese and
+    the English slide look alike; below 13 px the label wraps onto two lines instead."""
+    labels = _labels(codes, "zh") + _labels(codes, "en")
+    room = card_px - 40                                    # the coloured strip and padding on both sides
+    for size in range(KPI_LABEL_PX, 12, -1):
+        if _widest(labels, size) <= room:
+            return size, 1
+    return 13, max(len(wrap_text(label, 13, room)) for label in labels)
+
+
+def overview_figure(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_fig: go.Figure | None,
+                    lang: str = "zh", plot_height: int = 780, width: int = 1600) -> go.Figure:
+    """KPI numbers across the top, the status chart on the left and the year heatmap on the right (16:9).
+
+    Every label's room is measured: the status labels in either language, the heatmap's indicator names and the
+    colour bar's labels, so that no label runs over a bar's number or off the picture."""
+    plot_px = width - 40                                   # the margins below
     fig = go.Figure()
     fig.update_layout(
         template="plotly", paper_bgcolor="white", plot_bgcolor="white", showlegend=False,
         font={"family": FONT, "size": 15, "color": "#2a3f5f"},
-        title={"text": plan_title, "x": 0.01, "xanchor": "left", "font": {"size": 28, "family": FONT}},
+        title={"text": plain(plan_title), "x": 0.01, "xanchor": "left", "font": {"size": 28, "family": FONT}},
         margin={"l": 20, "r": 20, "t": 70, "b": 30},
     )
     # KPI cards: a coloured bar, a big number, the label.
     items = list(kpis.items())
     gap = 0.012
     card_w = (1 - gap * (len(items) - 1)) / max(len(items), 1)
+    label_px, label_lines = kpi_label_size(kpis, card_w * plot_px)
     for i, (code, value) in enumerate(items):
         x0 = i * (card_w + gap)
         colour = "#1f4e9c" if code == "total" else STATUS_COLOURS.get(code, "#999999")
-        label = t("kpi_total", lang) if code == "total" else schedule_label(code, lang)
+        label = _labels([code], lang)[0]
+        if label_lines > 1:
+            label = "<br>".join(plain(line) for line in wrap_text(label, label_px, card_w * plot_px - 40))
         fig.add_shape(type="rect", xref="paper", yref="paper", x0=x0, x1=x0 + card_w, y0=0.80, y1=1.0,
                       fillcolor="#f5f7fa", line={"color": "#dde3ea", "width": 1}, layer="below")
         fig.add_shape(type="rect", xref="paper", yref="paper", x0=x0, x1=x0 + 0.006, y0=0.80, y1=1.0,
                       fillcolor=colour, line={"width": 0})
-        fig.add_annotation(xref="paper", yref="paper", x=x0 + card_w / 2, y=0.935, text=f"<b>{value}</b>",
-                           showarrow=False, font={"size": 46, "color": "#1b2a41"}, yanchor="middle")
-        fig.add_annotation(xref="paper", yref="paper", x=x0 + card_w / 2, y=0.835, text=label, showarrow=False,
-                           font={"size": 18, "color": "#444444"}, yanchor="middle")
+        fig.add_annotation(xref="paper", yref="paper", x=x0 + card_w / 2 + 0.003, y=0.94, text=f"<b>{value}</b>",
+                           showarrow=False, xanchor="center", font={"size": 46, "color": "#1b2a41"}, yanchor="middle")
+        fig.add_annotation(xref="paper", yref="paper", x=x0 + card_w / 2 + 0.003, y=0.84, text=label,
+                           showarrow=False, xanchor="center", font={"size": label_px, "color": "#444444"}, yanchor="middle")
 
     panel_top = 0.68
-    # Room on the left of each panel for its category labels (automargin off: the caption needs fixed margins).
-    status_domain, heat_domain = [0.075, 0.33], [0.50, 0.90]
-    if heatmap_fig is None:
-        status_domain = [0.075, 0.58]
+    # The status chart: its labels' room in either language, then the bars (automargin is off: the caption
+    # needs fixed margins).
+    status_codes = list(status_fig.data[0].y) if status_fig.data else []
+    codes = [c for c in kpis if c != "total"]
+    label_room = _widest(_labels(codes, "zh") + _labels(codes, "en") or status_codes, STATUS_TICK_PX) + 14
+    status_start = label_room / plot_px
+    status_end = min(status_start + 0.25, 0.58) if heatmap_fig is not None else 0.58
     fig.add_annotation(xref="paper", yref="paper", x=0, y=panel_top + 0.06, xanchor="left",
-                       text=f"<b>{status_fig.layout.title.text or t('status_chart_title', lang)}</b>",
+                       text=f"<b>{plain(status_fig.layout.title.text or t('status_chart_title', lang))}</b>",
                        showarrow=False, font={"size": 19})
     for trace in status_fig.data:
         fig.add_trace(go.Figure(trace).data[0].update(xaxis="x", yaxis="y", cliponaxis=False))
     fig.layout.xaxis.update(status_fig.layout.xaxis.to_plotly_json())
     fig.layout.yaxis.update(status_fig.layout.yaxis.to_plotly_json())
     fig.update_layout(
-        xaxis={"domain": status_domain, "anchor": "y", "gridcolor": "#e5e5e5", "title": {"font": {"size": 15}},
+        xaxis={"domain": [status_start, status_end], "anchor": "y", "gridcolor": "#e5e5e5",
+               "title": {"font": {"size": 15}},
                "range": [0, max([max(tr.x) for tr in status_fig.data if tr.x] or [1]) * 1.18]},
-        yaxis={"domain": [0, panel_top], "anchor": "x", "tickfont": {"size": 17}, "automargin": False},
+        yaxis={"domain": [0, panel_top], "anchor": "x", "tickfont": {"size": STATUS_TICK_PX}, "automargin": False},
     )
     if heatmap_fig is None:
         fig.add_annotation(xref="paper", yref="paper", x=0.81, y=panel_top / 2, text=t("pic_no_progress", lang),
                            showarrow=False, font={"size": 20, "color": "#666666"})
         return fig
-    fig.add_annotation(xref="paper", yref="paper", x=heat_domain[0] - 0.18, y=panel_top + 0.06, xanchor="left",
-                       text=f"<b>{heatmap_fig.layout.title.text or t('heatmap_title', lang)}</b>", showarrow=False,
-                       font={"size": 19})
+    _add_heatmap(fig, heatmap_fig, lang, status_end, panel_top, plot_px, plot_height)
+    return fig
+
+
+def _add_heatmap(fig: go.Figure, heatmap_fig: go.Figure, lang: str, status_end: float, panel_top: float,
+                 plot_px: float, plot_height: int) -> None:
+    """The heatmap right of the status chart: its indicator names start after the bars' numbers, and its colour
+    bar's labels end inside the picture."""
+    ticks = [plain(x) for x in (heatmap_fig.layout.yaxis.ticktext or [])]
+    rows = len(heatmap_fig.layout.yaxis.tickvals or [])
+    row_px = plot_height * panel_top / max(rows, 1)
+    tick_px = int(min(15, max(9, row_px * 0.8)))
+    show_ticks = row_px >= 10       # too many indicators for readable labels on a slide: say how many instead
+    heat_trace = next((tr for tr in heatmap_fig.data if isinstance(tr, go.Heatmap)), None)
+    bar_labels = list(heat_trace.colorbar.ticktext or []) if heat_trace is not None else []
+    by_label = {schedule_label(code, lang): code for code in SCHEDULE_ORDER}
+    both = bar_labels + [schedule_label(by_label[x], other) for x in bar_labels if x in by_label
+                         for other in ("zh", "en")]
+    bar_room = _widest(both, COLORBAR_TICK_PX) + 16 + 30   # the bar, its gap and the plot's edge
+    heat_end = 1 - bar_room / plot_px
+    gap = 40 / plot_px
+    tick_room = (_widest(ticks, tick_px) + 14) / plot_px if show_ticks else 40 / plot_px
+    heat_start = status_end + gap + tick_room
+    fig.add_annotation(xref="paper", yref="paper", x=status_end + gap, y=panel_top + 0.06, xanchor="left",
+                       text=f"<b>{plain(heatmap_fig.layout.title.text or t('heatmap_title', lang))}</b>",
+                       showarrow=False, font={"size": 19})
     for trace in heatmap_fig.data:
         copy = go.Figure(trace).data[0].update(xaxis="x2", yaxis="y2")
         if isinstance(copy, go.Heatmap):
-            copy.colorbar.update(x=heat_domain[1] + 0.01, xanchor="left", y=0, yanchor="bottom", len=panel_top,
-                                 tickfont={"size": 15}, thickness=16)
+            copy.colorbar.update(x=heat_end + 0.01, xanchor="left", y=0, yanchor="bottom", len=panel_top,
+                                 tickfont={"size": COLORBAR_TICK_PX}, thickness=16)
         fig.add_trace(copy)
     fig.update_layout(xaxis2=heatmap_fig.layout.xaxis.to_plotly_json(),
                       yaxis2=heatmap_fig.layout.yaxis.to_plotly_json())
-    rows = len(heatmap_fig.layout.yaxis.tickvals or [])
-    row_px = plot_height * panel_top / max(rows, 1)
-    yaxis2 = {"domain": [0, panel_top], "anchor": "x2", "tickfont": {"size": int(min(15, max(9, row_px * 0.8)))}}
-    if row_px < 10:   # too many indicators for readable labels on a slide: say how many instead
+    yaxis2 = {"domain": [0, panel_top], "anchor": "x2", "tickfont": {"size": tick_px}, "ticktext": ticks,
+              "automargin": False}
+    if not show_ticks:
         yaxis2.update(showticklabels=False, title={"text": t("pic_rows_hidden", lang, n=rows), "font": {"size": 15}})
-    fig.update_layout(xaxis2={"domain": heat_domain, "anchor": "y2", "tickfont": {"size": 15}, "title": None},
+    fig.update_layout(xaxis2={"domain": [heat_start, heat_end], "anchor": "y2", "tickfont": {"size": 15},
+                              "title": None},
                       yaxis2=yaxis2)
-    return fig
 
 
 def overview_png(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_fig: go.Figure | None,
                  caption: Caption | None, *, lang: str = "zh", width: int = 1600, height: int = 900,
                  scale: float = 2) -> bytes:
     """One slide-ready 16:9 picture of a plan's overview: KPI numbers, status chart, heatmap, caption."""
-    fig = overview_figure(plan_title, kpis, status_fig, heatmap_fig, lang, plot_height=height - 190)
+    fig = overview_figure(plan_title, kpis, status_fig, heatmap_fig, lang, plot_height=height - 190, width=width)
     return render(fig, width, height, scale, caption)
-
-
-# ---- the evaluation table as a picture -------------------------------------------------------------------------
-
-_DARK = {"#1a9850", "#d73027", "#a50026", "#00441b", "#006d2c", "#762a83"}  # status colours that need white text
-
-
-def _cell_text(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value)
-
-
-def table_figure(table: pd.DataFrame, title: str, status_colours: list | None = None,
-                 width: int = 1600) -> tuple[go.Figure, float]:
-    """The table as a plotly Table, text wrapped to the column widths; returns (figure, height it needs)."""
-    font_px, line_px, pad = 15, 21, 7     # plotly's table line height for 15 px text is ~21 px
-    # report.evaluation_table says how wide each column is and how it is aligned; other tables share evenly.
-    widths = table.attrs.get("widths") or [1] * len(table.columns)
-    align = table.attrs.get("align") or "left"
-    usable = width - 40
-    room = [usable * w / sum(widths) - 24 for w in widths]       # minus the cell's padding
-    columns, row_lines = [], [1] * len(table)
-    for j, name in enumerate(table.columns):
-        values = []
-        for i, value in enumerate(table[name].tolist()):
-            lines = wrap_text(_cell_text(value), font_px, room[j]) or [""]
-            row_lines[i] = max(row_lines[i], len(lines))
-            values.append("<br>".join(lines))
-        columns.append(values)
-    if status_colours is None and table.attrs.get("status"):
-        status_colours = [STATUS_COLOURS.get(code, "white") for code in table.attrs["status"]]
-    fill = [["white" if i % 2 == 0 else "#f7f9fb" for i in range(len(table))] for _ in table.columns]
-    font_colour = [["#222222"] * len(table) for _ in table.columns]
-    if status_colours is not None:
-        fill[-1] = list(status_colours)
-        font_colour[-1] = ["white" if str(c).lower() in _DARK else "#222222" for c in status_colours]
-    header_px = line_px + 2 * pad + 4
-    fig = go.Figure(go.Table(
-        columnwidth=widths,
-        header={"values": [f"<b>{c}</b>" for c in table.columns], "fill_color": "#dde5f0",
-                "line_color": "#9aa5b1", "align": "center", "height": header_px,
-                "font": {"size": font_px + 1, "color": "#1b2a41", "family": FONT}},
-        cells={"values": columns, "fill_color": fill, "line_color": "#c3cbd3", "height": line_px + 2 * pad,
-               "align": align,
-               "font": {"size": font_px, "color": font_colour, "family": FONT}},
-    ))
-    fig.update_layout(
-        template="plotly", paper_bgcolor="white", font={"family": FONT, "size": font_px},
-        title={"text": title, "font": {"size": 24, "family": FONT}},
-        margin={"l": 20, "r": 20, "t": 70, "b": 10},
-    )
-    # Measured: plotly draws ~0.15 px more per row than the sum; a table taller than its area scrolls and drops
-    # its last rows, so round generously up.
-    body = header_px + sum(n * line_px + 2 * pad for n in row_lines) * 1.01 + 16
-    return fig, 70 + body + 10
-
-
-def table_png(table: pd.DataFrame, title: str, caption: Caption | None, status_colours: list | None = None,
-              *, width: int = 1600, scale: float = 2) -> bytes:
-    """The evaluation table as a PNG; the picture is as tall as the table (at least 16:9).
-
-    status_colours: the fill of each row's last (评价) cell; by default from table.attrs["status"].
-    """
-    fig, needed = table_figure(table, title, status_colours, width)
-    strip = caption_lines(caption, width)[1] + 10 if caption else 0
-    return render(fig, width, max(round(width * 9 / 16), round(needed + strip)), scale, caption)
 
 
 # ---- the ZIP of a whole plan -----------------------------------------------------------------------------------
@@ -196,7 +189,7 @@ def plan_caption(plan: pd.Series, verdicts: pd.DataFrame, as_of: int | None, lan
 
     plan: a row of store.plans() indexed by plan_id (what ui.plan_picker returns); verdicts: service.verdicts.
     """
-    source = f"{_plan_source(plan)}及录入的实际值" if lang != "en" else f"{_plan_source(plan)} and entered actuals"
+    source = t("pic_source_plan_and_actuals", lang, plan=_plan_source(plan))
     # The year the picture is as of: with no year chosen, the latest year with data (a 2020 target is judged on
     # 2020 even when the data run to 2023, so the targets' own latest years would understate it).
     latest = verdicts["as_of"].max() if len(verdicts) else None
@@ -204,15 +197,22 @@ def plan_caption(plan: pd.Series, verdicts: pd.DataFrame, as_of: int | None, lan
                    generated_at=generated_at or datetime.now().replace(microsecond=0))
 
 
+def indicator_title(story, part: str = "", lang: str = "zh") -> str:
+    """The title of one target's picture: indicator and region, what sets it apart from the plan's other targets
+    of that indicator (naming.target_parts), its target year."""
+    return target_title(story.indicator, story.target["region"], part, story.target_year, lang)
+
+
 def indicator_caption(plan: pd.Series, story, as_of: int | None, lang: str = "zh",
-                      generated_at: datetime | None = None) -> Caption:
-    """The caption of one target's chart: the plan, indicator and region, unit, where target and actuals come from."""
+                      generated_at: datetime | None = None, part: str = "") -> Caption:
+    """The caption of one target's chart: the plan, the target (as in its title), unit, where target and actuals
+    come from."""
     actual_source = _actual_sources(story.history)
-    label = ";实际值:" if lang != "en" else "; actuals: "
+    source = t("pic_source_with_actuals", lang, plan=_plan_source(plan), actuals=actual_source) if actual_source \
+        else _plan_source(plan)
     return Caption(
-        plan=plan["title"], indicator=f"{story.indicator}({story.target['region']})", unit=story.unit,
-        source=_plan_source(plan) + (f"{label}{actual_source}" if actual_source else ""), as_of=as_of,
-        latest_year=_year(story.verdict.get("as_of")), lang=lang,
+        plan=plan["title"], indicator=indicator_title(story, part, lang), unit=story.unit, source=source,
+        as_of=as_of, latest_year=_year(story.verdict.get("as_of")), lang=lang,
         generated_at=generated_at or datetime.now().replace(microsecond=0))
 
 
@@ -223,13 +223,16 @@ def indicator_file_name(number: int, story) -> str:
 
 def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
              progress: Callable[[int, int, str], None] | None = None, snap=None) -> bytes:
-    """overview.png, evaluation.png/.xlsx and one PNG per non-qualitative target of the plan, with a README.
+    """overview.png, the evaluation table (evaluation.xlsx and its PNG pages) and one PNG per non-qualitative target
+    of the plan, with a README.
 
     Every picture is drawn from one Snapshot (read here unless given), so the whole ZIP shows one state of the
-    data even if someone uploads values meanwhile; the store is asked only for each target's revisions.
+    data even if someone uploads values meanwhile; the store is asked only for each target's revisions. A picture
+    identical to one already in the ZIP is not stored twice: the README names the file that shows it.
     """
     from tracker.reports import charts
-    from tracker.reports import evaluation as report
+    from tracker.reports.evaluation import build_report
+    from tracker.reports.workbook import evaluation_xlsx
     from tracker.views import service
     from tracker.views.read_model import Snapshot
     from tracker.views.story import build_story
@@ -237,12 +240,16 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
     require_ready()
     snap = snap or Snapshot.read(store)
     plan = snap.plan(plan_id)
+    targets = snap.plan_targets(plan_id)
+    parts = target_parts(targets)
     verdicts = service.verdicts(snap, plan_id=plan_id, as_of=as_of, lang=lang)
     charted = [(int(r["number"]), r) for r in verdicts.to_dict("records") if r["kind"] != "qualitative"]
-    total = 3 + len(charted)
-    done = 0
     generated = datetime.now().replace(microsecond=0)
     caption = plan_caption(plan, verdicts, as_of, lang, generated)
+    report = build_report(verdicts, plan["title"], as_of, lang, targets)
+    table_pages = paginate(report.display, report.title, caption, lang=lang)
+    total = 2 + len(table_pages) + len(charted)
+    done = 0
 
     def step(label: str) -> None:
         nonlocal done
@@ -252,8 +259,15 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
 
     buffer = io.BytesIO()
     names: list[str] = []
+    seen: dict[str, str] = {}             # sha256 of a picture → the name it is stored under
+    repeats: list[tuple[str, str]] = []   # (the name it would have had, the name that shows it)
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as zf:   # PNGs are compressed already
         def put(name: str, data: bytes) -> None:
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in seen:
+                repeats.append((name, seen[digest]))
+                return
+            seen[digest] = name
             zf.writestr(name, data)
             names.append(name)
 
@@ -262,27 +276,25 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
         has_progress = bool(service.with_progress(verdicts).any())
         heatmap = charts.get_heatmap(with_data, lang, t("heatmap_title", lang)) \
             if has_progress and not with_data.empty else None
-        put("overview.png", overview_png(
-            plan["title"], service.kpi_counts(verdicts), charts.get_status_chart(verdicts, lang, t("status_chart_title", lang)),
-            heatmap, caption, lang=lang))
+        status = charts.get_status_chart(verdicts, lang, t("status_chart_title", lang))
+        put("overview.png", overview_png(plan["title"], service.kpi_counts(verdicts), status, heatmap, caption,
+                                         lang=lang))
         step(t("nav_overview", lang))
 
-        table = report.evaluation_table(verdicts, lang)
-        kind = report.evaluation_title(verdicts, lang)
-        title = f"{plan['title']} {kind}" if lang != "en" else f"{plan['title']} · {kind}"
-        put("evaluation.png", table_png(table, title, caption))
-        step("evaluation.png")
-        put("evaluation.xlsx", report.evaluation_xlsx(table, title=title, as_of=report.as_of_year(verdicts),
-                                                      source=caption.source, lang=lang))
+        put("evaluation.xlsx", evaluation_xlsx(report, source=caption.source, generated_at=generated))
         step("evaluation.xlsx")
+        for name, page in zip(page_names("evaluation", len(table_pages)), table_pages, strict=True):
+            put(name, render(table_figure(report.display, page), 1600, 900, 2, caption))
+            step(name)
 
         def charts_of_targets():
             for n, row in charted:
                 history = store.actuals_history(row["region"], row["indicator"])
                 story = build_story(snap, row["target_id"], history=history, as_of=as_of, lang=lang)
+                part = parts.get(row["target_id"], "")
                 labels.append((f"indicators/{indicator_file_name(n, story)}", story.indicator))
-                yield (charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})"),
-                       indicator_caption(plan, story, as_of, lang, generated))
+                yield (charts.get_indicator_chart(story, lang, plain(indicator_title(story, part, lang))),
+                       indicator_caption(plan, story, as_of, lang, generated, part))
 
         labels: list[tuple[str, str]] = []
         for i, png in enumerate(figures_png(charts_of_targets())):
@@ -291,15 +303,17 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
                 name = name.replace(".png", "-b.png")
             put(name, png)
             step(label)
-        put("README.txt", _readme(plan, caption, names).encode("utf-8-sig"))
+        put("README.txt", _readme(plan, caption, names, repeats).encode("utf-8-sig"))
     return buffer.getvalue()
 
 
-def _readme(plan: pd.Series, caption: Caption, names: list[str]) -> str:
+def _readme(plan: pd.Series, caption: Caption, names: list[str], repeats: list[tuple[str, str]]) -> str:
     """README.txt of the ZIP (in Chinese: the officials' language, whatever the pictures' language)."""
     indicators = [n for n in names if n.startswith("indicators/")]
+    pages = [n for n in names if n.startswith("evaluation") and n.endswith(".png")]
     as_of, latest, generated, source = caption.as_of, caption.latest_year, caption.generated_at, caption.source
-    when = f"{as_of} 年" if as_of else f"最新数据(最新年份 {latest})" if latest else "最新数据"
+    when = f"{as_of} 年" if as_of else f"{latest} 年(最新数据)" if latest else "最新数据"
+    same = [f"  {name} 与 {shown} 相同,未重复保存" for name, shown in repeats]
     return "\n".join([
         f"《{plan['title']}》指标监测图片包",
         "",
@@ -309,10 +323,11 @@ def _readme(plan: pd.Series, caption: Caption, names: list[str]) -> str:
         "",
         "内容:",
         "  overview.png      总览:各状态目标数、评价分布、各年度评价热力图(16:9,可直接用于幻灯片)",
-        "  evaluation.png    评估表(图片)",
-        "  evaluation.xlsx   评估表(Excel,可编辑)",
+        "  evaluation.xlsx   评估表(Excel):数值为数字格式,单位见“单位”列,年份单列;横向 A4、一页宽、每页重复表头",
+        f"  {pages[0] if len(pages) == 1 else 'evaluation-1.png …'}  评估表图片(16:9,共 {len(pages)} 页,每页重复表头)",
         f"  indicators/       每个定量目标一张图(共 {len(indicators)} 张),文件名:序号-指标-目标年份.png;"
-        "序号与评估表一致,定性目标无图",
+        "序号与评估表一致,定性目标无图;图题注明地区、分项(如所属基地)和目标年份",
+        *([""] + ["重复的图片:"] + same if same else []),
         "",
         "每张图片下方注明规划、指标、单位、数据来源、评估年份和生成时间。",
         "由“规划指标目标监测”系统生成。",

@@ -1,4 +1,4 @@
-"""Figure to PNG bytes for reports and slides, and the ZIP of a whole plan.
+"""Figure to PNG bytes for reports and slides (captions and text measurement: tracker.reports.layout).
 
 One Chromium (kaleido) serves the whole process. It is started lazily, every render holds one lock, and every wait
 has a timeout, so a missing browser or a stuck render gives a Chinese error message instead of a hung page.
@@ -16,29 +16,31 @@ import concurrent.futures
 import contextlib
 import copy
 import functools
-import re
 import shutil
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
-from PIL import ImageFont
 
-from tracker.i18n import t
 from tracker.reports.charts import FONT
+from tracker.reports.layout import (  # noqa: F401  (Caption, caption_lines, wrap_text: imported from here by callers)
+    CJK_FAMILY,
+    FONT_SCALE,
+    Caption,
+    add_caption,
+    axes,
+    caption_lines,
+    title_text,
+    wrap_text,
+)
 
 INSTALL_COMMAND = "apt-get install -y --no-install-recommends chromium fonts-noto-cjk"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-CJK_FAMILY = "Noto Sans CJK SC"
 START_TIMEOUT = 60.0      # seconds for Chromium to start
 RENDER_TIMEOUT = 60.0     # seconds for one picture (kaleido's own timeout; we wait a little longer)
 LOCK_TIMEOUT = 180.0      # seconds a render waits for another session's render before giving up
-FONT_SCALE = 1.3          # screen charts use 13 px text; a 1600 px wide slide picture needs more
-CAPTION_FONT_PX = 15      # caption text, logical pixels (× scale in the PNG)
-CAPTION_COLOUR = "#555555"
 
 
 
@@ -257,176 +259,6 @@ def stop_server() -> None:
             _LOCK.release()
 
 
-# ---- captions --------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Caption:
-    """Where the numbers of a picture come from, printed under it."""
-
-    plan: str
-    indicator: str | None = None
-    unit: str | None = None
-    source: str | None = None
-    as_of: int | None = None          # None: the latest data
-    generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
-    latest_year: int | None = None    # shown beside "latest data" when as_of is None
-    lang: str = "zh"
-
-    def lines(self) -> list[str]:
-        """The caption as text lines (before wrapping)."""
-        def s(key: str, **values) -> str:
-            return t(key, self.lang, **values)
-
-        first = s("pic_plan", plan=self.plan)
-        if self.indicator:
-            first += "    " + s("pic_indicator", indicator=self.indicator)
-        if self.unit:
-            first += s("pic_unit", unit=self.unit)
-        if self.as_of is not None:
-            as_of = str(self.as_of)
-        else:
-            as_of = s("as_of_latest") + (s("pic_year", year=self.latest_year) if self.latest_year else "")
-        second = "    ".join([s("pic_source", source=self.source or "—"), s("pic_as_of", as_of=as_of),
-                              s("pic_generated", at=f"{self.generated_at:%Y-%m-%d %H:%M}")])
-        return [first, second]
-
-
-@functools.lru_cache(maxsize=8)
-def _measure_font(size_px: int) -> ImageFont.FreeTypeFont | None:
-    """Noto Sans CJK SC for measuring text widths (fc-match names the .ttc file and the SC face's index)."""
-    try:
-        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}", CJK_FAMILY], capture_output=True, text=True,
-                             timeout=20).stdout.split("\n")
-        return ImageFont.truetype(out[0], size_px, index=int(out[1] or 0))
-    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
-        return None
-
-
-def _text_px(text: str, size_px: float) -> float:
-    """Rendered width of text in Noto Sans CJK SC (an estimate when the font file cannot be read)."""
-    font = _measure_font(round(size_px))
-    if font is not None:
-        return font.getlength(text)
-    return sum(size_px if ord(ch) > 0x2E80 else 0.56 * size_px for ch in text)
-
-
-def wrap_text(text: str, size_px: float, max_px: float) -> list[str]:
-    """Greedy wrap by measured width; Chinese has no spaces, so any character may end a line."""
-    lines, current = [], ""
-    for char in text:
-        if current and _text_px(current + char, size_px) > max_px:
-            lines.append(current.rstrip())
-            current = char.lstrip()
-        else:
-            current += char
-    return [*lines, current] if current else lines
-
-
-# The caption lives in the figure itself, so the PNG comes straight from Chromium (re-encoding a 3200×1800 PNG
-# with Pillow to add a strip costs ~0.3 s a chart). Layout, bottom up: caption | legend | x-axis labels | plot.
-# Plotly's automatic margins take the maximum of what each element needs, they do not stack, so the room under the
-# plot is reserved by hand: layout.title (the only text plotly places in container coordinates) becomes the
-# caption, the chart's own title moves to an annotation above the plot, the legend is pinned in container
-# coordinates above the caption and the x axes stop pushing the margin.
-_LINE = 1.3   # plotly's line spacing for <br>
-
-
-# Figures are handled as plain dicts from here on: copying and validating a plotly Figure object three times
-# (copy, restyle, caption) cost ~0.13 s a chart, a third of the whole export of a plan.
-_AXIS = re.compile(r"^[xy]axis\d*$")
-_NON_CARTESIAN = {"table", "pie", "indicator", "sunburst", "treemap", "icicle", "funnel", "sankey"}
-
-
-def _title_text(title) -> str | None:
-    return title.get("text") if isinstance(title, dict) else title
-
-
-def _cartesian(spec: dict) -> bool:
-    return any(trace.get("type", "scatter") not in _NON_CARTESIAN for trace in spec.get("data", []))
-
-
-def _axes(spec: dict, letter: str) -> list[dict]:
-    """The layout's x (or y) axes, creating the default one a cartesian figure uses without naming it."""
-    layout = spec["layout"]
-    if _cartesian(spec):
-        layout.setdefault(f"{letter}axis", {})
-    return [axis for key, axis in layout.items() if _AXIS.match(key) and key[0] == letter]
-
-
-def _legend_height(spec: dict, plot_px: float) -> float:
-    """Height of a horizontal legend below the plot: items packed into rows as wide as the plot."""
-    layout = spec["layout"]
-    size = layout.get("legend", {}).get("font", {}).get("size") or layout.get("font", {}).get("size") or 13
-    names = [str(trace.get("name") or f"trace {i}") for i, trace in enumerate(spec.get("data", []))
-             if trace.get("showlegend") is not False]
-    if not layout.get("showlegend", len(names) > 1):
-        return 0
-    rows, used = 1, 0.0
-    for name in names:
-        item = _text_px(name, size) + 40 + size  # symbol, gaps
-        if used and used + item > plot_px:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows * (size * 1.5 + 6) + 8
-
-
-def _xaxis_height(spec: dict) -> float:
-    """Room the x axes need under the plot: tick labels and the axis title."""
-    base = spec["layout"].get("font", {}).get("size") or 13
-    need = 0.0
-    for axis in _axes(spec, "x"):
-        if axis.get("visible") is False:
-            continue
-        px = 0.0
-        if axis.get("showticklabels") is not False:
-            px += (axis.get("tickfont", {}).get("size") or base) * 1.45 + 8
-        title = axis.get("title")
-        if _title_text(title):
-            size = title.get("font", {}).get("size") if isinstance(title, dict) else None
-            px += (size or base) * 1.45 + 12
-        need = max(need, px)
-    return need
-
-
-def caption_lines(caption: Caption, width: int) -> tuple[list[str], float]:
-    """The caption wrapped to the picture's width, and the height it takes."""
-    lines = [part for line in caption.lines() for part in wrap_text(line, CAPTION_FONT_PX, width - 48)]
-    return lines, len(lines) * CAPTION_FONT_PX * _LINE + 20
-
-
-def _add_caption(spec: dict, caption: Caption, width: int, height: int) -> dict:
-    """Reserve the bottom of the picture for the caption (see above); spec is a copy and is changed in place."""
-    layout = spec.setdefault("layout", {})
-    size = CAPTION_FONT_PX
-    lines, caption_px = caption_lines(caption, width)
-    margin = layout.setdefault("margin", {})
-    top = margin.get("t", 60)
-    title = layout.get("title")
-    if _title_text(title):
-        font = (title.get("font") if isinstance(title, dict) else None) or {"size": round(18 * FONT_SCALE)}
-        layout.setdefault("annotations", []).append({
-            "xref": "paper", "yref": "paper", "x": 0, "y": 1, "xanchor": "left", "yanchor": "bottom", "yshift": 12,
-            "text": _title_text(title), "showarrow": False, "align": "left", "font": font})
-        top = max(top, font.get("size", 22) * 1.4 + 24)
-    legend = layout.get("legend", {})
-    legend_below = legend.get("orientation") == "h" and legend.get("y", 1) < 0
-    legend_px = _legend_height(spec, width - 160) if legend_below else 0
-    bottom = caption_px + legend_px + _xaxis_height(spec) + 8
-    for axis in _axes(spec, "x"):
-        axis["automargin"] = False
-    margin.update(t=top, b=bottom)
-    # With yanchor "bottom" plotly anchors the first line of a multi-line title; the others hang below it.
-    first_line_bottom = 12 + (len(lines) - 1) * size * _LINE
-    layout["title"] = {
-        "text": "<br>".join(lines), "xref": "container", "yref": "container", "x": 20 / width, "xanchor": "left",
-        "y": first_line_bottom / height, "yanchor": "bottom", "automargin": False, "pad": {"t": 0, "b": 0},
-        "font": {"family": FONT, "size": size, "color": CAPTION_COLOUR},
-    }
-    if legend_below:
-        layout["legend"] = {**legend, "yref": "container", "y": (caption_px + 2) / height, "yanchor": "bottom"}
-    return spec
-
-
 # ---- figures to PNG --------------------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
@@ -451,7 +283,7 @@ def report_spec(fig: go.Figure | dict, font_scale: float = FONT_SCALE) -> dict:
     base = font.get("size") or 13
     font.update(family=FONT, size=round(base * font_scale))
     title = layout.get("title")
-    if _title_text(title):
+    if title_text(title):
         title = layout["title"] = title if isinstance(title, dict) else {"text": title}
         title_font = title.setdefault("font", {})
         title_font.update(family=FONT, size=round((title_font.get("size") or max(base + 5, 18)) * font_scale))
@@ -468,7 +300,7 @@ def report_spec(fig: go.Figure | dict, font_scale: float = FONT_SCALE) -> dict:
     if labelled:
         margin = layout.setdefault("margin", {})
         margin["r"] = max(margin.get("r", 0), 170)
-    for axis in _axes(spec, "x") + _axes(spec, "y"):
+    for axis in axes(spec, "x") + axes(spec, "y"):
         # The plotly template draws white grid lines for its blue-grey plot area; on white they would vanish.
         axis.setdefault("gridcolor", "#e5e5e5")
         axis.setdefault("zerolinecolor", "#cccccc")
@@ -477,7 +309,7 @@ def report_spec(fig: go.Figure | dict, font_scale: float = FONT_SCALE) -> dict:
 
 def _spec(fig: go.Figure | dict, width: int, height: int, caption: Caption | None) -> dict:
     spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
-    return _add_caption(spec, caption, width, height) if caption is not None else spec
+    return add_caption(spec, caption, width, height) if caption is not None else spec
 
 
 def render(fig: go.Figure | dict, width: int, height: int, scale: float, caption: Caption | None) -> bytes:
