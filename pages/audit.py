@@ -8,6 +8,7 @@ from tracker.access.actions import Action
 from tracker.access.auth import ROLE_LABELS
 from tracker.formatting import MISSING
 from tracker.i18n import AUDIT_ACTIONS, label
+from tracker.reports.cells import csv_bytes
 
 
 def readable(log: pd.DataFrame) -> pd.DataFrame:
@@ -36,7 +37,7 @@ def main() -> None:
     shown = readable(store.audit_log(actor=actor, action=action))
     st.dataframe(shown, hide_index=True, placeholder=MISSING, width="stretch", key="audit_table",
                  height="auto" if len(shown) < 15 else 560)
-    st.download_button(ui.t("download_csv"), shown.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(ui.t("download_csv"), csv_bytes(shown),
                        file_name="audit-log.csv", mime="text/csv", key="audit_download")
 
 

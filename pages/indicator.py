@@ -7,6 +7,7 @@ import ui
 from tracker.formatting import MISSING
 from tracker.methodology.verdicts import schedule_label
 from tracker.reports import bundle, charts, snapshot
+from tracker.reports.naming import target_parts
 from tracker.views import service, tables
 
 
@@ -120,9 +121,11 @@ def main() -> None:
     if story.no_chart_reason:
         st.info(ui.t(story.no_chart_reason))
     else:
-        fig = charts.get_indicator_chart(story, lang, f"{story.indicator}({story.target['region']})")
+        part = target_parts(all_targets[all_targets["plan_id"] == plan.name]).get(target_id, "")
+        fig = charts.get_indicator_chart(story, lang, charts.plain(bundle.indicator_title(story, part, lang)))
         st.plotly_chart(fig, config=ui.CHART_CONFIG, key="indicator_chart")
-        ui.png_download(lambda: snapshot.figure_png(fig, caption=bundle.indicator_caption(plan, story, as_of, lang)),
+        caption = bundle.indicator_caption(plan, story, as_of, lang, part=part)
+        ui.png_download(lambda: snapshot.figure_png(fig, caption=caption),
                         key="indicator_png",
                         file_name=f"{plan.name}-{bundle.indicator_file_name(story.target['number'], story)}")
     if story.target["kind"] == "qualitative":

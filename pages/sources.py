@@ -7,6 +7,7 @@ import ui
 from tracker import i18n
 from tracker.formatting import MISSING
 from tracker.i18n.labels import BINDING_LABELS
+from tracker.reports.cells import csv_bytes
 from tracker.views import service
 
 # Check kinds newer than the shared label table; the shared table wins once it has them.
@@ -149,7 +150,7 @@ def main() -> None:
             ui.t("col_kind"): st.column_config.TextColumn(width="small"),
             ui.t("col_quote"): st.column_config.TextColumn(width="large"),
         })
-        st.download_button(ui.t("download_csv"), table.to_csv(index=False).encode("utf-8-sig"),
+        st.download_button(ui.t("download_csv"), csv_bytes(table),
                            file_name=f"{plan.name}-targets.csv", mime="text/csv")
     show_quote_in_context(targets)
     show_structure(plan.name, targets, checks)

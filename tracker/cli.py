@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tracker.db.store import open_for_command
+from tracker.reports.cells import neutralise_frame
 from tracker.views import service
 from tracker.views.read_model import Snapshot
 
@@ -52,7 +53,7 @@ def status(argv: list[str]) -> int:
         store.close()
     table = table[STATUS_COLUMNS]
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False)
+        neutralise_frame(table).to_csv(sys.stdout, index=False)   # the file may be opened in Excel
     elif args.format == "json":
         sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1))
         sys.stdout.write("\n")

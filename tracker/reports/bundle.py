@@ -291,23 +291,29 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
             for n, row in charted:
                 history = store.actuals_history(row["region"], row["indicator"])
                 story = build_story(snap, row["target_id"], history=history, as_of=as_of, lang=lang)
+                if story.no_chart_reason:     # an empty axis says nothing: the README lists it instead
+                    without_chart.append(f"{n}. {story.indicator}")
+                    step(story.indicator)
+                    continue
                 part = parts.get(row["target_id"], "")
                 labels.append((f"indicators/{indicator_file_name(n, story)}", story.indicator))
                 yield (charts.get_indicator_chart(story, lang, plain(indicator_title(story, part, lang))),
                        indicator_caption(plan, story, as_of, lang, generated, part))
 
         labels: list[tuple[str, str]] = []
+        without_chart: list[str] = []
         for i, png in enumerate(figures_png(charts_of_targets())):
             name, label = labels[i]
             while name in names:   # unique even if a plan repeated an indicator, number and year
                 name = name.replace(".png", "-b.png")
             put(name, png)
             step(label)
-        put("README.txt", _readme(plan, caption, names, repeats).encode("utf-8-sig"))
+        put("README.txt", _readme(plan, caption, names, repeats, without_chart).encode("utf-8-sig"))
     return buffer.getvalue()
 
 
-def _readme(plan: pd.Series, caption: Caption, names: list[str], repeats: list[tuple[str, str]]) -> str:
+def _readme(plan: pd.Series, caption: Caption, names: list[str], repeats: list[tuple[str, str]],
+            without_chart: list[str] = ()) -> str:
     """README.txt of the ZIP (in Chinese: the officials' language, whatever the pictures' language)."""
     indicators = [n for n in names if n.startswith("indicators/")]
     pages = [n for n in names if n.startswith("evaluation") and n.endswith(".png")]
@@ -328,6 +334,8 @@ def _readme(plan: pd.Series, caption: Caption, names: list[str], repeats: list[t
         f"  indicators/       每个定量目标一张图(共 {len(indicators)} 张),文件名:序号-指标-目标年份.png;"
         "序号与评估表一致,定性目标无图;图题注明地区、分项(如所属基地)和目标年份",
         *([""] + ["重复的图片:"] + same if same else []),
+        *(["", "没有图的目标(规划未给基期值,也还没有实际值,图上没有可画的内容):"]
+          + [f"  {name}" for name in without_chart] if without_chart else []),
         "",
         "每张图片下方注明规划、指标、单位、数据来源、评估年份和生成时间。",
         "由“规划指标目标监测”系统生成。",

@@ -6,6 +6,8 @@ fill in, which PNG export cannot, and Chromium picks Japanese glyph shapes unles
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -19,6 +21,11 @@ COLOURS = {
     "path": "#7f8c8d", "projection": "#8e44ad", "baseline": "#34495e", "band": "rgba(192,57,43,0.12)",
     "reference": "#16a085",
 }
+
+
+def plain(text) -> str:
+    """User text (a plan's title, an indicator name) for a plotly label: shown as typed, never read as markup."""
+    return html.escape(str(text), quote=False)
 
 
 def _layout(fig: go.Figure, title: str | None = None, *, height: int = 420) -> go.Figure:
@@ -73,7 +80,8 @@ def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = Non
         index=rows, columns=years)
     text = frame.pivot_table(index="target_id", columns="year", values="text", aggfunc="last").reindex(
         index=rows, columns=years).fillna("")
-    labels = _row_labels(frame.drop_duplicates("target_id").set_index("target_id").loc[rows], lang)
+    labels = [plain(label) for label in
+              _row_labels(frame.drop_duplicates("target_id").set_index("target_id").loc[rows], lang)]
     n = len(codes)
     # A stepped colour scale: one flat colour per status code.
     scale = []
@@ -132,7 +140,7 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
         fig.add_trace(go.Scatter(
             x=story.targets["year"], y=story.targets["value"], mode="markers+text", name=t("trace_target", lang),
             marker={"symbol": "star", "size": 14, "color": COLOURS["target"]},
-            text=story.targets["label"], textposition="middle right", cliponaxis=False,
+            text=story.targets["label"].map(plain), textposition="middle right", cliponaxis=False,
             hovertemplate=f"%{{x}}: %{{y:,.4~r}} {unit}<extra>{t('trace_target', lang)}</extra>",
         ))
     actuals = story.actuals[~story.actuals["after_plan"]] if len(story.actuals) else story.actuals
@@ -184,7 +192,7 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
             fig.add_annotation(x=last["year"], y=last["value"], text=story.gap_text, showarrow=True, arrowhead=2,
                                ax=-60, ay=30, font={"color": COLOURS["projection"], "size": 11})
     _year_axis(fig, lang)
-    fig.update_yaxes(title_text=f"{story.indicator}({unit})" if unit else story.indicator, rangemode="tozero")
+    fig.update_yaxes(title_text=plain(f"{story.indicator}({unit})" if unit else story.indicator), rangemode="tozero")
     _layout(fig, title, height=500)
     fig.update_layout(margin={"r": 150})   # room for the target's label right of the last year
     return fig
@@ -195,8 +203,8 @@ def get_comparison_chart(frame: pd.DataFrame, lang: str = "zh", title: str | Non
     """Actual values per region over the years, with each region's target as a star at its target year."""
     fig = go.Figure()
     palette = ["#1f4e9c", "#c0392b", "#27ae60", "#8e44ad", "#e67e22", "#16a085", "#7f8c8d"]
-    for i, (series, part) in enumerate(frame.groupby("series", sort=False)):
-        colour = palette[i % len(palette)]
+    for i, (name, part) in enumerate(frame.groupby("series", sort=False)):
+        colour, series = palette[i % len(palette)], plain(name)
         values = part.dropna(subset=["actual"])
         if len(values):
             fig.add_trace(go.Scatter(

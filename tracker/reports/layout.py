@@ -7,7 +7,6 @@ every label, legend and caption takes is measured here with the font Chromium dr
 from __future__ import annotations
 
 import functools
-import html
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -16,17 +15,12 @@ from datetime import datetime
 from PIL import ImageFont
 
 from tracker.i18n import t
-from tracker.reports.charts import FONT
+from tracker.reports.charts import FONT, plain  # noqa: F401  (plain: one escaping rule for every label)
 
 CJK_FAMILY = "Noto Sans CJK SC"
 CAPTION_FONT_PX = 15      # caption text, logical pixels (× scale in the PNG)
 CAPTION_COLOUR = "#555555"
 FONT_SCALE = 1.3          # screen charts use 13 px text; a 1600 px wide slide picture needs more
-
-
-def plain(text) -> str:
-    """User text (a plan's title, an indicator name) for a plotly label: shown as typed, never read as markup."""
-    return html.escape(str(text), quote=False)
 
 
 def as_of_text(as_of: int | None, latest_year: int | None, lang: str = "zh") -> str:
