@@ -340,3 +340,13 @@ def test_the_file_picker_states_the_reader_s_own_upload_limit():
 
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] * 2**20 == MAX_FILE_BYTES
+
+
+def test_the_import_report_shows_control_characters_as_escapes(store):
+    """A cell holding ESC [2J (clear screen) or a right-to-left override is reported, not executed."""
+    from tracker.actuals.importer import report, terminal_safe
+
+    data = csv_bytes([HEAD, ["重庆市", RD, "2016", "\x1b[2J2.1\u202e"]], "utf-8")
+    text = report(check(store, data, name="evil.csv"))
+    assert "\x1b" not in text and "\u202e" not in text and "\\x1b[2J" in text
+    assert terminal_safe("重庆市\t2016　年") == "重庆市\t2016　年"          # CJK, tabs and ideographic spaces stay

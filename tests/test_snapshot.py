@@ -24,6 +24,7 @@ from tracker.reports import evaluation as report
 from tracker.reports.export_cli import main_export
 from tracker.views import service
 from tracker.views.read_model import Snapshot
+from tracker.views.story import build_story
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Skipped without Chromium or the CJK font; under CI (CI set) these tests fail instead of skipping.
@@ -239,6 +240,22 @@ def _check_plan_zip(data: bytes, n_charts: int) -> list[str]:
     return names
 
 
+def drawable(store, plan_id: str) -> tuple[int, list[str]]:
+    """(charts a plan's ZIP holds, the targets it lists without one): every quantitative target whose story has
+    something to draw; the others are named in the README, never drawn as an empty axis."""
+    snap = Snapshot.read(store)
+    charted, without = 0, []
+    for row in snap.plan_targets(plan_id).to_dict("records"):
+        if row["kind"] == "qualitative":
+            continue
+        story = build_story(snap, row["target_id"], history=store.actuals_history(row["region"], row["indicator"]))
+        if story.no_chart_reason:
+            without.append(f"{row['number']}. {row['indicator']}")
+        else:
+            charted += 1
+    return charted, without
+
+
 @needs_export
 def test_plan_zip_of_chongqing_13th_five_year_plan(db_copy):
     calls = []
@@ -246,10 +263,15 @@ def test_plan_zip_of_chongqing_13th_five_year_plan(db_copy):
     try:
         targets = store.targets("cq_sti_13fyp")
         data = bundle.plan_zip(store, "cq_sti_13fyp", progress=lambda d, t, label: calls.append((d, t, label)))
+        charted, without = drawable(store, "cq_sti_13fyp")
     finally:
         store.close()
     numeric = int((targets["kind"] != "qualitative").sum())
-    names = _check_plan_zip(data, numeric)
+    names = _check_plan_zip(data, charted)
+    assert without and charted + len(without) == numeric            # 规模以上工业类国有企业研发机构覆盖率 and others
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        readme = zf.read("README.txt").decode("utf-8-sig")
+    assert all(f"  {line}\r\n" in readme for line in without)
     assert "indicators/04-研究与试验发展经费投入强度-2020.png" in names   # readable: number-indicator-year
     steps = numeric + 2 + sum(n.startswith("evaluation-") for n in names)   # overview, xlsx, table pages, charts
     assert [c[0] for c in calls] == list(range(1, steps + 1)) and all(t == steps for _, t, _ in calls)
@@ -261,10 +283,10 @@ def test_plan_zip_of_x_district_tells_its_four_bases_apart(db_copy):
     store = Store.open(db_copy, read_only=True)
     try:
         data = bundle.plan_zip(store, "xq_collab_2022")
-        numeric = int((store.targets("xq_collab_2022")["kind"] != "qualitative").sum())
+        charted, _ = drawable(store, "xq_collab_2022")
     finally:
         store.close()
-    _check_plan_zip(data, numeric)      # 21 charts, none identical to another
+    _check_plan_zip(data, charted)      # none identical to another
 
 
 def test_a_picture_identical_to_one_in_the_zip_is_stored_once(db_copy, monkeypatch):
@@ -278,13 +300,14 @@ def test_a_picture_identical_to_one_in_the_zip_is_stored_once(db_copy, monkeypat
     store = Store.open(db_copy, read_only=True)
     try:
         data = bundle.plan_zip(store, "weihai_2015")
+        charted, _ = drawable(store, "weihai_2015")
     finally:
         store.close()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         charts_ = [n for n in zf.namelist() if n.startswith("indicators/")]
         readme = zf.read("README.txt").decode("utf-8-sig")
     assert len(charts_) == 1
-    assert readme.count("相同,未重复保存") == 9 and charts_[0] in readme
+    assert readme.count("相同,未重复保存") == charted - 1 and charts_[0] in readme
 
 
 @needs_export
@@ -294,7 +317,12 @@ def test_cli_writes_one_zip_per_plan_with_a_progress_bar(db_copy, tmp_path, caps
     captured = capsys.readouterr()
     assert (out / "weihai_2015.zip").exists() and "weihai_2015.zip" in captured.out
     assert "[####################] 13/13" in captured.err
-    _check_plan_zip((out / "weihai_2015.zip").read_bytes(), 10)
+    store = Store.open(db_copy, read_only=True)
+    try:
+        charted, _ = drawable(store, "weihai_2015")
+    finally:
+        store.close()
+    _check_plan_zip((out / "weihai_2015.zip").read_bytes(), charted)
 
 
 def test_cli_unknown_plan_exits_2(db_copy, tmp_path, capsys):

@@ -14,6 +14,7 @@ import argparse
 import getpass
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -96,7 +97,7 @@ def main_import(argv: list[str] | None = None) -> int:
                                  default_year=args.year, default_vintage=args.vintage, default_reason=args.reason,
                                  confirm_unusual=args.confirm_unusual, confirm_stated=args.confirm_stated)
         except UnreadableFile as exc:
-            print(f"无法读取文件 {args.file.name}:{exc.message('zh')}", file=sys.stderr)
+            print(f"无法读取文件 {args.file.name}:{terminal_safe(exc.message('zh'))}", file=sys.stderr)
             return EXIT_UNREADABLE
         print(report(check))
         if check.has_errors:
@@ -158,7 +159,14 @@ def report(check: UploadCheck) -> str:
                          + (f"({r.vintage})" if isinstance(r.vintage, str) else ""))
         if len(changes) > SHOWN_CHANGES:
             lines.append(f"  ……另有 {len(changes) - SHOWN_CHANGES} 个变化未列出")
-    return "\n".join(lines)
+    return "\n".join(terminal_safe(line) for line in lines)
+
+
+def terminal_safe(text: str) -> str:
+    """text with control and format characters shown as escapes: a cell holding ESC [2J, or a right-to-left
+    override, must not clear or reorder the terminal of whoever reads the report."""
+    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) in ("Cc", "Cf") and ch != "\t" else ch
+                   for ch in text)
 
 
 def _layout(layout: str | None) -> str:
