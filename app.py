@@ -11,17 +11,17 @@ user = ui.current_user()
 ui.account_panel(user)
 st.sidebar.caption(ui.t("app_title"))
 
-# URL paths deliberately differ from the file names in pages/: on a freshly started server, Streamlit serves a
-# first request for /<file name> as an auto-discovered page without running this script (no navigation, no
-# language switch). A path that names no file falls through to this script, which resolves it here.
+# The page files live in screens/, not pages/: Streamlit auto-discovers a pages/ folder, and on a freshly started
+# server the browser then matched a deep link (/evaluation-table) against those files, said "Page not found" and
+# showed a blank page for /pages/entry.py. Every address is resolved here, by st.navigation, instead.
 pages = {
     ui.t("nav_section_dashboard"): [
-        st.Page("pages/overview.py", title=ui.t("nav_overview"), icon=":material/dashboard:", default=True),
-        st.Page("pages/indicator.py", title=ui.t("nav_indicator"), icon=":material/show_chart:",
+        st.Page("screens/overview.py", title=ui.t("nav_overview"), icon=":material/dashboard:", default=True),
+        st.Page("screens/indicator.py", title=ui.t("nav_indicator"), icon=":material/show_chart:",
                 url_path="indicator-detail"),
-        st.Page("pages/compare.py", title=ui.t("nav_compare"), icon=":material/compare_arrows:",
+        st.Page("screens/compare.py", title=ui.t("nav_compare"), icon=":material/compare_arrows:",
                 url_path="region-comparison"),
-        st.Page("pages/evaluation.py", title=ui.t("nav_evaluation"), icon=":material/table_chart:",
+        st.Page("screens/evaluation.py", title=ui.t("nav_evaluation"), icon=":material/table_chart:",
                 url_path="evaluation-table"),
     ],
 }
@@ -34,23 +34,23 @@ def restricted(action: Action, path: str, title: str, icon: str, url_path: str) 
 
 
 data_pages = [
-    restricted(Action.WRITE_ACTUALS, "pages/entry.py", ui.t("nav_entry"), ":material/edit_note:", "data-entry"),
-    restricted(Action.WRITE_ACTUALS, "pages/upload.py", ui.t("nav_upload"), ":material/upload_file:", "data-upload"),
-    restricted(Action.WRITE_ACTUALS, "pages/batches.py", ui.t("nav_batches"), ":material/history:", "data-batches"),
+    restricted(Action.WRITE_ACTUALS, "screens/entry.py", ui.t("nav_entry"), ":material/edit_note:", "data-entry"),
+    restricted(Action.WRITE_ACTUALS, "screens/upload.py", ui.t("nav_upload"), ":material/upload_file:", "data-upload"),
+    restricted(Action.WRITE_ACTUALS, "screens/batches.py", ui.t("nav_batches"), ":material/history:", "data-batches"),
 ]
 admin_pages = [
-    restricted(Action.MANAGE_ACCOUNTS, "pages/accounts.py", ui.t("nav_accounts"), ":material/group:", "admin-accounts"),
-    restricted(Action.MANAGE_ACCOUNTS, "pages/audit.py", ui.t("nav_audit"), ":material/policy:", "admin-audit"),
-    restricted(Action.MANAGE_ACCOUNTS, "pages/settings.py", ui.t("nav_settings"), ":material/tune:", "admin-settings"),
+    restricted(Action.MANAGE_ACCOUNTS, "screens/accounts.py", ui.t("nav_accounts"), ":material/group:", "admin-accounts"),
+    restricted(Action.MANAGE_ACCOUNTS, "screens/audit.py", ui.t("nav_audit"), ":material/policy:", "admin-audit"),
+    restricted(Action.MANAGE_ACCOUNTS, "screens/settings.py", ui.t("nav_settings"), ":material/tune:", "admin-settings"),
 ]
 pages[ui.t("nav_section_data")] = data_pages
 pages[ui.t("nav_section_reference")] = [
-    st.Page("pages/sources.py", title=ui.t("nav_sources"), icon=":material/menu_book:", url_path="plans-and-sources"),
-    st.Page("pages/methodology.py", title=ui.t("nav_methodology"), icon=":material/functions:", url_path="method"),
+    st.Page("screens/sources.py", title=ui.t("nav_sources"), icon=":material/menu_book:", url_path="plans-and-sources"),
+    st.Page("screens/methodology.py", title=ui.t("nav_methodology"), icon=":material/functions:", url_path="method"),
 ]
 if user is None:
     pages[ui.t("nav_section_reference")].append(
-        st.Page("pages/sign_in.py", title=ui.t("sign_in"), icon=":material/login:", url_path="sign-in"))
+        st.Page("screens/sign_in.py", title=ui.t("sign_in"), icon=":material/login:", url_path="sign-in"))
 pages[ui.t("nav_section_admin")] = admin_pages
 page = st.navigation(pages)
 ui.drop_flash_unless_on(page.url_path)

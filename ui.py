@@ -399,7 +399,7 @@ def sign_in_form(stay: bool = False) -> None:
         st.session_state.pop("signed_out", None)
         _remember_session(session, now)
         if not stay:
-            st.switch_page("pages/overview.py")
+            st.switch_page("screens/overview.py")
         st.rerun()                      # the page asked for is registered for this account now
 
 

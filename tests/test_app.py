@@ -48,7 +48,7 @@ def open_page(at: AppTest, page: str, **params) -> AppTest:
     at.run()
     for key, value in params.items():
         at.query_params[key] = value
-    return at.switch_page(f"pages/{page}.py").run()
+    return at.switch_page(f"screens/{page}.py").run()
 
 
 # -- overview -----------------------------------------------------------------------------------------------------

@@ -307,7 +307,7 @@ def test_the_sources_page_shows_the_check(seeded_db_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DB", str(seeded_db_path))
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "sources.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(PROJECT_ROOT / "screens" / "sources.py"), default_timeout=60).run()
     at.selectbox(key="sources_plan").set_value("cq_work_2016").run()
     assert not at.exception
     shown = next(df.value for df in at.dataframe if "说明" in df.value.columns and "检查" in df.value.columns)

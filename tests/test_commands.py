@@ -175,7 +175,7 @@ def test_a_user_changes_their_own_password_and_must_sign_in_again(fresh_store):
 
 # -- the app: a session loses its editing pages at the next rerun -------------------------------------------------
 APP = str(PROJECT_ROOT / "app.py")
-PAGES = PROJECT_ROOT / "pages"
+PAGES = PROJECT_ROOT / "screens"
 
 
 @pytest.fixture
@@ -192,7 +192,7 @@ def app_db(tmp_path, monkeypatch):
 
 
 def signed_in(at: AppTest, name: str) -> AppTest:
-    at.switch_page("pages/sign_in.py").run()
+    at.switch_page("screens/sign_in.py").run()
     at.text_input(key="auth_username").input(name)
     at.text_input(key="auth_password").input(PASSWORD)
     return next(b for b in at.button if b.label == "登录").click().run()
@@ -203,10 +203,10 @@ def test_a_signed_in_editor_disabled_by_an_admin_loses_the_editing_pages_on_the_
 
     clerk = signed_in(AppTest.from_file(APP, default_timeout=60).run(), CLERK.username)
     assert clerk.session_state["auth"]["user"].username == CLERK.username
-    clerk.switch_page("pages/entry.py").run()
+    clerk.switch_page("screens/entry.py").run()
     assert clerk.title[0].value == "数据填报"
     admin = signed_in(AppTest.from_file(APP, default_timeout=60).run(), ADMIN.username)
-    admin.switch_page("pages/accounts.py").run()
+    admin.switch_page("screens/accounts.py").run()
     admin.selectbox(key="accounts_pick").set_value(CLERK.username).run()
     next(b for b in admin.button if b.key == "accounts_toggle").click().run()
     assert not admin.exception
@@ -218,8 +218,8 @@ def test_a_signed_in_editor_disabled_by_an_admin_loses_the_editing_pages_on_the_
     # The same address now asks to sign in: nothing of the entry page is left to type into.
     assert any("此页需要先登录" in box.value for box in clerk.warning)
     assert not [w for w in clerk.selectbox if w.key == "entry_plan"]
-    with pytest.raises(ValueError, match="pages/entry.py"):
-        clerk.switch_page("pages/entry.py").run()
+    with pytest.raises(ValueError, match="screens/entry.py"):
+        clerk.switch_page("screens/entry.py").run()
 
 
 def test_a_demoted_editor_gets_the_new_role_at_once(app_db):  # noqa: ARG001
@@ -229,8 +229,8 @@ def test_a_demoted_editor_gets_the_new_role_at_once(app_db):  # noqa: ARG001
     commands.set_role(ui.get_store(), ADMIN, CLERK.username, "viewer")
     clerk.run()
     assert clerk.session_state["auth"]["user"].role == "viewer"
-    with pytest.raises(ValueError, match="pages/upload.py"):
-        clerk.switch_page("pages/upload.py").run()
+    with pytest.raises(ValueError, match="screens/upload.py"):
+        clerk.switch_page("screens/upload.py").run()
 
 
 def test_an_admin_creates_an_account_on_the_accounts_page(app_db):  # noqa: ARG001

@@ -15,7 +15,7 @@ from tracker.access.auth import SYSTEM, User
 from tracker.config import PROJECT_ROOT
 from tracker.db.store import Store
 
-PAGES = PROJECT_ROOT / "pages"
+PAGES = PROJECT_ROOT / "screens"
 SECOND_CLERK = User("李四", "editor")
 TIMEOUT = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

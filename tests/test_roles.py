@@ -226,7 +226,7 @@ def app_db(tmp_path, monkeypatch):
 def sign_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
     """Fill the 登录 page's form, as a person does."""
     if not at.text_input or at.title[0].value != "登录":
-        at.switch_page("pages/sign_in.py").run()
+        at.switch_page("screens/sign_in.py").run()
     at.text_input(key="auth_username").input(name)
     at.text_input(key="auth_password").input(password)
     return next(b for b in at.button if b.label == "登录").click().run()
@@ -241,7 +241,7 @@ def test_anonymous_visitors_read_dashboards_but_cannot_reach_editing_pages(app_d
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "总览"
-    for page in ("pages/entry.py", "pages/upload.py", "pages/batches.py", "pages/audit.py"):
+    for page in ("screens/entry.py", "screens/upload.py", "screens/batches.py", "screens/audit.py"):
         with pytest.raises(ValueError):  # an unregistered page cannot be opened at all
             at.switch_page(page).run()
 
@@ -254,14 +254,14 @@ def test_editor_signs_in_and_reaches_entry_but_not_admin_pages(app_db):  # noqa:
     assert not at.exception
     assert at.session_state["auth"]["user"].username == "zhang"
     assert at.title[0].value == "总览"                                     # back on the dashboard
-    assert titles_after_switch(at, "pages/entry.py") == "数据填报"
+    assert titles_after_switch(at, "screens/entry.py") == "数据填报"
     with pytest.raises(ValueError):
-        at.switch_page("pages/audit.py").run()
+        at.switch_page("screens/audit.py").run()
 
 
 def test_admin_sees_the_audit_page(app_db):  # noqa: ARG001
     at = sign_in(AppTest.from_file(APP, default_timeout=60).run(), "boss")
-    assert titles_after_switch(at, "pages/audit.py") == "审计日志"
+    assert titles_after_switch(at, "screens/audit.py") == "审计日志"
     assert {"新建账户", "刷新规划目录"} <= set(at.dataframe[0].value["操作"])
 
 
@@ -273,12 +273,12 @@ def test_single_sign_on_maps_the_address_to_a_role(app_db, tmp_path, monkeypatch
     at.user = {"is_logged_in": True, "email": "clerk@tjj.cq.gov.cn", "name": "统计科"}
     at.run()
     assert not at.exception
-    assert titles_after_switch(at, "pages/upload.py") == "数据上传"
+    assert titles_after_switch(at, "screens/upload.py") == "数据上传"
     viewer = AppTest.from_file(APP, default_timeout=60)
     viewer.user = {"is_logged_in": True, "email": "official@kjj.cq.gov.cn", "name": "李局长"}
     viewer.run()
     with pytest.raises(ValueError):
-        viewer.switch_page("pages/upload.py").run()
+        viewer.switch_page("screens/upload.py").run()
 
 
 def test_no_accounts_means_read_only_with_instructions(seeded_db_path, monkeypatch):
@@ -288,7 +288,7 @@ def test_no_accounts_means_read_only_with_instructions(seeded_db_path, monkeypat
     st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert "python -m tracker user add admin --role admin" in " ".join(c.value for c in at.sidebar.caption)
-    at.switch_page("pages/sign_in.py").run()
+    at.switch_page("screens/sign_in.py").run()
     assert "python -m tracker user add admin --role admin" in at.info[0].value
 
 
@@ -310,7 +310,7 @@ def test_an_editor_assesses_a_qualitative_target(fresh_store):
 def test_indicator_page_lets_an_editor_assess(app_db):  # noqa: ARG001
     at = sign_in(AppTest.from_file(APP, default_timeout=60).run(), "zhang")
     at.query_params["target"] = "wh-rd-intensity-increase-rank-2017"        # 增幅位居全省前列
-    at.switch_page("pages/indicator.py").run()
+    at.switch_page("screens/indicator.py").run()
     at.selectbox(key="indicator_q_status").set_value("achieved")
     at.text_input(key="indicator_q_note").input("2017年增幅全省第二")
     next(b for b in at.button if b.label == "保存评定").click().run()

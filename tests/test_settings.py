@@ -16,7 +16,7 @@ from tracker.config import PROJECT_ROOT
 from tracker.db.accounts import InvalidThresholds, threshold_problems
 from tracker.methodology.thresholds import DEFAULT_THRESHOLDS
 
-PAGES = PROJECT_ROOT / "pages"
+PAGES = PROJECT_ROOT / "screens"
 RD = ("重庆市", "研究与试验发展经费投入强度")
 
 

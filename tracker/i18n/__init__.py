@@ -123,7 +123,7 @@ def describe_target(row, lang: str = "zh") -> str:
     if kind == "qualitative":
         return "qualitative (status set by a person)" if en else "定性目标(人工判定)"
     if kind == "coverage":
-        return "full coverage (100 %)" if en else "全覆盖(100%)"
+        return "full coverage (100%)" if en else "全覆盖(100%)"
     if kind == "range":
         return f"{value}–{_num(row.get('target_value_hi'))}{unit}{per_year}{cumulative}"
     if kind == "floor_stretch":

@@ -14,18 +14,19 @@ def overview_table(table: pd.DataFrame, lang: str = "zh") -> Styler:
     """The overview's verdict table, one row per target in the plan's order."""
     baseline = [None if pd.isna(r.baseline_value_used) else f"{number(r.baseline_value_used)} ({int(r.baseline_year_used)})"
                 for r in table.itertuples()]
+    # The verdicts right after the target: on a 1366-pixel laptop they must be on screen without scrolling.
     frame = pd.DataFrame({
         t("col_indicator", lang): table["indicator"],
         t("col_target", lang): [describe_target(r, lang) for r in table.to_dict("records")],
-        t("col_year", lang): table["target_year"],
-        t("col_baseline", lang): baseline,
+        t("col_schedule", lang): table["schedule_label"],
+        t("col_trend", lang): table["trend_label"],
         t("col_latest", lang): table["latest_value"],
         t("col_year_actual", lang): table["latest_year"],
         t("col_target_completion", lang): table["target_completion"],
         t("col_increment_completion", lang): table["increment_completion"],
         t("col_schedule_ratio", lang): table["schedule_ratio"],
-        t("col_schedule", lang): table["schedule_label"],
-        t("col_trend", lang): table["trend_label"],
+        t("col_baseline", lang): baseline,
+        t("col_year", lang): table["target_year"],
         t("col_unit", lang): table["unit"],
         t("col_section", lang): table["section"].map(lambda s: " · ".join(section_parts(s))),
     })

@@ -25,7 +25,7 @@ def show_kpis(table: pd.DataFrame) -> None:
 def pick_filters(table: pd.DataFrame) -> pd.DataFrame:
     """Chapter or 专栏, verdict and region filters over the verdict table; 只看滞后 picks the verdicts that lag."""
     lang = ui.lang()
-    a, b, c, d = st.columns([3, 3, 2, 1.4], vertical_alignment="bottom")
+    a, b, c, d = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
     sections = a.multiselect(ui.t("filter_section"), tables.section_options(table), key="overview_sections",
                              placeholder=ui.t("all"))
     present = [code for code in SCHEDULE_ORDER if code in set(table["schedule_status"])]
@@ -77,7 +77,7 @@ def show_table(table: pd.DataFrame, as_of: int | None) -> None:
     if event.selection.rows:
         target_id = table.iloc[event.selection.rows[0]]["target_id"]
         params = {"target": target_id, **({"as_of": str(as_of)} if as_of else {})}
-        st.switch_page("pages/indicator.py", query_params=params)
+        st.switch_page("screens/indicator.py", query_params=params)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from tracker import i18n
-from tracker.formatting import MISSING
+from tracker.formatting import MISSING, number
 from tracker.i18n.labels import BINDING_LABELS
 from tracker.reports.cells import csv_bytes
 from tracker.views import service
@@ -46,7 +46,7 @@ def filter_targets(targets: pd.DataFrame) -> pd.DataFrame:
 def catalogue_table(targets: pd.DataFrame) -> pd.DataFrame:
     lang = ui.lang()
     baseline = [
-        "" if pd.isna(r.baseline_value) else f"{r.baseline_value:g} ({int(r.baseline_year)})"
+        "" if pd.isna(r.baseline_value) else f"{number(r.baseline_value)} ({int(r.baseline_year)})"
         for r in targets.itertuples()
     ]
     # Most telling columns first, so that a 1366-pixel laptop shows indicator, target, year and quote at once.
