@@ -75,7 +75,8 @@ def show_check(validation) -> None:
     problems = validation.problems
     ui.problem_banner(problems)
     if not problems.empty:
-        st.dataframe(problems_table(problems, ui.lang()), hide_index=True, width="stretch", key="entry_problems")
+        st.dataframe(problems_table(problems, ui.lang()), hide_index=True, width="stretch", key="entry_problems",
+                     column_config={ui.t("tbl_message"): st.column_config.TextColumn(width="large")})
     changes = validation.changes
     if changes.empty:
         if not validation.has_errors:

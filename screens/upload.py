@@ -107,9 +107,8 @@ def show_problems(check) -> None:
     ui.problem_banner(problems)
     if not problems.empty:
         st.subheader(ui.t("problems_title"))
-        message = "Message" if ui.lang() == "en" else "说明"
         st.dataframe(problems_table(problems, ui.lang()), hide_index=True, width="stretch", key="upload_problems",
-                     column_config={message: st.column_config.TextColumn(width="large")})
+                     column_config={ui.t("tbl_message"): st.column_config.TextColumn(width="large")})
 
 
 def show_changes(check) -> None:

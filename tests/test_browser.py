@@ -159,3 +159,46 @@ def test_journey_a_clerk_signs_in_once_and_keeps_the_plan_across_pages(server, b
     fresh.get_by_role("heading", name="总览").wait_for()
     fresh.get_by_text("访客(只读)").wait_for()
     context.close()
+
+
+def test_journey_a_clerk_saves_a_value_and_the_confirmation_stays(server, browser, tmp_path):
+    """A value typed on 数据填报 is saved and the confirmation, with the verdict it moved, is still there seconds
+    later; an upload of R&D intensity as a fraction (0.0157 for 1.57 %) is stopped before anything is written."""
+    import openpyxl
+
+    context = browser.new_context(viewport={"width": 1366, "height": 1400})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(server + "/data-entry")
+    page.get_by_label("账户名").fill("张三")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("填报人").first.wait_for()
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 80, box["y"] + 52)          # the first indicator's row
+    for _ in range(3):                                        # 指标 → 单位 → 上年值 → 数值
+        page.keyboard.press("ArrowRight")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    page.get_by_text("将要写入的变化(原值").wait_for()     # the check ran on the typed value
+    page.get_by_role("button", name="保存").click()
+    page.get_by_text("已保存批次").wait_for()
+    time.sleep(5)
+    assert page.get_by_text("已保存批次").is_visible()
+    assert page.get_by_text("评价因此改变的目标").is_visible()
+    page.screenshot(path=ARTIFACTS / "journey-5-saved.png")
+
+    book = openpyxl.Workbook()
+    for row in (["地区", "指标", "年份", "数值"], ["重庆市", "研究与试验发展经费投入强度", 2015, 0.0157]):
+        book.active.append(row)
+    fraction = tmp_path / "统计局-研发.xlsx"
+    book.save(fraction)
+    page.goto(server + "/data-upload")
+    page.locator("input[type='file']").set_input_files(fraction)
+    page.get_by_text("个错误").first.wait_for()                      # the problems table says which cell and why
+    page.screenshot(path=ARTIFACTS / "journey-6-fraction-stopped.png")
+    assert page.get_by_role("button", name="提交写入").count() == 0 or page.get_by_role(
+        "button", name="提交写入").is_disabled()
+    context.close()
