@@ -175,14 +175,19 @@ def test_journey_a_clerk_saves_a_value_and_the_confirmation_stays(server, browse
     page.get_by_role("button", name="登录").click()
     page.get_by_text("填报人").first.wait_for()
     grid = page.locator("[data-testid='stDataFrame']").first
-    grid.wait_for()
+    grid.locator("canvas").first.wait_for()
+    time.sleep(1)                                             # the grid takes keys once it has drawn
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 80, box["y"] + 52)          # the first indicator's row
     for _ in range(3):                                        # 指标 → 单位 → 上年值 → 数值
         page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")                              # open the cell's editor
+    time.sleep(0.5)
     page.keyboard.type("2")
-    page.keyboard.press("Enter")
-    page.get_by_text("将要写入的变化(原值").wait_for()     # the check ran on the typed value
+    page.keyboard.press("Enter")                              # and close it with the value
+    page.get_by_role("heading", name="数据填报").click()      # leaving the grid hands the edit to the server
+    page.screenshot(path=ARTIFACTS / "journey-5-typed.png")
+    page.get_by_text("将要写入的变化(原值").wait_for(timeout=60_000)     # the check ran on the typed value
     page.get_by_role("button", name="保存").click()
     page.get_by_text("已保存批次").wait_for()
     time.sleep(5)
