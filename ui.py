@@ -22,6 +22,7 @@ from tracker.config import DEFAULT_PLAN_ID, FIRST_YEAR, YEARS_BEFORE_BASE, sessi
 from tracker.db.store import Store
 from tracker.formatting import MISSING
 from tracker.reports import bundle, snapshot
+from tracker.reports.cells import markdown_literal
 from tracker.views import service
 from tracker.views.read_model import Snapshot
 
@@ -359,7 +360,7 @@ def account_panel(user: User | None) -> None:
         box.info(st.session_state.pop("auth_flash"))
     if user is not None:
         role = role_label(user.role, lang())
-        box.markdown(f"**{user.label}** · {role}")
+        box.markdown(f"**{markdown_literal(user.label)}** · {role}")     # a display name is text, not markup
         if user.source == "sso":
             box.button(t("sign_out"), key="auth_sso_logout", on_click=st.logout)
         elif box.button(t("sign_out"), key="auth_logout"):

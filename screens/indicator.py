@@ -7,6 +7,7 @@ import ui
 from tracker.formatting import MISSING
 from tracker.methodology.verdicts import schedule_label
 from tracker.reports import bundle, charts, snapshot
+from tracker.reports.cells import markdown_literal
 from tracker.reports.naming import target_parts
 from tracker.views import service, tables
 
@@ -33,7 +34,8 @@ def show_sources(story) -> None:
     st.subheader(ui.t("quotes_title"))
     for q in story.quotes.itertuples():
         role = ui.t("quote_source") if q.role == "source" else ui.t("quote_restated")
-        st.markdown(f"> {' '.join(q.quote.split())}\n\n— {role} · 《{q.plan_title}》 · `seeds/{q.seed_file}`")
+        st.markdown(f"> {markdown_literal(' '.join(q.quote.split()))}\n\n— {role} · 《{markdown_literal(q.plan_title)}》 · "
+                    f"`seeds/{q.seed_file}`")
     target = story.target
     if isinstance(target.get("assumption"), str):
         st.caption(ui.t("labelled", label=ui.t("col_assumption"), value=target["assumption"]))
@@ -132,7 +134,7 @@ def main() -> None:
         show_assessment(story)
     st.subheader(ui.t("explanation_title"))
     for line in story.explanation:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {markdown_literal(line)}")      # a line may quote an editor's evidence note
     assess_qualitative(story, as_of)
     show_sources(story)
     show_history(story)

@@ -312,7 +312,7 @@ def test_indicator_page_lets_an_editor_assess(app_db):  # noqa: ARG001
     at.query_params["target"] = "wh-rd-intensity-increase-rank-2017"        # 增幅位居全省前列
     at.switch_page("screens/indicator.py").run()
     at.selectbox(key="indicator_q_status").set_value("achieved")
-    at.text_input(key="indicator_q_note").input("2017年增幅全省第二")
+    at.text_input(key="indicator_q_note").input("2017年增幅全省第二 ![x](http://example.invalid/x.png)")
     next(b for b in at.button if b.label == "保存评定").click().run()
     assert not at.exception
     assert any("序时评价:已达标" in c.value for c in at.caption)
@@ -324,3 +324,6 @@ def test_indicator_page_lets_an_editor_assess(app_db):  # noqa: ARG001
     assert moved["序时评价"].iloc[0].endswith("→ 已达标")
     next(b for b in at.button if b.label == "知道了").click().run()
     assert not at.success
+    # The evidence is shown as typed: no element reads it as Markdown (an image fetched from elsewhere).
+    shown = [m.value for m in at.markdown]
+    assert any("2017年增幅全省第二" in m for m in shown) and not any("![x](" in m for m in shown)
