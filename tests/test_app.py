@@ -215,3 +215,22 @@ def test_empty_database_says_what_to_do(tmp_path, monkeypatch):
     at = _app(tmp_path / "empty.duckdb", monkeypatch).run()
     assert not at.exception
     assert "python -m etl" in at.info[0].value
+
+
+def test_overview_filters_find_what_lags_in_a_chapter(progress_db_path, monkeypatch):
+    """专栏2's ten indicators as of 2018, then only those behind: the table's rows are the ones the filters name."""
+    from tracker.views import tables
+
+    at = _app(progress_db_path, monkeypatch)
+    at.query_params["as_of"] = "2018"
+    at = open_page(at, "overview")
+    column = next(s for s in at.multiselect if s.key == "overview_sections")
+    chapter = next(o for o in column.options if o.startswith("专栏2"))
+    column.set_value([chapter]).run()
+    assert "显示 10 / 76 项目标" in [c.value for c in at.caption]
+    next(t for t in at.toggle if t.key == "overview_behind").set_value(True).run()
+    shown = at.dataframe[0].value
+    assert 0 < len(shown) < 10
+    assert set(shown["序时评价"]) <= {"滞后", "严重滞后", "逆向", "未完成"}
+    assert "研究与试验发展经费投入强度" in set(shown["指标"])          # 2.01 % against 2.13 % on the path
+    assert tables.BEHIND == ("lagging", "severely_lagging", "regressing", "not_completed")

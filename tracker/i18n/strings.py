@@ -290,9 +290,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter_section": ("章节/专栏", "Chapter or 专栏"),
     "filter_status": ("序时评价", "Schedule verdict"),
     "filter_behind": ("只看滞后", "Only behind"),
-    "filter_behind_help": ("滞后、严重滞后、逆向,以及规划期结束后未完成或待评估的目标",
-                           "Lagging, severely lagging or moving backwards; after the plan: not completed or awaiting "
-                           "final data"),
+    "filter_behind_help": ("滞后、严重滞后、逆向,以及规划期结束后未完成的目标(待评估的不算:还不知道)",
+                           "Lagging, severely lagging or moving backwards; after the plan: not completed (awaiting final "
+                           "data is not behind: it is not known yet)"),
     "filter_count": ("显示 {shown} / {total} 项目标", "Showing {shown} of {total} targets"),
     "legend_title": ("图例与评价说明", "Legend and what the verdicts mean"),
     "legend_text": (

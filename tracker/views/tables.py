@@ -88,7 +88,7 @@ def target_labels(targets: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
 
 
 # Verdicts an official looks for first when asking "what lags" (mid-course and final).
-BEHIND = ("lagging", "severely_lagging", "regressing", "not_completed", "pending_evaluation")
+BEHIND = ("lagging", "severely_lagging", "regressing", "not_completed")   # not 待评估: unknown is not behind
 
 
 def section_parts(section) -> list[str]:
