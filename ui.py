@@ -119,10 +119,17 @@ def lang_key(key: str) -> str:
 
 
 def language_switch() -> None:
+    """中文 / English in the sidebar; English is kept in the URL (?lang=en), so a link opens in the same language."""
+    if "lang" not in st.session_state and st.query_params.get("lang") in i18n.LANGUAGES:
+        st.session_state["lang"] = st.query_params["lang"]
     st.sidebar.radio(
         i18n.t("language", lang()), list(i18n.LANGUAGES), key="lang",
         format_func=i18n.LANGUAGES.get, horizontal=True,
     )
+    if lang() == "zh":
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = lang()
 
 
 # The chart toolbar keeps the buttons people use (a picture, zoom back) so that it does not cover a chart's title on a

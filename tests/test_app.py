@@ -234,3 +234,14 @@ def test_overview_filters_find_what_lags_in_a_chapter(progress_db_path, monkeypa
     assert set(shown["序时评价"]) <= {"滞后", "严重滞后", "逆向", "未完成"}
     assert "研究与试验发展经费投入强度" in set(shown["指标"])          # 2.01 % against 2.13 % on the path
     assert tables.BEHIND == ("lagging", "severely_lagging", "regressing", "not_completed")
+
+
+def test_a_link_in_english_opens_in_english(progress_db_path, monkeypatch):
+    at = _app(progress_db_path, monkeypatch)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert at.title[0].value == "Overview"
+    assert at.query_params["lang"] in ("en", ["en"])          # kept for the next link
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.title[0].value == "总览" and "lang" not in at.query_params

@@ -16,6 +16,14 @@ PAGES = ["overview", "indicator", "compare", "evaluation", "sources", "methodolo
 @pytest.fixture(scope="module")
 def data_words(progress_db_path) -> list[str]:
     """Every text the database holds (what the plans and the catalogue say), longest first."""
+    import gc
+
+    import streamlit as st
+
+    # A page run before may still hold the file read-write through the cached store; DuckDB refuses a second,
+    # read-only connection to it in the same process.
+    st.cache_resource.clear()
+    gc.collect()
     store = Store.open(progress_db_path, read_only=True)
     try:
         words = set()
