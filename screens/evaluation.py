@@ -37,11 +37,12 @@ PAGE_STYLE = """<style>
 def downloads(rep: report.Report, caption: snapshot.Caption, stem: str) -> None:
     """Excel and CSV (numbers as numbers, formulas neutralised), the pictures and the PDF (made on click)."""
     excel, csv, pictures, pdf = st.columns(4)
-    excel.download_button(ui.t("download_xlsx"), workbook.evaluation_xlsx(rep, source=caption.source),
-                          key="evaluation_download", file_name=f"{stem}.xlsx",
+    # Made when clicked, not on every rerun of the page (openpyxl takes a while).
+    excel.download_button(ui.t("download_xlsx"), lambda: workbook.evaluation_xlsx(rep, source=caption.source),
+                          key="evaluation_download", file_name=f"{stem}.xlsx", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    csv.download_button(ui.t("download_eval_csv"), report.evaluation_csv(rep), key="evaluation_csv",
-                        file_name=f"{stem}.csv", mime="text/csv")
+    csv.download_button(ui.t("download_eval_csv"), lambda: report.evaluation_csv(rep), key="evaluation_csv",
+                        file_name=f"{stem}.csv", mime="text/csv", on_click="ignore")
     ready = snapshot.export_readiness()
     if not ready.ok:
         pictures.caption(ready.message(ui.lang()))
