@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import urllib.parse
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -320,8 +321,13 @@ def _remember_session(session: dict, now: datetime) -> None:
 
 
 @st.cache_resource
+def _signing_key(path: str) -> bytes:
+    return session_token.load_secret(Path(path))
+
+
 def _secret() -> bytes:
-    return session_token.load_secret(session_secret_path())
+    """The key that signs this server's sign-in tokens (read once per key file)."""
+    return _signing_key(str(session_secret_path()))
 
 
 def _cookie_script() -> None:

@@ -1,6 +1,6 @@
 """Values that are numbers but hardly the intended ones, and values that overwrite what a plan states.
 
-A value about a hundred times off its reference — the value it replaces, else the same series' nearest other year
+A value twenty times or more off its reference — the value it replaces, else the same series' nearest other year
 (in the file or the database), else, for a percentage, the indicator's usual level across regions — is an error
 until the clerk confirms it: 0.0157 typed for R&D intensity 1.57 % is the typical case (an Excel percentage cell
 read as a fraction). Replacing a figure stated in a plan text (the seed batch) needs its own confirmation, because
