@@ -50,7 +50,9 @@ def load_plans(version: str) -> pd.DataFrame:
     return load_snapshot(version).plans.reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
+# Frames of the size of a plan are shared, not copied: st.cache_data would unpickle a 180,000-row table on every
+# rerun. Views never change a frame they are given (pandas' copy-on-write keeps a derived frame from writing back).
+@st.cache_resource(show_spinner=False, max_entries=8)
 def load_targets(version: str, plan_id: str | None = None) -> pd.DataFrame:
     return load_snapshot(version).plan_targets(plan_id)
 
@@ -66,14 +68,22 @@ def load_seed_actuals(version: str, plan_id: str) -> pd.DataFrame:  # noqa: ARG0
     return get_store().seed_actuals(plan_id)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_judged(version: str, plan_id: str | None, as_of: int | None) -> pd.DataFrame:
+    """The verdict table in codes: computed once per data version, plan and year for readers of every language."""
+    return service.judged(load_snapshot(version), plan_id=plan_id, as_of=as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
 def load_verdicts(version: str, plan_id: str | None, as_of: int | None, lang: str) -> pd.DataFrame:
-    return service.verdicts(load_snapshot(version), plan_id=plan_id, as_of=as_of, lang=lang)
+    return service.labelled(load_judged(version, plan_id, as_of), lang)
 
 
-@st.cache_data(show_spinner=False)
-def load_verdicts_by_year(version: str, plan_id: str, lang: str) -> pd.DataFrame:
-    return service.verdicts_by_year(load_snapshot(version), plan_id=plan_id, lang=lang)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_heatmap(version: str, plan_id: str, as_of: int | None) -> tuple[pd.DataFrame, int]:
+    """The heatmap's rows (at most service.HEATMAP_LIMIT targets) and how many targets have data."""
+    return service.heatmap(load_snapshot(version), plan_id=plan_id, table=load_judged(version, plan_id, as_of),
+                           as_of=as_of)
 
 
 @st.cache_data(show_spinner=False)

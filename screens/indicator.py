@@ -11,19 +11,31 @@ from tracker.reports.cells import markdown_literal
 from tracker.reports.naming import target_parts
 from tracker.views import service, tables
 
+# A plan with more targets than this is picked in two steps, region then target: one list of 180,000 labels would
+# take seconds to build and could not be searched by eye.
+PICK_BY_REGION_FROM = 1000
 
-def pick_target(targets: pd.DataFrame, verdicts: pd.DataFrame) -> str:
+
+def pick_target(targets: pd.DataFrame, version: str, plan_id: str, as_of: int | None) -> str:
     """Target picker, kept in the URL as ?target=…; the overview links here with it.
 
     Without a target in the URL it opens the first target with values after its base year: a chart with data
     says more than the plan's first sentence.
     """
+    wanted = ui.selected("target")
+    if not (targets["target_id"] == wanted).any():
+        verdicts = ui.load_verdicts(version, plan_id, as_of, ui.lang())
+        moving = verdicts.loc[service.with_progress(verdicts), "target_id"]
+        wanted = moving.iloc[0] if len(moving) else targets["target_id"].iloc[0]
+    if len(targets) > PICK_BY_REGION_FROM:
+        regions = pd.unique(targets["region"]).tolist()
+        home = targets.loc[targets["target_id"] == wanted, "region"].iloc[0]
+        region = st.selectbox(ui.t("col_region"), regions, index=regions.index(home), key="indicator_region")
+        targets = targets[targets["region"] == region]
+        if region != home:
+            wanted = targets["target_id"].iloc[0]
     ids = targets["target_id"].tolist()
     labels = tables.target_labels(targets, ui.lang())
-    wanted = ui.selected("target")
-    if wanted not in ids:
-        moving = verdicts.loc[service.with_progress(verdicts), "target_id"]
-        wanted = next((tid for tid in ids if tid in set(moving)), ids[0])
     target_id = st.selectbox(ui.t("pick_target"), ids, index=ids.index(wanted),
                              format_func=labels.get, key=ui.lang_key("indicator_target"))
     ui.remember("target", target_id)
@@ -107,15 +119,16 @@ def main() -> None:
     ui.show_flash("indicator-detail")
     all_targets = ui.load_targets(ui.version())
     wanted = st.query_params.get("target")
-    if wanted in set(all_targets["target_id"]):   # a link names the target: open its plan
-        ui.remember("plan", all_targets.set_index("target_id").loc[wanted, "plan_id"])
+    linked = all_targets.loc[all_targets["target_id"] == wanted, "plan_id"]
+    if len(linked):   # a link names the target: open its plan
+        ui.remember("plan", linked.iloc[0])
     header = ui.plan_and_year("indicator")
     if header is None:
         return
     version, plan, as_of = header
     lang = ui.lang()
-    target_id = pick_target(all_targets[all_targets["plan_id"] == plan.name],
-                            ui.load_verdicts(version, plan.name, as_of, lang))
+    plan_targets = ui.load_targets(version, plan.name)
+    target_id = pick_target(plan_targets, version, plan.name, as_of)
     story = ui.load_story(version, target_id, as_of, lang)
     st.caption(" · ".join([story.target["region"], plan["title"],
                            ui.t("labelled", label=ui.t("col_schedule"), value=story.verdict["schedule_label"]),
@@ -123,7 +136,10 @@ def main() -> None:
     if story.no_chart_reason:
         st.info(ui.t(story.no_chart_reason))
     else:
-        part = target_parts(all_targets[all_targets["plan_id"] == plan.name]).get(target_id, "")
+        # Parts tell apart the targets of one region and indicator: only those need reading.
+        same = plan_targets[(plan_targets["region"] == story.target["region"])
+                            & (plan_targets["indicator"] == story.target["indicator"])]
+        part = target_parts(same).get(target_id, "")
         fig = charts.get_indicator_chart(story, lang, charts.plain(bundle.indicator_title(story, part, lang)))
         st.plotly_chart(fig, config=ui.CHART_CONFIG, key="indicator_chart")
         caption = bundle.indicator_caption(plan, story, as_of, lang, part=part)

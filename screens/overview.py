@@ -23,9 +23,10 @@ def show_kpis(table: pd.DataFrame) -> None:
 
 
 def pick_filters(table: pd.DataFrame) -> pd.DataFrame:
-    """Chapter or 专栏, verdict and region filters over the verdict table; 只看滞后 picks the verdicts that lag."""
+    """Chapter or 专栏, verdict, region and indicator filters over the verdict table; 只看滞后 picks the verdicts that
+    lag."""
     lang = ui.lang()
-    a, b, c, d = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
+    a, b, c, e, d = st.columns([3, 3, 2, 2, 2], vertical_alignment="bottom")
     sections = a.multiselect(ui.t("filter_section"), tables.section_options(table), key="overview_sections",
                              placeholder=ui.t("all"))
     present = [code for code in SCHEDULE_ORDER if code in set(table["schedule_status"])]
@@ -33,12 +34,68 @@ def pick_filters(table: pd.DataFrame) -> pd.DataFrame:
     statuses = b.multiselect(ui.t("filter_status"), present, key=ui.lang_key("overview_statuses"),
                              format_func=lambda code: schedule_label(code, lang), placeholder=ui.t("all"),
                              disabled=behind)
-    regions = table["region"].drop_duplicates().tolist()
+    regions = pd.unique(table["region"]).tolist()
     chosen_regions = c.multiselect(ui.t("col_region"), regions, key="overview_regions", placeholder=ui.t("all"),
                                    disabled=len(regions) < 2)
+    indicators = pd.unique(table["indicator"]).tolist()
+    chosen_indicators = e.multiselect(ui.t("filter_indicator"), indicators, key="overview_indicators",
+                                      placeholder=ui.t("all"))
     shown = tables.filter_verdicts(table, sections=sections, statuses=tables.BEHIND if behind else statuses,
-                                   regions=chosen_regions)
-    st.caption(ui.t("filter_count", shown=len(shown), total=len(table)))
+                                   regions=chosen_regions, indicators=chosen_indicators)
+    st.caption(ui.t("filter_count", shown=f"{len(shown):,}", total=f"{len(table):,}"))
+    return shown
+
+
+# A plan that sets targets for this many regions or more (a province's for its cities) gets the by-region and
+# by-indicator view; a city's plan with a district or two reads better as one table.
+GROUPS_FROM_REGIONS = 5
+
+
+def show_groups(table: pd.DataFrame) -> None:
+    """A plan of several regions: the share behind per region and per indicator, most behind first; picking a row
+    narrows the verdict table below to it (the way from a province's picture down to one target)."""
+    if table["region"].nunique() < GROUPS_FROM_REGIONS:
+        return
+    st.subheader(ui.t("groups_title"))
+    st.caption(ui.t("groups_hint"))
+    for tab, column, key in zip(st.tabs([ui.t("groups_by_region"), ui.t("groups_by_indicator")]),
+                                ("region", "indicator"), ("overview_regions", "overview_indicators"), strict=True):
+        groups = service.by_group(table, column)
+        event = tab.dataframe(
+            tables.group_table(groups, column, ui.lang()), hide_index=True, width="stretch", height=280,
+            key=f"overview_by_{column}", on_select="rerun", selection_mode="single-row",
+            column_config={ui.t("col_behind_share"): st.column_config.ProgressColumn(
+                format="percent", min_value=0.0, max_value=1.0)},
+        )
+        # Only a new pick narrows the table: a pick that stays selected must not undo a filter cleared since.
+        picked = groups.iloc[event.selection.rows[0]][column] if event.selection.rows else None
+        if picked != st.session_state.get(f"{key}.picked"):
+            st.session_state[f"{key}.picked"] = picked
+            if picked is not None:
+                st.session_state[key] = [picked]
+
+
+# The verdict table shows this many rows a page: a province's plan has 180,000, and the browser needs a second per
+# ten thousand styled rows.
+PAGE_ROWS = 500
+
+
+def page_of(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows to show: all of a plan's usual few dozen; beyond PAGE_ROWS one page, in plan order or most behind
+    first."""
+    if len(table) <= PAGE_ROWS:
+        return table
+    order_col, page_col, note_col = st.columns([2, 1, 3], vertical_alignment="bottom")
+    order = order_col.segmented_control(ui.t("table_order"), ["order_plan", "order_behind"], default="order_plan",
+                                        key=ui.lang_key("overview_order"), format_func=ui.t)
+    pages = -(-len(table) // PAGE_ROWS)
+    page = page_col.number_input(ui.t("table_page"), min_value=1, max_value=pages, value=1, step=1,
+                                 key="overview_page")
+    ordered = service.most_behind(table) if order == "order_behind" else table
+    first = (int(page) - 1) * PAGE_ROWS
+    shown = ordered.iloc[first:first + PAGE_ROWS]
+    note_col.caption(ui.t("table_page_caption", first=f"{first + 1:,}", last=f"{first + len(shown):,}",
+                          total=f"{len(table):,}", size=PAGE_ROWS))
     return shown
 
 
@@ -61,9 +118,10 @@ def show_legend() -> None:
 def show_table(table: pd.DataFrame, as_of: int | None) -> None:
     st.subheader(ui.t("verdict_table_title"))
     st.caption(ui.t("open_indicator_hint"))
-    table = pick_filters(table)
+    several = table["region"].nunique() > 1
+    table = page_of(pick_filters(table))
     event = st.dataframe(
-        tables.overview_table(table, ui.lang()), hide_index=True, placeholder=MISSING, width="stretch", height=460, key="overview_table",
+        tables.overview_table(table, ui.lang(), with_region=several), hide_index=True, placeholder=MISSING, width="stretch", height=460, key="overview_table",
         on_select="rerun", selection_mode="single-row",
         column_config={
             ui.t("col_indicator"): st.column_config.TextColumn(width="medium", pinned=True),
@@ -94,10 +152,9 @@ def main() -> None:
     has_progress = service.with_progress(table).any()
     if not has_progress:
         st.info(ui.t("no_actuals_yet"))
-    by_year = ui.load_verdicts_by_year(version, plan.name, lang)
-    with_data = service.heatmap_rows(by_year, table, as_of)
+    with_data, with_data_total = ui.load_heatmap(version, plan.name, as_of)
     status_fig = charts.get_status_chart(table, lang, ui.t("status_chart_title"))
-    heatmap_fig = charts.get_heatmap(with_data, lang, ui.t("heatmap_title")) \
+    heatmap_fig = charts.get_heatmap(with_data, lang, charts.heatmap_title(with_data_total, lang)) \
         if has_progress and not with_data.empty else None
     caption = bundle.plan_caption(plan, table, as_of, lang)
     left, right = st.columns([2, 3])
@@ -114,6 +171,7 @@ def main() -> None:
                     key="overview_png", file_name=f"{plan.name}-overview.png", label_key="download_overview_png",
                     container=slide)
     ui.plan_zip_export(plan, as_of, container=pack)
+    show_groups(table)
     show_table(table, as_of)
 
 

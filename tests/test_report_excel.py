@@ -184,7 +184,7 @@ def test_kpi_labels_fit_their_cards_in_either_language(cards):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_overview_labels_do_not_run_into_each_other(snap, lang):
     verdicts = service.verdicts(snap, plan_id=PLAN, as_of=2018, lang=lang)
-    by_year = service.heatmap_rows(service.verdicts_by_year(snap, plan_id=PLAN, lang=lang), verdicts, 2018)
+    by_year, _ = service.heatmap(snap, plan_id=PLAN, table=verdicts, as_of=2018)
     status = charts.get_status_chart(verdicts, lang, "s")
     heatmap = charts.get_heatmap(by_year, lang, "h")
     fig = bundle.overview_figure(TITLE, service.kpi_counts(verdicts), status, heatmap, lang)

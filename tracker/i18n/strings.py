@@ -97,6 +97,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_total": ("目标总数", "Targets"),
     "status_chart_title": ("评价分布", "Verdicts"),
     "heatmap_title": ("各年度评价(指标 × 年份)", "Verdict by indicator and year"),
+    "heatmap_title_most_behind": ("滞后最多的 {shown} 个目标各年度评价(共 {total} 个目标有数据)",
+                                  "Verdict by year of the {shown} targets most behind ({total} targets have data)"),
     "verdict_table_title": ("目标评估表", "Verdict table"),
     "open_indicator_hint": ("点击表格中的一行,打开该指标的详情。", "Click a row to open the indicator's detail."),
     "no_actuals_yet": (
@@ -293,6 +295,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter_behind_help": ("滞后、严重滞后、逆向,以及规划期结束后未完成的目标(待评估的不算:还不知道)",
                            "Lagging, severely lagging or moving backwards; after the plan: not completed (awaiting final "
                            "data is not behind: it is not known yet)"),
+    "filter_indicator": ("指标", "Indicator"),
+    "col_targets": ("目标数", "Targets"),
+    "col_behind": ("滞后目标", "Behind"),
+    "col_behind_share": ("滞后占比", "Share behind"),
+    "groups_title": ("按地区、按指标看滞后", "Where targets lag: by region and by indicator"),
+    "groups_hint": ("滞后占比最高的排在最前;点选一行,下面的评估表只显示该地区或指标的目标。",
+                    "Highest share behind first; pick a row to show only that region's or indicator's targets in "
+                    "the table below."),
+    "groups_by_region": ("按地区", "By region"),
+    "groups_by_indicator": ("按指标", "By indicator"),
+    "table_order": ("排序", "Order"),
+    "order_plan": ("规划顺序", "Plan order"),
+    "order_behind": ("滞后最多在前", "Most behind first"),
+    "table_page": ("页码", "Page"),
+    "table_page_caption": ("第 {first}–{last} 行,共 {total} 行(每页 {size} 行)",
+                           "Rows {first}–{last} of {total} ({size} a page)"),
     "filter_count": ("显示 {shown} / {total} 项目标", "Showing {shown} of {total} targets"),
     "legend_title": ("图例与评价说明", "Legend and what the verdicts mean"),
     "legend_text": (

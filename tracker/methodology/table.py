@@ -39,17 +39,21 @@ def verdict_table(
     as_of: int | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     statuses: pd.DataFrame | None = None,
+    latest_year: int | None = None,
 ) -> pd.DataFrame:
     """One row per target (same order): resolved baseline and target, both verdicts, projection and a note.
 
-    as_of: ignore actuals after this year; None → the latest year with any actual.
+    as_of: ignore actuals after this year; None → the latest year with any actual. latest_year: that year, when
+    actuals hold only the series these targets read (so that "latest data" means the same year for one target
+    as for the whole plan).
     """
     inp = _resolve_inputs(targets, thresholds)
     if as_of is not None and statuses is not None and "set_at" in statuses.columns:
         # An assessment made after the as-of year was not known then.
         statuses = statuses[pd.to_datetime(statuses["set_at"]).dt.year <= as_of]
     grid = _Grid.build(actuals, as_of, inp)
-    as_of_used = float(as_of) if as_of is not None else grid.latest_year
+    as_of_used = float(as_of) if as_of is not None else float(latest_year) if latest_year is not None \
+        else grid.latest_year
     out = _empty_output(inp, as_of_used)
     notes = _Notes(inp.n)
     unknown = ~_isin(inp.kind, KINDS)

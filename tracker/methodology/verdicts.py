@@ -43,6 +43,14 @@ SCHEDULE_ORDER: tuple[str, ...] = (
     "qualitative", "no_data", "no_baseline", "invalid_baseline", "no_target",
 )  # fmt: skip
 FINAL_STATUSES = frozenset({"completed_stretch", "completed", "not_completed", "pending_evaluation"})
+# The verdicts that count as behind (只看滞后, the share behind per region): 待评估 is not behind, it is not known.
+BEHIND_STATUSES: tuple[str, ...] = ("lagging", "severely_lagging", "regressing", "not_completed")
+# Worst first, for "most behind first": behind, then ahead or done, then the verdicts that cannot be judged.
+SEVERITY_ORDER: tuple[str, ...] = (
+    "regressing", "severely_lagging", "not_completed", "lagging", "on_track", "achieved", "completed",
+    "completed_stretch", "pending_evaluation", "qualitative", "no_data", "no_baseline", "invalid_baseline",
+    "no_target",
+)  # fmt: skip
 
 # Traffic-light colour of each code, for pages and PNG exports.
 STATUS_COLOURS: dict[str, str] = {

@@ -271,10 +271,9 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
             zf.writestr(name, data)
             names.append(name)
 
-        by_year = service.verdicts_by_year(snap, plan_id=plan_id, lang=lang)
-        with_data = service.heatmap_rows(by_year, verdicts, as_of)
+        with_data, with_data_total = service.heatmap(snap, plan_id=plan_id, table=verdicts, as_of=as_of)
         has_progress = bool(service.with_progress(verdicts).any())
-        heatmap = charts.get_heatmap(with_data, lang, t("heatmap_title", lang)) \
+        heatmap = charts.get_heatmap(with_data, lang, charts.heatmap_title(with_data_total, lang)) \
             if has_progress and not with_data.empty else None
         status = charts.get_status_chart(verdicts, lang, t("status_chart_title", lang))
         put("overview.png", overview_png(plan["title"], service.kpi_counts(verdicts), status, heatmap, caption,
@@ -290,7 +289,8 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
         def charts_of_targets():
             for n, row in charted:
                 history = store.actuals_history(row["region"], row["indicator"])
-                story = build_story(snap, row["target_id"], history=history, as_of=as_of, lang=lang)
+                story = build_story(snap, row["target_id"], history=history, as_of=as_of, lang=lang,
+                                    plan_verdicts=verdicts)
                 if story.no_chart_reason:     # an empty axis says nothing: the README lists it instead
                     without_chart.append(f"{n}. {story.indicator}")
                     step(story.indicator)

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from tracker.formatting import number
 from tracker.i18n import describe_target, t
 from tracker.methodology.verdicts import SCHEDULE_ORDER, STATUS_COLOURS, schedule_label, status_counts
+from tracker.views.service import HEATMAP_LIMIT
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 COLOURS = {
@@ -61,6 +62,13 @@ def get_status_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = 
     # Headroom for the count printed after the longest bar.
     fig.update_xaxes(title_text=t("axis_targets", lang), range=[0, max([int(counts[c]) for c in codes] or [1]) * 1.15])
     return _layout(fig, title, height=max(220, 48 * len(codes) + 80))
+
+
+def heatmap_title(with_data: int, lang: str = "zh") -> str:
+    """The heatmap's title; it says so when the heatmap shows only the targets most behind."""
+    if with_data <= HEATMAP_LIMIT:
+        return t("heatmap_title", lang)
+    return t("heatmap_title_most_behind", lang, shown=f"{HEATMAP_LIMIT:,}", total=f"{with_data:,}")
 
 
 def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = None) -> go.Figure:

@@ -24,28 +24,32 @@ class Snapshot:
 
     plans: one row per plan, indexed by plan_id. targets: targets_full in plan and document order, with
     ``number`` — the target's 1-based position in its plan, the 序号 of the evaluation table, the ZIP's file
-    names and the indicator page. actuals: the current value of every (region, indicator, year). statuses:
-    every assessment of a qualitative target, oldest first.
+    names and the indicator page. actuals: the current value of every (region, indicator, year), those four
+    columns only. stated: the current values a plan's text states, with that plan (source_plan_id) and source.
+    statuses: every assessment of a qualitative target, oldest first.
     """
 
     version: str
     plans: pd.DataFrame
     targets: pd.DataFrame
     actuals: pd.DataFrame
+    stated: pd.DataFrame
     statuses: pd.DataFrame
     thresholds: Thresholds
 
     @classmethod
     def read(cls, store) -> Snapshot:
-        """Read the five inputs of every view (one query each)."""
-        targets = store.targets()
+        """Read the inputs of every view in one transaction (one query each)."""
+        frames = store.read_model_frames()
+        targets = frames["targets"]
         targets = targets.assign(number=targets.groupby("plan_id", sort=False).cumcount() + 1)
         return cls(
-            version=store.data_version(),
-            plans=store.plans().set_index("plan_id", drop=False),
+            version=frames["version"],
+            plans=frames["plans"].set_index("plan_id", drop=False),
             targets=targets,
-            actuals=store.actuals_current(),
-            statuses=store.query_df("SELECT * FROM target_status ORDER BY set_at"),
+            actuals=frames["actuals"],
+            stated=frames["stated"],
+            statuses=frames["statuses"],
             thresholds=store.thresholds(),
         )
 

@@ -12,7 +12,13 @@ from tracker import methodology
 from tracker.config import SEEDS_DIR
 from tracker.i18n import render_notes
 from tracker.methodology.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from tracker.methodology.verdicts import schedule_label, status_counts, trend_label
+from tracker.methodology.verdicts import (
+    BEHIND_STATUSES,
+    SEVERITY_ORDER,
+    schedule_label,
+    status_counts,
+    trend_label,
+)
 from tracker.views.read_model import Snapshot
 
 
@@ -28,11 +34,24 @@ def verdicts(
     """One verdict row per target of the plan (all plans when None), as of a year (None: latest data).
 
     thresholds None: the ones in force (the defaults as changed by an admin)."""
+    return labelled(judged(snap, plan_id=plan_id, region=region, as_of=as_of, thresholds=thresholds), lang)
+
+
+def judged(
+    snap: Snapshot,
+    *,
+    plan_id: str | None = None,
+    region: str | None = None,
+    as_of: int | None = None,
+    thresholds: Thresholds | None = None,
+) -> pd.DataFrame:
+    """The verdict table in codes, without the words of any language: what the pages cache once per data
+    version, plan and year, whichever language each reader has chosen (labelled() adds the words)."""
     targets = snap.plan_targets(plan_id)
     if region is not None:
         targets = targets[targets["region"] == region].reset_index(drop=True)
-    return verdicts_for(targets, snap.actuals, snap.statuses, as_of=as_of, thresholds=thresholds or snap.thresholds,
-                        lang=lang)
+    return judged_for(targets, snap.actuals, snap.statuses, stated=snap.stated, as_of=as_of,
+                      thresholds=thresholds or snap.thresholds)
 
 
 def verdicts_for(
@@ -40,19 +59,37 @@ def verdicts_for(
     actuals: pd.DataFrame,
     statuses: pd.DataFrame | None = None,
     *,
+    stated: pd.DataFrame | None = None,
     as_of: int | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     lang: str = "zh",
 ) -> pd.DataFrame:
     """verdict_table with the labels in lang and the catalogue columns a reader needs beside the numbers."""
+    return labelled(judged_for(targets, actuals, statuses, stated=stated, as_of=as_of, thresholds=thresholds), lang)
+
+
+def judged_for(
+    targets: pd.DataFrame,
+    actuals: pd.DataFrame,
+    statuses: pd.DataFrame | None = None,
+    *,
+    stated: pd.DataFrame | None = None,
+    as_of: int | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+) -> pd.DataFrame:
+    """verdict_table with the catalogue columns a reader needs beside the numbers; notes still coded.
+
+    stated: the values plans' texts state (Snapshot.stated), to name a baseline borrowed from another plan.
+    Only the series the targets read are handed to the engine, so one target costs the same on a province's
+    database as on a city's.
+    """
+    years = actuals["year"]
     table = methodology.verdict_table(
-        targets, actuals[["region", "indicator", "year", "value"]], as_of=as_of, thresholds=thresholds,
-        statuses=statuses,
+        targets, _series_of(targets, actuals), as_of=as_of, thresholds=thresholds, statuses=statuses,
+        latest_year=int(years.max()) if as_of is None and len(years) else None,
     )
-    _note_borrowed_baselines(table, targets, actuals)
-    table["note"] = [render_notes(coded, lang) for coded in table["note"]]
-    table["schedule_label"] = [schedule_label(code, lang) for code in table["schedule_status"]]
-    table["trend_label"] = [trend_label(code, lang) for code in table["trend_status"]]
+    if stated is not None:
+        _note_borrowed_baselines(table, targets, stated)
     wanted = ["target_id", "indicator_id", "binding", "quote", "seed_file", "target_value", "target_value_hi",
               "growth_rate", "multiple", "relative_to_region", "relative_to_indicator", "relative_margin", "basis",
               "start_year", "parent_target_id", "milestone_group", "subject", "measure", "path_kind", "number",
@@ -61,16 +98,38 @@ def verdicts_for(
     return table.merge(extra, on="target_id", how="left", validate="one_to_one")
 
 
-def _note_borrowed_baselines(table: pd.DataFrame, targets: pd.DataFrame, actuals: pd.DataFrame) -> None:
+def labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The judged table with its notes and verdict labels in lang (each distinct value rendered once)."""
+    def words(column: str, render) -> pd.Series:
+        codes = table[column]
+        return codes.map({code: render(code, lang) for code in pd.unique(codes)})
+
+    return table.assign(note=words("note", render_notes), schedule_label=words("schedule_status", schedule_label),
+                        trend_label=words("trend_status", trend_label))
+
+
+def _series_of(targets: pd.DataFrame, actuals: pd.DataFrame) -> pd.DataFrame:
+    """The actual values of the regions and indicators the targets read (their own and a relative target's
+    yardstick): a few rows for one target, however many values the database holds."""
+    actuals = actuals[["region", "indicator", "year", "value"]]
+
+    def named(own: str, other: str) -> list:
+        names = [targets[own]] + ([targets[other].dropna()] if other in targets.columns else [])
+        return pd.unique(pd.concat(names, ignore_index=True)).tolist()
+
+    keep = actuals["region"].isin(named("region", "relative_to_region")) & \
+        actuals["indicator"].isin(named("indicator", "relative_to_indicator"))
+    return actuals if keep.all() else actuals[keep]
+
+
+def _note_borrowed_baselines(table: pd.DataFrame, targets: pd.DataFrame, stated: pd.DataFrame) -> None:
     """Say so where a baseline is a value another plan's text states (never silently from another plan).
 
     Only baselines taken from actual values count: a baseline the target's own text states is its own.
     """
-    if "source_plan_id" not in actuals.columns or table.empty:
+    if table.empty or stated.empty:
         return
-    stated = actuals.loc[actuals["source_plan_id"].notna(), ["region", "indicator", "year", "source_plan_id", "source"]]
-    if stated.empty:
-        return
+    stated = stated.loc[stated["source_plan_id"].notna(), ["region", "indicator", "year", "source_plan_id", "source"]]
     keys = table[["region", "indicator", "baseline_year_used", "plan_id"]].reset_index()
     if "baseline_value" in targets.columns:
         keys = keys[targets["baseline_value"].isna().to_numpy()]
@@ -95,22 +154,64 @@ def with_progress(table: pd.DataFrame) -> pd.Series:
     return (after_base.fillna(False) | judged_final.fillna(False)).astype(bool)
 
 
-def heatmap_rows(by_year: pd.DataFrame, table: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
-    """The year-by-year verdicts of the targets that have data, up to the as-of year (none after it is known)."""
-    rows = by_year[by_year["target_id"].isin(table.loc[table["latest_value"].notna(), "target_id"])]
-    return rows if as_of is None else rows[rows["year"] <= as_of]
+# The overview's heatmap draws at most this many targets: beyond it the rows are too thin to read, and the browser
+# takes seconds per hundred row labels. The seed plans stay under it (the largest has 76 targets).
+HEATMAP_LIMIT = 80
+def most_behind(table: pd.DataFrame) -> pd.DataFrame:
+    """The verdict table, worst verdict first and, within a verdict, the lowest schedule ratio first."""
+    rank = table["schedule_status"].map({code: i for i, code in enumerate(SEVERITY_ORDER)}).fillna(
+        len(SEVERITY_ORDER))
+    return table.assign(_rank=rank).sort_values(["_rank", "schedule_ratio", "number"], na_position="last",
+                                                kind="stable").drop(columns="_rank")
+
+
+def heatmap(snap: Snapshot, *, plan_id: str, table: pd.DataFrame, as_of: int | None,
+            limit: int = HEATMAP_LIMIT) -> tuple[pd.DataFrame, int]:
+    """The year-by-year verdicts (judged, no labels) of the plan's targets that have data, up to the as-of year,
+    and how many targets have data. Beyond limit only the ones most behind as of the chosen year are drawn, worst
+    first; otherwise in the plan's order."""
+    with_data = table[table["latest_value"].notna()]
+    total = len(with_data)
+    if total > limit:
+        with_data = most_behind(with_data).head(limit)
+    if with_data.empty:
+        return pd.DataFrame(), total
+    targets = snap.plan_targets(plan_id)
+    targets = targets.set_index("target_id").loc[with_data["target_id"]].reset_index()
+    years = [y for y in plan_years(snap, plan_id) if as_of is None or y <= as_of]
+    return judged_by_year(snap, targets, years), total
+
+
+def judged_by_year(snap: Snapshot, targets: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """The verdicts of these targets as of each year, stacked (codes; labelled() adds the words)."""
+    actuals = _series_of(targets, snap.actuals)     # once, not once a year
+    frames = [judged_for(targets, actuals, snap.statuses, as_of=year, thresholds=snap.thresholds)
+              .assign(year=year) for year in years]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def verdicts_by_year(
     snap: Snapshot, *, plan_id: str, years: list[int] | None = None, thresholds: Thresholds | None = None,
     lang: str = "zh",
 ) -> pd.DataFrame:
-    """The verdict table as of each year (default: the plan's years), stacked (for the indicator × year heatmap)."""
+    """The verdict table as of each year (default: the plan's years), stacked, labelled."""
     targets = snap.plan_targets(plan_id)
     thresholds = thresholds or snap.thresholds
     frames = [verdicts_for(targets, snap.actuals, snap.statuses, as_of=year, thresholds=thresholds, lang=lang)
               .assign(year=year) for year in (plan_years(snap, plan_id) if years is None else years)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def by_group(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Targets per region (or indicator): how many, how many behind and their share, and the count of each verdict,
+    the groups most behind first (the overview's drill-down of a plan with many regions)."""
+    counts = pd.crosstab(table[column], table["schedule_status"])
+    present = [code for code in SEVERITY_ORDER if code in counts.columns]
+    counts = counts[present + [c for c in counts.columns if c not in present]]
+    out = counts.assign(total=counts.sum(axis=1),
+                        behind=counts[[c for c in counts.columns if c in BEHIND_STATUSES]].sum(axis=1))
+    out["behind_share"] = out["behind"] / out["total"]
+    return out.sort_values(["behind_share", "behind"], ascending=False).reset_index()
 
 
 def plan_years(snap: Snapshot, plan_id: str) -> list[int]:
@@ -145,12 +246,12 @@ def comparison(snap: Snapshot, indicator_id: str, *, as_of: int | None = None,
     """
     targets = snap.targets
     chosen = targets[(targets["indicator_id"] == indicator_id) & (targets["kind"] != "qualitative")]
-    table = verdicts_for(chosen.reset_index(drop=True), snap.actuals, snap.statuses, as_of=as_of,
-                         thresholds=thresholds or snap.thresholds, lang=lang)
+    table = verdicts_for(chosen.reset_index(drop=True), snap.actuals, snap.statuses, stated=snap.stated,
+                         as_of=as_of, thresholds=thresholds or snap.thresholds, lang=lang)
     table["plan_name"] = table["plan_id"].map(snap.plans["short_name"])
     table["series"] = table["region"] + " · " + table["plan_name"]
     actuals = snap.actuals
-    actuals = actuals[actuals["indicator_id"].eq(indicator_id) | actuals["indicator"].isin(chosen["indicator"])]
+    actuals = actuals[actuals["indicator"].isin(chosen["indicator"])]
     if as_of is not None:
         actuals = actuals[actuals["year"] <= as_of]
     rows = []

@@ -56,18 +56,24 @@ def read_story(store, snap: Snapshot, target_id: str, *, as_of: int | None = Non
 
 
 def build_story(snap: Snapshot, target_id: str, *, history: pd.DataFrame, quotes: pd.DataFrame | None = None,
-                as_of: int | None = None, thresholds: Thresholds | None = None, lang: str = "zh") -> IndicatorStory:
+                as_of: int | None = None, thresholds: Thresholds | None = None, lang: str = "zh",
+                plan_verdicts: pd.DataFrame | None = None) -> IndicatorStory:
     """Everything the indicator page shows for one target (thresholds None: the ones in force).
 
     history: every revision of the target's series (store.actuals_history); quotes: its sentences.
+    plan_verdicts: the labelled verdict table of the target's plan for the same year, thresholds and language,
+    when the caller has it (the plan ZIP): the story then reads its rows instead of judging the target again.
     """
     thresholds = thresholds or snap.thresholds
     targets = snap.targets
     row = snap.target(target_id)
     target = row.iloc[0].to_dict()
     actuals = snap.actuals
-    verdict = verdicts_for(row, actuals, snap.statuses, as_of=as_of, thresholds=thresholds,
-                           lang=lang).iloc[0].to_dict()
+    if plan_verdicts is None:
+        verdict = verdicts_for(row, actuals, snap.statuses, stated=snap.stated, as_of=as_of, thresholds=thresholds,
+                               lang=lang).iloc[0].to_dict()
+    else:
+        verdict = plan_verdicts[plan_verdicts["target_id"] == target_id].iloc[0].to_dict()
     unit = target["unit"] or ""
     series = _actual_series(history, as_of, int(target["target_year"]), lang)
 
@@ -82,8 +88,11 @@ def build_story(snap: Snapshot, target_id: str, *, history: pd.DataFrame, quotes
 
     group = target.get("milestone_group")
     milestones = targets[targets["milestone_group"] == group] if isinstance(group, str) else row
-    milestone_rows = verdicts_for(milestones.reset_index(drop=True), actuals, None, as_of=as_of,
-                                  thresholds=thresholds, lang=lang)
+    if plan_verdicts is not None:
+        milestone_rows = plan_verdicts[plan_verdicts["target_id"].isin(milestones["target_id"])]
+    else:
+        milestone_rows = verdicts_for(milestones.reset_index(drop=True), actuals, None, as_of=as_of,
+                                      thresholds=thresholds, lang=lang)
     marks = pd.DataFrame({
         "year": milestone_rows["target_year"].astype(int),
         "value": milestone_rows["target_value_used"],

@@ -8,15 +8,18 @@ from pandas.io.formats.style import Styler
 
 from tracker.formatting import MISSING, is_missing, number, percent
 from tracker.i18n import describe_target, t
+from tracker.methodology.verdicts import BEHIND_STATUSES, schedule_label
 
 
-def overview_table(table: pd.DataFrame, lang: str = "zh") -> Styler:
-    """The overview's verdict table, one row per target in the plan's order."""
+def overview_table(table: pd.DataFrame, lang: str = "zh", *, with_region: bool = False) -> Styler:
+    """The overview's verdict table, one row per target in the given order (with_region: a plan of several
+    regions names each row's region after the indicator)."""
     baseline = [None if pd.isna(r.baseline_value_used) else f"{number(r.baseline_value_used)} ({int(r.baseline_year_used)})"
                 for r in table.itertuples()]
     # The verdicts right after the target: on a 1366-pixel laptop they must be on screen without scrolling.
     frame = pd.DataFrame({
         t("col_indicator", lang): table["indicator"],
+        **({t("col_region", lang): table["region"]} if with_region else {}),
         t("col_target", lang): [describe_target(r, lang) for r in table.to_dict("records")],
         t("col_schedule", lang): table["schedule_label"],
         t("col_trend", lang): table["trend_label"],
@@ -88,7 +91,7 @@ def target_labels(targets: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
 
 
 # Verdicts an official looks for first when asking "what lags" (mid-course and final).
-BEHIND = ("lagging", "severely_lagging", "regressing", "not_completed")   # not 待评估: unknown is not behind
+BEHIND = BEHIND_STATUSES   # not 待评估: unknown is not behind
 
 
 def section_parts(section) -> list[str]:
@@ -102,17 +105,34 @@ def section_parts(section) -> list[str]:
 
 def section_options(targets: pd.DataFrame) -> list[str]:
     """The chapters and 专栏 of a plan's targets, in document order."""
-    return list(dict.fromkeys(part for s in targets["section"] for part in section_parts(s)))
+    return list(dict.fromkeys(part for s in pd.unique(targets["section"]) for part in section_parts(s)))
 
 
-def filter_verdicts(table: pd.DataFrame, *, sections=(), statuses=(), regions=()) -> pd.DataFrame:
-    """The rows in any of the chosen sections, statuses and regions (an empty choice keeps every row)."""
+def filter_verdicts(table: pd.DataFrame, *, sections=(), statuses=(), regions=(), indicators=()) -> pd.DataFrame:
+    """The rows in any of the chosen sections, statuses, regions and indicators (an empty choice keeps every
+    row)."""
     keep = pd.Series(True, index=table.index)
     if sections:
         wanted = set(sections)
-        keep &= table["section"].map(lambda s: bool(wanted & set(section_parts(s))))
+        chosen = {s: bool(wanted & set(section_parts(s))) for s in pd.unique(table["section"])}
+        keep &= table["section"].map(chosen).fillna(False).astype(bool)
     if statuses:
         keep &= table["schedule_status"].isin(list(statuses))
     if regions:
         keep &= table["region"].isin(list(regions))
+    if indicators:
+        keep &= table["indicator"].isin(list(indicators))
     return table[keep]
+
+
+def group_table(groups: pd.DataFrame, column: str, lang: str = "zh") -> pd.DataFrame:
+    """service.by_group as the overview shows it: the region (or indicator), the share behind, then a count per
+    verdict under its label."""
+    verdicts = [c for c in groups.columns if c not in (column, "total", "behind", "behind_share")]
+    return pd.DataFrame({
+        t("col_region" if column == "region" else "col_indicator", lang): groups[column],
+        t("col_targets", lang): groups["total"],
+        t("col_behind", lang): groups["behind"],
+        t("col_behind_share", lang): groups["behind_share"],
+        **{schedule_label(code, lang): groups[code] for code in verdicts},
+    })
