@@ -26,3 +26,31 @@ def test_a_snapshot_is_one_state_of_the_data(store):
     new = service.verdicts(after, plan_id="cq_sti_13fyp").set_index("target_id").loc[rd]
     assert (old["latest_year"], new["latest_year"]) == (2015, 2018)
     assert service.plan_years(after, "cq_sti_13fyp")[-1] == 2020
+
+
+def test_the_read_models_current_values_are_the_views(store):
+    """The aggregate the read model reads equals the actuals_current view after revisions, a withdrawal, a revert and
+    a person's value over a stated one."""
+    from tests.conftest import ENTRY_CLERK
+    from tracker import commands
+    from tracker.db.store import CURRENT_STATED_SQL, CURRENT_VALUES_SQL
+
+    add_entered_actuals(store)
+    revised = add_entered_actuals(store, [("重庆市", "高新技术企业", 2017, 2100, "年报"),
+                                          ("重庆市", "技术合同成交额", 2015, 300.0, "年报")], batch_id="revised")
+    add_entered_actuals(store, [("重庆市", "研究与试验发展经费投入强度", 2017, None, "年报")], batch_id="withdrawn")
+    commands.revert_batch(store, ENTRY_CLERK, revised, reason="录错")
+    add_entered_actuals(store, [("重庆市", "高新技术企业", 2015, 1100, "年报")], batch_id="over-stated")
+    keys = ["region", "indicator", "year"]
+
+    def rows(sql):
+        return store.query_df(sql).sort_values(keys).reset_index(drop=True)
+
+    view = rows("SELECT region, indicator, year, value, source_plan_id, source FROM actuals_current")
+    assert (view["indicator"] + view["year"].astype(str)).str.contains("研究与试验发展经费投入强度2017").sum() == 0
+    assert view.set_index(keys).loc[("重庆市", "高新技术企业", 2015), "value"] == 1100
+    assert view.set_index(keys).loc[("重庆市", "技术合同成交额", 2015), "value"] != 300.0   # reverted
+    assert rows(CURRENT_VALUES_SQL).equals(view[[*keys, "value"]])
+    stated = view[view["source_plan_id"].notna()][[*keys, "source_plan_id", "source"]].reset_index(drop=True)
+    assert rows(CURRENT_STATED_SQL).equals(stated)
+    assert ("重庆市", "高新技术企业", 2015) not in set(map(tuple, stated[keys].to_numpy()))

@@ -164,8 +164,11 @@ class _Grid:
         values = np.full((n_s + 1, len(years)), np.nan)
         if len(year):
             flat = s_codes.astype(np.int64) * len(years) + (year - y_min).astype(np.int64)
-            last = ~pd.Series(flat).duplicated(keep="last").to_numpy()  # the last row of a duplicate year wins
-            values.ravel()[flat[last]] = value[last]
+            if np.bincount(flat, minlength=values.size).max(initial=0) > 1:
+                # The last row of a duplicate year wins (a store's current values have none: checked, not sorted).
+                last = ~pd.Series(flat).duplicated(keep="last").to_numpy()
+                flat, value = flat[last], value[last]
+            values.ravel()[flat] = value
 
         indicator = _lookup_codes(inp.frame, "indicator", i_uni)
 

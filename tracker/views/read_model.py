@@ -11,7 +11,7 @@ someone uploads values meanwhile.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -36,6 +36,7 @@ class Snapshot:
     stated: pd.DataFrame
     statuses: pd.DataFrame
     thresholds: Thresholds
+    _by_plan: dict = field(default_factory=dict, compare=False, repr=False)   # plan_targets, taken once
 
     @classmethod
     def read(cls, store) -> Snapshot:
@@ -58,10 +59,13 @@ class Snapshot:
         return self.plans.loc[plan_id]
 
     def plan_targets(self, plan_id: str | None) -> pd.DataFrame:
-        """The plan's targets in document order (every target when None), indexed from 0."""
+        """The plan's targets in document order (every target when None), indexed from 0 (taken once per plan:
+        a province's plan is 180,000 rows)."""
         if plan_id is None:
             return self.targets
-        return self.targets[self.targets["plan_id"] == plan_id].reset_index(drop=True)
+        if plan_id not in self._by_plan:
+            self._by_plan[plan_id] = self.targets[self.targets["plan_id"] == plan_id].reset_index(drop=True)
+        return self._by_plan[plan_id]
 
     def target(self, target_id: str) -> pd.DataFrame:
         """The one-row frame of a target (KeyError when unknown)."""
