@@ -102,7 +102,8 @@ def _running_lines(page_lines: list[list[str]]) -> set[str]:
     counts: Counter[str] = Counter()
     for lines in page_lines:
         edge = [line.strip() for line in lines if line.strip()]
-        counts.update({_shape(line) for line in edge[:2] + edge[-2:]})
+        # A header or footer is short and is not a sentence.
+        counts.update({_shape(line) for line in edge[:2] + edge[-2:] if len(line) <= 40 and not line.endswith("。")})
     return {shape for shape, n in counts.items() if n >= max(3, len(page_lines) / 2)}
 
 

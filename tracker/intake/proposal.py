@@ -6,6 +6,23 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 ROLES = ("target", "baseline")
+# Why a proposal has its confidence; each is a NOTE_MESSAGES entry "intake_" + code (tracker.i18n).
+REASONS = (
+    "table_row", "unit_repaired", "comparator_word", "growth_word", "change_in_year", "change_over_plan",
+    "change_amount", "per_year_word", "cumulative_word", "kind_from_verb", "range", "stretch_merged", "doubling_word",
+    "coverage_word", "relative_word", "baseline_stated", "subjects_split", "subject_shared", "subject_inherited",
+    "no_subject", "chinese_numeral", "target_marker", "no_target_cue", "review_section", "past_year", "past_marker",
+    "explicit_year", "section_year", "plan_year", "horizon_year", "indicator_exact", "indicator_alias",
+    "indicator_contained", "indicator_closest", "restated",
+)
+
+
+def reason_text(code: str, lang: str = "zh") -> str:
+    """A reason code in words."""
+    from tracker.i18n import NOTE_MESSAGES
+
+    pair = NOTE_MESSAGES.get("intake_" + code)
+    return code if pair is None else pair[1 if lang == "en" else 0]
 # Indicator match: how the subject was matched to the indicators passed in.
 MATCHES = ("exact", "alias", "contained", "closest", "new")
 
@@ -58,11 +75,13 @@ class Proposal:
                 return candidate
         return None
 
-    def as_row(self) -> dict:
-        """A flat dict for a review table (lists joined)."""
+    def as_row(self, lang: str = "zh") -> dict:
+        """A flat dict for a review table: lists joined, the reasons also in words."""
         row = asdict(self)
+        row["number"] = self.number
         row["indicator_candidates"] = ", ".join(self.indicator_candidates)
         row["reasons"] = ", ".join(self.reasons)
+        row["reasons_text"] = ("; " if lang == "en" else "；").join(reason_text(r, lang) for r in self.reasons)
         return row
 
     def to_catalogue_entry(self, *, target_id: str | None = None, region: str | None = None) -> dict:
