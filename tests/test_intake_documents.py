@@ -175,7 +175,7 @@ def test_an_encrypted_pdf_is_refused():
     ("空白.txt", b"  \n\n ", "document_empty"),
     ("图片.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "document_unsupported_type"),
     ("旧版.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "document_legacy_word"),
-    ("文件.txt", "高新技术企业".encode("utf-8")[:-1] + b"\xff\xfe\xfd\x00", "document_unsupported_type"),
+    ("文件.txt", "高新技术企业".encode()[:-1] + b"\xff\xfe\xfd\x00", "document_unsupported_type"),
 ])
 def test_unreadable_files_raise_a_stable_code(name, data, code):
     with pytest.raises(UnreadableDocument) as caught:

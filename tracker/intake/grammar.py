@@ -151,6 +151,8 @@ def _analyse_clause(text: str, cs: int, ce: int, inherited: str, out: list[Candi
             continue
         if not first_pre:
             first_pre = text[cs:q.start]
+        if not c.own_predicate and made:
+            _adopt(c, made[-1])            # 、15% or 、千名博士: the predicate of the number before
         if q.chinese and "comparator_word" not in c.reasons and not c.flow and c.kind == "level":
             pos = q.end                    # 三个, 两项 without a target's wording: a description, not a target
             continue
@@ -158,17 +160,15 @@ def _analyse_clause(text: str, cs: int, ce: int, inherited: str, out: list[Candi
             if i and made and not c.own_predicate:
                 c.subject = made[-1].subject
                 c.reasons.append("subject_shared")
-                if not c.own_predicate:
-                    _adopt(c, made[-1])
             elif inherited:
                 c.subject = inherited
                 c.reasons.append("subject_inherited")
         made.append(c)
         subject_of_clause = subject_of_clause or c.subject
-        pos = q.end
+        pos = max(q.end, c.end)          # past a subject named after the number
     # 2016年推动2家以上、2017年推动3家以上有潜力企业…: a milestone takes the subject named after the last number.
     for k in range(len(made) - 2, -1, -1):
-        if "subject_inherited" in made[k].reasons and made[k + 1].subject:
+        if ("subject_inherited" in made[k].reasons or not made[k].subject) and made[k + 1].subject:
             made[k].subject = made[k + 1].subject
             made[k].reasons = [r for r in made[k].reasons if r != "subject_inherited"] + ["subject_shared"]
     if respectively and made:

@@ -103,7 +103,7 @@ def find_tables(text: str) -> list[Table]:
                 o, raw = lines[j]
                 s = raw.strip()
                 if s:
-                    if len(s) > MAX_CELL or TABLE_TITLE.match(s) and not _is_name(s) or re.match(r"^(第.{1,3}章|[一二三四五六七八九十]+、)", s):
+                    if len(s) > MAX_CELL or re.search(r"[。;,]", s) or TABLE_TITLE.match(s) and not _is_name(s) or re.match(r"^(第.{1,3}章|[一二三四五六七八九十]+、)", s):
                         break
                     cells.append(Cell(s, o + raw.index(s), o + raw.index(s) + len(s)))
                 j += 1
