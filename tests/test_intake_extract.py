@@ -120,6 +120,7 @@ def test_subjects_after_the_numbers_and_chinese_numerals():
     "推广3D打印和5G网络,落实1+2+N政策体系,2016—2020年。",
     "对3岁以下婴幼儿照护给予支持。",
     "发布时间:2015-04-09 电话0631-5894088",
+    "来源:https://zh.wikisource.org/wiki/2016%E5%B9%B4%E4%B8%AD",
 ])
 def test_names_dates_and_scopes_are_not_targets(text):
     assert _targets(text) == []

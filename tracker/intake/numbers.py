@@ -91,6 +91,8 @@ def _quantity(text: str, m: re.Match) -> Quantity | None:
     if not chinese:
         if before and (before.isascii() and (before.isalpha() or before in "+.#") or before.isdigit()):
             return None                                      # M2, G20, 1+2+N, a number cut in two
+        if before in ("/", "%", "=", "&") or re.match(r"%[0-9A-Fa-f]{2}", text[head_end:head_end + 3]):
+            return None                                      # inside a web address (…/wiki/2016%E5%B9%B4…)
         if next_char and (next_char.isascii() and next_char.isalpha() or next_char == "+"):
             return None                                      # 5G, 3D, 3.0版 (3.0 then 版 has no unit: dropped below)
         if re.fullmatch(r"(19|20)\d\d", a) and (YEAR_AHEAD.match(text, head_end)
