@@ -45,6 +45,43 @@ NOTE_MESSAGES: dict[str, tuple[str, str]] = {
     "assessment_note": ("{text}", "{text}"),
     "assessed_by": ("评定人:{text}", "assessed by {text}"),
     "borrowed_baseline": ("基期值取自其他规划的陈述({source})", "baseline stated by another plan ({source})"),
+    # intake: why a proposed target (tracker.intake) has the confidence it has; code "intake_" + reason
+    "intake_table_row": ("来自指标表的一行", "a row of an indicator table"),
+    "intake_unit_repaired": ("表中单位缺右括号,已补全", "the unit's closing bracket was missing in the table"),
+    "intake_comparator_word": ("有比较用语(以上、达到、超过、左右等)", "a comparator word (以上, 达到, 超过, 左右 …)"),
+    "intake_growth_word": ("年均/每年增长率", "an annual growth rate (年均/每年)"),
+    "intake_change_in_year": ("当年变化率,按增长率目标读取", "a change within the year, read as a growth target"),
+    "intake_change_over_plan": ("未写“年均”的多年变化,按规划期累计变化读取",
+                                "a change over several years without 年均, read as the change over the plan"),
+    "intake_change_amount": ("增减的数量(非百分比),按累计变化读取", "an amount of change (not a rate), read as cumulative"),
+    "intake_per_year_word": ("有“每年”,按每年目标读取", "每年: each year's flow is the target"),
+    "intake_cumulative_word": ("有“累计/期间”等,按累计目标读取", "累计 or a period: a sum over the plan"),
+    "intake_kind_from_verb": ("新增、引进、实施等动词,按规划期累计读取", "a verb of making or doing (新增, 引进, 实施 …): summed over the plan"),
+    "intake_range": ("数值区间", "a range"),
+    "intake_stretch_merged": ("底线与力争目标合为一条", "floor and stretch read as one target"),
+    "intake_doubling_word": ("翻番", "doubling (翻番)"),
+    "intake_coverage_word": ("全覆盖(100%)", "full coverage (100 %)"),
+    "intake_relative_word": ("相对平均水平的目标", "relative to an average"),
+    "intake_baseline_stated": ("句中给出基期值(从…提高到…)", "the sentence states the baseline (从… 提高到 …)"),
+    "intake_subjects_split": ("一句含多个指标,已拆分", "several indicators in one sentence, split"),
+    "intake_subject_shared": ("指标名称取自同句相邻的数值", "the indicator's name taken from the next or previous number"),
+    "intake_subject_inherited": ("指标名称取自前一分句", "the indicator's name taken from the clause before"),
+    "intake_no_subject": ("未识别出指标名称", "no indicator name found"),
+    "intake_chinese_numeral": ("数字以汉字书写", "the number is written in Chinese numerals"),
+    "intake_target_marker": ("有目标用语(力争、到…年、今年、预期等)", "target wording (力争, 到…年, 今年, 预期 …)"),
+    "intake_no_target_cue": ("句中没有表示目标的用语", "no wording that marks a target"),
+    "intake_review_section": ("位于回顾/发展基础部分,按已有数据读取", "in a review section: read as a stated value"),
+    "intake_past_year": ("所指年份早于规划期,按已有数据读取", "the year is before the plan: read as a stated value"),
+    "intake_past_marker": ("有过去时用语(已、了、去年等),按已有数据读取", "past-tense wording (已, 了, 去年 …): a stated value"),
+    "intake_explicit_year": ("目标年份见于本句或本段", "the target year is in the sentence or its paragraph"),
+    "intake_section_year": ("目标年份取自章节标题", "the target year comes from the section heading"),
+    "intake_plan_year": ("“今年”,取规划年度", "今年: the plan's year"),
+    "intake_horizon_year": ("未写年份,取规划期末", "no year written: the plan's last year"),
+    "intake_indicator_exact": ("与已有指标名称相同", "the name of an existing indicator"),
+    "intake_indicator_alias": ("与已有指标的别名相同", "an alias of an existing indicator"),
+    "intake_indicator_contained": ("包含已有指标名称", "contains an existing indicator's name"),
+    "intake_indicator_closest": ("与已有指标名称相近,请核对", "close to an existing indicator's name: please check"),
+    "intake_restated": ("文中另有重复表述,只保留一条", "restated elsewhere in the text: kept once"),
 }
 
 
@@ -235,6 +272,27 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
                      "“CSV UTF-8”,或直接上传 .xlsx",
                      "The CSV file's encoding is not recognised (tried UTF-8, UTF-16, GBK/GB18030, Big5): save it "
                      "as “CSV UTF-8” in Excel, or upload the .xlsx"),
+    # intake: a plan document whose text cannot be read (tracker.intake.errors.UnreadableDocument)
+    "document_empty": ("文件「{name}」是空的", "The file “{name}” is empty"),
+    "document_unsupported_type": ("不支持的文件类型「{suffix}」(「{name}」):请上传 .docx、.pdf、.txt 或 .html 文件,或直接粘贴文本",
+                                  "File type “{suffix}” (“{name}”) is not supported: upload a .docx, .pdf, .txt or "
+                                  ".html file, or paste the text"),
+    "document_legacy_word": ("「{name}」是旧版 Word(.doc)文件或加密的 Word 文件:请在 Word 中另存为 .docx 后上传",
+                             "“{name}” is an old Word (.doc) file or an encrypted Word file: save it as .docx in Word "
+                             "and upload that"),
+    "document_too_large": ("文件太大({size}),上限为 {limit}", "The file is too large ({size}; the limit is {limit})"),
+    "document_encoding": ("无法识别「{name}」的文字编码(已尝试 UTF-8、GB18030、Big5):请另存为 UTF-8 文本",
+                          "The text encoding of “{name}” is not recognised (tried UTF-8, GB18030, Big5): save it as "
+                          "UTF-8 text"),
+    "document_damaged": ("无法打开「{name}」(文件可能已损坏):{detail}", "“{name}” cannot be opened (damaged?): {detail}"),
+    "document_encrypted": ("「{name}」设有密码(已加密),无法读取:请去掉密码后再上传",
+                           "“{name}” is password-protected (encrypted) and cannot be read: remove the password and "
+                           "upload again"),
+    "document_scanned_pdf": ("「{name}」是扫描件,{pages} 页均没有文字层,无法读取文字:请上传可复制文字的 PDF 或 Word 原件,"
+                             "或粘贴文本",
+                             "“{name}” is a scan: none of its {pages} pages has a text layer. Upload a PDF whose text "
+                             "can be copied, or the Word original, or paste the text"),
+    "document_no_text": ("「{name}」中没有可读取的文字", "“{name}” holds no text that can be read"),
 }
 
 # Parameters that carry a code of tracker.i18n.labels.DATA_LABELS (a place in the file, a batch state, where a
