@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 import urllib.parse
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -111,6 +112,31 @@ def load_comparable_indicators(version: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def load_comparison(version: str, indicator_id: str, as_of: int | None, lang: str):
     return service.comparison(load_snapshot(version), indicator_id, as_of=as_of, lang=lang)
+
+
+# A plan this large takes about a second a year to judge: the overview judges its other years in the background
+# once it has drawn, so that changing the as-of year finds the table ready (a plan of the usual size takes
+# milliseconds and is judged when asked).
+PREFETCH_FROM_TARGETS = 5_000
+_prefetch_lock = threading.Lock()
+_prefetched: set[tuple[str, str]] = set()
+
+
+def prefetch_years(version: str, plan_id: str, years: list[int | None]) -> None:
+    """Judge the plan as of each year (and its heatmap) on a background thread, once per data version and plan."""
+    if len(load_targets(version, plan_id)) < PREFETCH_FROM_TARGETS:
+        return
+    with _prefetch_lock:
+        if (version, plan_id) in _prefetched:
+            return
+        _prefetched.add((version, plan_id))
+
+    def judge_each_year() -> None:
+        for year in years:
+            load_judged(version, plan_id, year)
+            load_heatmap(version, plan_id, year)
+
+    threading.Thread(target=judge_each_year, name=f"prefetch {plan_id}", daemon=True).start()
 
 
 def lang() -> str:

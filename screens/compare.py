@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from tracker.formatting import MISSING
 from tracker.reports import charts, snapshot
-from tracker.views import tables
+from tracker.views import service, tables
 
 
 def pick_indicator(indicators: pd.DataFrame) -> pd.Series:
@@ -32,8 +32,13 @@ def main() -> None:
     as_of = ui.as_of_picker(ui.load_all_years(version), key="compare_as_of", container=right)
     lang = ui.lang()
     series, ranking = ui.load_comparison(version, indicator.name, as_of, lang)
-    fig = charts.get_comparison_chart(series, lang, ui.t("compare_chart_title", indicator=indicator["indicator"]), unit=indicator["unit"])
+    drawn, partial = service.chart_series(series, ranking)
+    fig = charts.get_comparison_chart(drawn, lang, ui.t("compare_chart_title", indicator=indicator["indicator"]),
+                                      unit=indicator["unit"])
     st.plotly_chart(fig, config=ui.CHART_CONFIG, key="compare_chart")
+    if partial:
+        st.caption(ui.t("compare_chart_partial", shown=service.COMPARISON_SERIES_LIMIT // 2,
+                        total=f"{len(ranking):,}"))
     caption = snapshot.Caption(plan=ui.t("compare_caption_plan"), indicator=indicator["indicator"],
                                unit=indicator["unit"], source=ui.t("compare_caption_source"), as_of=as_of, lang=lang)
     ui.png_download(lambda: snapshot.figure_png(fig, caption=caption), key="compare_png",

@@ -91,9 +91,11 @@ def page_of(table: pd.DataFrame) -> pd.DataFrame:
     pages = -(-len(table) // PAGE_ROWS)
     page = page_col.number_input(ui.t("table_page"), min_value=1, max_value=pages, value=1, step=1,
                                  key="overview_page")
-    ordered = service.most_behind(table) if order == "order_behind" else table
     first = (int(page) - 1) * PAGE_ROWS
-    shown = ordered.iloc[first:first + PAGE_ROWS]
+    if order == "order_behind":
+        shown = service.most_behind(table, first + PAGE_ROWS).iloc[first:]
+    else:
+        shown = table.iloc[first:first + PAGE_ROWS]
     note_col.caption(ui.t("table_page_caption", first=f"{first + 1:,}", last=f"{first + len(shown):,}",
                           total=f"{len(table):,}", size=PAGE_ROWS))
     return shown
@@ -152,15 +154,17 @@ def main() -> None:
     has_progress = service.with_progress(table).any()
     if not has_progress:
         st.info(ui.t("no_actuals_yet"))
-    with_data, with_data_total = ui.load_heatmap(version, plan.name, as_of)
     status_fig = charts.get_status_chart(table, lang, ui.t("status_chart_title"))
-    heatmap_fig = charts.get_heatmap(with_data, lang, charts.heatmap_title(with_data_total, lang)) \
-        if has_progress and not with_data.empty else None
     caption = bundle.plan_caption(plan, table, as_of, lang)
     left, right = st.columns([2, 3])
     left.plotly_chart(status_fig, config=ui.CHART_CONFIG, key="overview_status")
     ui.png_download(lambda: snapshot.figure_png(status_fig, caption=caption), key="overview_status_png",
                     file_name=f"{plan.name}-status.png", container=left)
+    # The year-by-year heatmap judges its targets once a year: drawn after the status chart, which is on screen
+    # meanwhile.
+    with_data, with_data_total = ui.load_heatmap(version, plan.name, as_of)
+    heatmap_fig = charts.get_heatmap(with_data, lang, charts.heatmap_title(with_data_total, lang)) \
+        if has_progress and not with_data.empty else None
     if heatmap_fig is not None:
         right.plotly_chart(heatmap_fig, config=ui.CHART_CONFIG, key="overview_heatmap")
         ui.png_download(lambda: snapshot.figure_png(heatmap_fig, caption=caption), key="overview_heatmap_png",
@@ -173,6 +177,7 @@ def main() -> None:
     ui.plan_zip_export(plan, as_of, container=pack)
     show_groups(table)
     show_table(table, as_of)
+    ui.prefetch_years(version, plan.name, [None, *ui.load_plan_years(version, plan.name)])
 
 
 main()

@@ -78,6 +78,7 @@ def test_every_catalogue_entry_has_both_languages_and_the_same_placeholders():
     from tracker.i18n import STRINGS, labels, messages
 
     tables = {"STRINGS": STRINGS, "NOTE_MESSAGES": messages.NOTE_MESSAGES,
+              "REASON_MESSAGES": messages.REASON_MESSAGES,
               "PROBLEM_MESSAGES": messages.PROBLEM_MESSAGES,
               **{name: value for name, value in vars(labels).items() if name.isupper() and isinstance(value, dict)
                  and all(isinstance(v, tuple) for v in value.values())}}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from etl.catalogue import COMPARATORS, KINDS, load_catalogue
-from tracker.i18n import NOTE_MESSAGES
+from tracker.i18n.messages import REASON_MESSAGES
 from tracker.intake import propose_targets
 from tracker.intake.proposal import REASONS
 
@@ -202,7 +202,7 @@ def test_to_catalogue_entry_has_the_shape_of_a_catalogue_target():
 
 def test_every_reason_has_a_message_in_both_languages():
     for code in REASONS:
-        zh, en = NOTE_MESSAGES["intake_" + code]
+        zh, en = REASON_MESSAGES[code]
         assert zh and en
     row = _one("到2020年,全市高新技术企业达到3000家以上。").as_row("en")
     assert "comparator word" in row["reasons_text"] and row["number"] == 3000

@@ -54,3 +54,19 @@ def test_the_read_models_current_values_are_the_views(store):
     stated = view[view["source_plan_id"].notna()][[*keys, "source_plan_id", "source"]].reset_index(drop=True)
     assert rows(CURRENT_STATED_SQL).equals(stated)
     assert ("重庆市", "高新技术企业", 2015) not in set(map(tuple, stated[keys].to_numpy()))
+
+
+def test_the_verdict_table_in_slices_is_the_whole_table(store):
+    add_entered_actuals(store)
+    snap = Snapshot.read(store)
+    whole = service.verdicts(snap, plan_id="cq_sti_13fyp", lang="en")
+    sliced = list(service.verdicts_in_chunks(snap, plan_id="cq_sti_13fyp", lang="en", size=7))
+    assert len(sliced) == -(-len(whole) // 7)
+    assert service.pd.concat(sliced, ignore_index=True).equals(whole)
+
+
+def test_a_plans_targets_are_a_slice_of_the_snapshot(store):
+    snap = Snapshot.read(store)
+    for plan_id in snap.plans.index:
+        assert snap.plan_targets(plan_id).equals(
+            snap.targets[snap.targets["plan_id"] == plan_id].reset_index(drop=True))

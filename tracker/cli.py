@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from tracker.db.store import open_for_command
 from tracker.reports.cells import neutralise_frame
 from tracker.views import service
@@ -39,7 +41,8 @@ def status(argv: list[str]) -> int:
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
     parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
     args = parser.parse_args(argv)
-    store = open_for_command(args.db, read_only=True)
+    # DuckDB's buffers are capped: a command shares the server with the app.
+    store = open_for_command(args.db, read_only=True, memory_limit="256MB")
     if store is None:
         return 3
     try:
@@ -47,17 +50,25 @@ def status(argv: list[str]) -> int:
         if args.plan and args.plan not in plans:
             print(f"未知规划 {args.plan};可选: {', '.join(sorted(plans))}", file=sys.stderr)
             return 2
-        table = service.verdicts(Snapshot.read(store), plan_id=args.plan, region=args.region, as_of=args.as_of,
-                                 lang=args.lang)
+        snap = Snapshot.read(store)
     finally:
         store.close()
-    table = table[STATUS_COLUMNS]
+    # A province's plan is judged and written a slice at a time: the whole verdict table would hold ten times the
+    # memory of one slice.
+    chunks = (chunk[STATUS_COLUMNS] for chunk in service.verdicts_in_chunks(
+        snap, plan_id=args.plan, region=args.region, as_of=args.as_of, lang=args.lang))
     if args.format == "csv":
-        neutralise_frame(table).to_csv(sys.stdout, index=False)   # the file may be opened in Excel
+        for i, chunk in enumerate(chunks):
+            neutralise_frame(chunk).to_csv(sys.stdout, index=False, header=i == 0)   # may be opened in Excel
     elif args.format == "json":
-        sys.stdout.write(table.to_json(orient="records", force_ascii=False, indent=1))
-        sys.stdout.write("\n")
+        sys.stdout.write("[")
+        for i, chunk in enumerate(chunks):
+            records = chunk.to_json(orient="records", force_ascii=False, indent=1).strip()[1:-1].strip("\n")
+            if records:
+                sys.stdout.write(("," if i else "") + "\n" + records)
+        sys.stdout.write("\n]\n")
     else:
+        table = pd.concat(list(chunks), ignore_index=True)
         columns = ["target_id", "indicator", "target_year", "latest_value", "target_value_used", "target_completion",
                    "schedule_label", "trend_label"]
         sys.stdout.write(table[columns].to_string(index=False) + "\n")

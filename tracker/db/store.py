@@ -68,7 +68,8 @@ class OutdatedSchemaError(RuntimeError):
     """A file of an older schema opened read-only: it is only migrated when opened for writing."""
 
 
-def open_for_command(path: str | Path | None = None, *, read_only: bool = False) -> Store | None:
+def open_for_command(path: str | Path | None = None, *, read_only: bool = False,
+                     memory_limit: str | None = None) -> Store | None:
     """Open the database for a command-line tool; None, after saying why on stderr, when another process (usually
     the running app) holds the file or, for reading, when there is no file yet. Every command then exits with 3."""
     if read_only and not Path(path or db_path()).is_file():
@@ -76,7 +77,7 @@ def open_for_command(path: str | Path | None = None, *, read_only: bool = False)
               file=sys.stderr)
         return None
     try:
-        return Store.open(path, read_only=read_only)
+        return Store.open(path, read_only=read_only, memory_limit=memory_limit)
     except (DatabaseLockedError, OutdatedSchemaError, migrations.NewerSchemaError) as exc:
         print(exc, file=sys.stderr)
         return None
@@ -95,13 +96,16 @@ class Store(AccountsMixin):
         self.applied_migrations: list[int] = []
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Store:
-        """Open (and create, unless read-only) the database at path, default $TRACKER_DB or data/tracker.duckdb."""
+    def open(cls, path: str | Path | None = None, *, read_only: bool = False,
+             memory_limit: str | None = None) -> Store:
+        """Open (and create, unless read-only) the database at path, default $TRACKER_DB or data/tracker.duckdb.
+        memory_limit caps DuckDB's own buffers ("256MB"; default: DuckDB's, 80 % of the machine)."""
         path = Path(path) if path is not None else db_path()
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only,
+                                 config={"memory_limit": memory_limit} if memory_limit else {})
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise DatabaseLockedError(

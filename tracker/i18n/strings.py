@@ -97,6 +97,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi_total": ("目标总数", "Targets"),
     "status_chart_title": ("评价分布", "Verdicts"),
     "heatmap_title": ("各年度评价(指标 × 年份)", "Verdict by indicator and year"),
+    "compare_chart_partial": ("图中只画出目标完成度最高和最低的各 {shown} 个(共 {total} 个),完整排名见下表。",
+                              "The chart draws the highest and the lowest {shown} each by target completion "
+                              "({total} in all); the table below ranks every one."),
     "heatmap_title_most_behind": ("滞后最多的 {shown} 个目标各年度评价(共 {total} 个目标有数据)",
                                   "Verdict by year of the {shown} targets most behind ({total} targets have data)"),
     "verdict_table_title": ("目标评估表", "Verdict table"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 ROLES = ("target", "baseline")
-# Why a proposal has its confidence; each is a NOTE_MESSAGES entry "intake_" + code (tracker.i18n).
+# Why a proposal has its confidence; each is a REASON_MESSAGES entry (tracker.i18n.messages).
 REASONS = (
     "table_row", "unit_repaired", "comparator_word", "growth_word", "change_in_year", "change_over_plan",
     "change_amount", "per_year_word", "cumulative_word", "kind_from_verb", "range", "stretch_merged", "doubling_word",
@@ -19,9 +19,9 @@ REASONS = (
 
 def reason_text(code: str, lang: str = "zh") -> str:
     """A reason code in words."""
-    from tracker.i18n import NOTE_MESSAGES
+    from tracker.i18n.messages import REASON_MESSAGES
 
-    pair = NOTE_MESSAGES.get("intake_" + code)
+    pair = REASON_MESSAGES.get(code)
     return code if pair is None else pair[1 if lang == "en" else 0]
 # Indicator match: how the subject was matched to the indicators passed in.
 MATCHES = ("exact", "alias", "contained", "closest", "new")
@@ -65,7 +65,7 @@ class Proposal:
     indicator_candidates: list[str] = field(default_factory=list)   # ids of close indicators, best first
     year_source: str = "horizon_year"           # explicit_year | section_year | plan_year | horizon_year | table
     confidence: float = 0.5
-    reasons: list[str] = field(default_factory=list)                # codes; tracker.i18n NOTE_MESSAGES intake_*
+    reasons: list[str] = field(default_factory=list)                # codes; tracker.i18n.messages REASON_MESSAGES
 
     @property
     def number(self) -> float | None:

@@ -221,6 +221,12 @@ def indicator_file_name(number: int, story) -> str:
     return f"{number:02d}-{_file_stem(story.indicator)}-{int(story.target_year)}.png"
 
 
+# A plan ZIP draws at most this many target charts (0.2 s each; a province's 180,000 would take ten hours) and
+# pictures the evaluation table up to this many rows (beyond it the workbook is the table).
+ZIP_CHART_LIMIT = 200
+ZIP_TABLE_PICTURE_ROWS = 400
+
+
 def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
              progress: Callable[[int, int, str], None] | None = None, snap=None) -> bytes:
     """overview.png, the evaluation table (evaluation.xlsx and its PNG pages) and one PNG per non-qualitative target
@@ -243,11 +249,16 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
     targets = snap.plan_targets(plan_id)
     parts = target_parts(targets)
     verdicts = service.verdicts(snap, plan_id=plan_id, as_of=as_of, lang=lang)
-    charted = [(int(r["number"]), r) for r in verdicts.to_dict("records") if r["kind"] != "qualitative"]
+    quantified = verdicts[verdicts["kind"] != "qualitative"]
+    left_out = max(len(quantified) - ZIP_CHART_LIMIT, 0)
+    if left_out:   # a province's plan: the targets most behind, in the plan's order
+        quantified = service.most_behind(quantified, ZIP_CHART_LIMIT).sort_values("number")
+    charted = [(int(r["number"]), r) for r in quantified.to_dict("records")]
     generated = datetime.now().replace(microsecond=0)
     caption = plan_caption(plan, verdicts, as_of, lang, generated)
     report = build_report(verdicts, plan["title"], as_of, lang, targets)
-    table_pages = paginate(report.display, report.title, caption, lang=lang)
+    table_pages = paginate(report.display, report.title, caption, lang=lang) \
+        if len(report.display) <= ZIP_TABLE_PICTURE_ROWS else []
     total = 2 + len(table_pages) + len(charted)
     done = 0
 
@@ -308,12 +319,13 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
                 name = name.replace(".png", "-b.png")
             put(name, png)
             step(label)
-        put("README.txt", _readme(plan, caption, names, repeats, without_chart).encode("utf-8-sig"))
+        put("README.txt", _readme(plan, caption, names, repeats, without_chart, left_out=left_out,
+                                  table_rows=len(report.display)).encode("utf-8-sig"))
     return buffer.getvalue()
 
 
 def _readme(plan: pd.Series, caption: Caption, names: list[str], repeats: list[tuple[str, str]],
-            without_chart: list[str] = ()) -> str:
+            without_chart: list[str] = (), *, left_out: int = 0, table_rows: int = 0) -> str:
     """README.txt of the ZIP (in Chinese: the officials' language, whatever the pictures' language)."""
     indicators = [n for n in names if n.startswith("indicators/")]
     pages = [n for n in names if n.startswith("evaluation") and n.endswith(".png")]
@@ -330,9 +342,12 @@ def _readme(plan: pd.Series, caption: Caption, names: list[str], repeats: list[t
         "内容:",
         "  overview.png      总览:各状态目标数、评价分布、各年度评价热力图(16:9,可直接用于幻灯片)",
         "  evaluation.xlsx   评估表(Excel):数值为数字格式,单位见“单位”列,年份单列;横向 A4、一页宽、每页重复表头",
-        f"  {pages[0] if len(pages) == 1 else 'evaluation-1.png …'}  评估表图片(16:9,共 {len(pages)} 页,每页重复表头)",
+        f"  {pages[0] if len(pages) == 1 else 'evaluation-1.png …'}  评估表图片(16:9,共 {len(pages)} 页,每页重复表头)"
+        if pages else f"  (评估表共 {table_rows:,} 行,超过 {ZIP_TABLE_PICTURE_ROWS} 行不再出图片,请用 evaluation.xlsx)",
         f"  indicators/       每个定量目标一张图(共 {len(indicators)} 张),文件名:序号-指标-目标年份.png;"
         "序号与评估表一致,定性目标无图;图题注明地区、分项(如所属基地)和目标年份",
+        *([f"                    目标较多:只收录滞后最多的 {ZIP_CHART_LIMIT} 个定量目标的图,其余 {left_out:,} 个"
+           "见评估表"] if left_out else []),
         *([""] + ["重复的图片:"] + same if same else []),
         *(["", "没有图的目标(规划未给基期值,也还没有实际值,图上没有可画的内容):"]
           + [f"  {name}" for name in without_chart] if without_chart else []),

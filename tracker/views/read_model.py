@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from tracker.methodology.thresholds import Thresholds
@@ -64,7 +65,12 @@ class Snapshot:
         if plan_id is None:
             return self.targets
         if plan_id not in self._by_plan:
-            self._by_plan[plan_id] = self.targets[self.targets["plan_id"] == plan_id].reset_index(drop=True)
+            rows = np.flatnonzero((self.targets["plan_id"] == plan_id).to_numpy())
+            # Targets are read in plan order, so a plan's rows are one block: a slice shares them, a filter would
+            # copy 180,000 rows of text.
+            contiguous = len(rows) and rows[-1] - rows[0] + 1 == len(rows)
+            part = self.targets.iloc[rows[0]:rows[-1] + 1] if contiguous else self.targets.iloc[rows]
+            self._by_plan[plan_id] = part.reset_index(drop=True)
         return self._by_plan[plan_id]
 
     def target(self, target_id: str) -> pd.DataFrame:

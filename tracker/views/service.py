@@ -6,6 +6,7 @@ here imports streamlit, so every function is testable on an in-memory database.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tracker import methodology
@@ -52,6 +53,23 @@ def judged(
         targets = targets[targets["region"] == region].reset_index(drop=True)
     return judged_for(targets, snap.actuals, snap.statuses, stated=snap.stated, as_of=as_of,
                       thresholds=thresholds or snap.thresholds)
+
+
+def verdicts_in_chunks(snap: Snapshot, *, plan_id: str | None = None, region: str | None = None,
+                       as_of: int | None = None, lang: str = "zh", size: int = 20_000):
+    """verdicts() a slice of targets at a time, in the plan's order (the command line writes a province's table
+    this way: one slice's rows at a time in memory). The slices together are verdicts() row for row."""
+    targets = snap.plan_targets(plan_id)
+    if region is not None:
+        targets = targets[targets["region"] == region].reset_index(drop=True)
+    if targets.empty:
+        yield labelled(judged_for(targets, snap.actuals, snap.statuses, stated=snap.stated, as_of=as_of,
+                                  thresholds=snap.thresholds), lang)
+        return
+    for start in range(0, len(targets), size):
+        chunk = targets.iloc[start:start + size].reset_index(drop=True)
+        yield labelled(judged_for(chunk, snap.actuals, snap.statuses, stated=snap.stated, as_of=as_of,
+                                  thresholds=snap.thresholds), lang)
 
 
 def verdicts_for(
@@ -159,12 +177,14 @@ def with_progress(table: pd.DataFrame) -> pd.Series:
 # The overview's heatmap draws at most this many targets: beyond it the rows are too thin to read, and the browser
 # takes seconds per hundred row labels. The seed plans stay under it (the largest has 76 targets).
 HEATMAP_LIMIT = 80
-def most_behind(table: pd.DataFrame) -> pd.DataFrame:
-    """The verdict table, worst verdict first and, within a verdict, the lowest schedule ratio first."""
+def most_behind(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The verdict table (its first limit rows), worst verdict first and, within a verdict, the lowest schedule
+    ratio first, then in the plan's order. Sorted as positions, so that only the rows asked for are copied."""
     rank = table["schedule_status"].map({code: i for i, code in enumerate(SEVERITY_ORDER)}).fillna(
-        len(SEVERITY_ORDER))
-    return table.assign(_rank=rank).sort_values(["_rank", "schedule_ratio", "number"], na_position="last",
-                                                kind="stable").drop(columns="_rank")
+        len(SEVERITY_ORDER)).to_numpy(dtype=float)
+    ratio = pd.to_numeric(table["schedule_ratio"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    order = np.lexsort((np.arange(len(table)), np.where(np.isnan(ratio), np.inf, ratio), rank))
+    return table.iloc[order if limit is None else order[:limit]]
 
 
 def heatmap(snap: Snapshot, *, plan_id: str, table: pd.DataFrame, as_of: int | None,
@@ -175,7 +195,7 @@ def heatmap(snap: Snapshot, *, plan_id: str, table: pd.DataFrame, as_of: int | N
     with_data = table[table["latest_value"].notna()]
     total = len(with_data)
     if total > limit:
-        with_data = most_behind(with_data).head(limit)
+        with_data = most_behind(with_data, limit)
     if with_data.empty:
         return pd.DataFrame(), total
     targets = snap.plan_targets(plan_id)
@@ -256,18 +276,37 @@ def comparison(snap: Snapshot, indicator_id: str, *, as_of: int | None = None,
     actuals = actuals[actuals["indicator"].isin(chosen["indicator"])]
     if as_of is not None:
         actuals = actuals[actuals["year"] <= as_of]
-    rows = []
-    for r in table.itertuples():
-        values = actuals[actuals["region"] == r.region]
-        rows += [{"series": r.series, "year": int(y), "actual": v, "target": None, "stretch": None}
-                 for y, v in zip(values["year"], values["value"], strict=True)]
-        stretch = r.stretch_value if r.kind == "floor_stretch" else None
-        rows.append({"series": r.series, "year": int(r.target_year), "actual": None, "target": r.target_value_used,
-                     "stretch": stretch})
-    series = pd.DataFrame(rows, columns=["series", "year", "actual", "target", "stretch"])
+    order = pd.DataFrame({"series": table["series"], "region": table["region"], "indicator": table["indicator"],
+                          "position": range(len(table))})
+    values = order.merge(actuals[["region", "indicator", "year", "value"]], on=["region", "indicator"])
+    values = values.sort_values(["position", "year"], kind="stable").rename(columns={"value": "actual"})
+    goals = pd.DataFrame({"series": table["series"], "year": table["target_year"], "position": range(len(table)),
+                          "target": table["target_value_used"],
+                          "stretch": table["stretch_value"].where(table["kind"] == "floor_stretch")})
+    # Each series: its values year by year, then its target (the order the chart draws them in).
+    series = pd.concat([values.assign(target=None, stretch=None, last=0), goals.assign(actual=None, last=1)],
+                       ignore_index=True).sort_values(["position", "last"], kind="stable")
+    series = series[["series", "year", "actual", "target", "stretch"]].astype({"year": int}).reset_index(drop=True)
     ranking = table.sort_values("target_completion", ascending=False, na_position="last").reset_index(drop=True)
     ranking["rank"] = ranking["target_completion"].rank(method="min", ascending=False)
     return series, ranking
+
+
+# The comparison chart draws at most this many series (a line and a star each); beyond it, the best and the worst
+# by completion: 3,000 counties' lines would be one grey mass and take the browser minutes.
+COMPARISON_SERIES_LIMIT = 12
+
+
+def chart_series(series: pd.DataFrame, ranking: pd.DataFrame,
+                 limit: int = COMPARISON_SERIES_LIMIT) -> tuple[pd.DataFrame, bool]:
+    """The rows of the series to draw and whether some were left out: all of them up to limit, else the half
+    ranked highest and the half ranked lowest."""
+    names = ranking["series"]
+    if len(names) <= limit:
+        return series, False
+    judged = ranking[ranking["rank"].notna()]["series"]
+    keep = set(judged.head(limit // 2)) | set(judged.tail(limit - limit // 2))
+    return series[series["series"].isin(keep)].reset_index(drop=True), True
 
 
 def quote_in_context(seed_file: str, offset: int, quote: str, width: int = 120) -> tuple[str, str, str]:

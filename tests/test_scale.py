@@ -1,0 +1,66 @@
+"""Views that stay readable at a province's size: the heatmap's most-behind rows, the groups, the comparison's
+bounded chart, the ZIP's bounded charts."""
+
+import pandas as pd
+
+from tests.conftest import add_entered_actuals
+from tracker.methodology.verdicts import BEHIND_STATUSES, SEVERITY_ORDER
+from tracker.views import service
+from tracker.views.read_model import Snapshot
+
+PLAN = "cq_sti_13fyp"
+
+
+def judged(store):
+    add_entered_actuals(store)
+    snap = Snapshot.read(store)
+    return snap, service.judged(snap, plan_id=PLAN)
+
+
+def test_most_behind_puts_the_worst_verdict_and_lowest_ratio_first(store):
+    _, table = judged(store)
+    ordered = service.most_behind(table)
+    rank = ordered["schedule_status"].map(SEVERITY_ORDER.index)
+    assert rank.is_monotonic_increasing
+    for _, same in ordered.groupby("schedule_status"):
+        ratios = same["schedule_ratio"].dropna()
+        assert ratios.is_monotonic_increasing
+    assert list(service.most_behind(table, 3)["target_id"]) == list(ordered["target_id"][:3])
+
+
+def test_a_heatmap_beyond_its_limit_draws_the_targets_most_behind(store):
+    snap, table = judged(store)
+    rows, total = service.heatmap(snap, plan_id=PLAN, table=table, as_of=None, limit=3)
+    with_data = table[table["latest_value"].notna()]
+    assert total == len(with_data) > 3
+    assert list(pd.unique(rows["target_id"])) == list(service.most_behind(with_data, 3)["target_id"])
+    everything, _ = service.heatmap(snap, plan_id=PLAN, table=table, as_of=None)
+    assert list(pd.unique(everything["target_id"])) == list(with_data["target_id"])   # the plan's order
+
+
+def test_groups_count_every_target_and_put_the_most_behind_first(store):
+    _, table = judged(store)
+    groups = service.by_group(table, "region")
+    assert groups["total"].sum() == len(table)
+    assert groups["behind_share"].is_monotonic_decreasing
+    behind = table[table["schedule_status"].isin(BEHIND_STATUSES)].groupby("region").size()
+    assert groups.set_index("region")["behind"].reindex(behind.index).tolist() == behind.tolist()
+
+
+def test_the_comparison_chart_keeps_the_best_and_the_worst_beyond_its_limit():
+    names = [f"区{i}" for i in range(6)]
+    ranking = pd.DataFrame({"series": names, "rank": [1, 2, 3, 4, 5, None]})
+    series = pd.DataFrame({"series": names * 2, "year": [2020] * 6 + [2025] * 6, "actual": 1.0})
+    drawn, partial = service.chart_series(series, ranking, limit=4)
+    assert partial and set(drawn["series"]) == {"区0", "区1", "区3", "区4"}   # unranked 区5 is left out
+    assert service.chart_series(series, ranking, limit=6) == (series, False)
+
+
+def test_the_comparison_draws_each_series_in_year_order_then_its_target(store):
+    add_entered_actuals(store)
+    series, ranking = service.comparison(Snapshot.read(store), "rd_intensity", as_of=2018)
+    assert set(series["series"]) == set(ranking["series"])
+    for _, part in series.groupby("series", sort=False):
+        values = part[part["actual"].notna()]
+        assert values["year"].is_monotonic_increasing
+        assert part["actual"].isna().iloc[-1]   # the target row comes last
