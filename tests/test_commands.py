@@ -56,7 +56,28 @@ CALLS = {
     "set_role": lambda s, u: commands.set_role(s, u, "admin", "viewer"),
     "set_active": lambda s, u: commands.set_active(s, u, "admin", False),
     "refresh_catalogue": lambda s, u: commands.refresh_catalogue(s, u),
+    "create_plan": lambda s, u: a_reviewed_plan(s, u),
+    "correct_plan_target": lambda s, u: commands.correct_plan_target(
+        s, u, (p := a_reviewed_plan(s, u)).plan_id, first_target_row(s, p.plan_id), reason="更正", target_id=None),
+    "withdraw_plan_target": lambda s, u: commands.withdraw_plan_target(
+        s, u, (p := a_reviewed_plan(s, u)).plan_id, f"{p.plan_id}-001", reason="重复"),
+    "retire_plan": lambda s, u: commands.retire_plan(s, u, a_reviewed_plan(s, u).plan_id, reason="替代"),
 }
+
+
+def a_reviewed_plan(store: Store, user):
+    """A small plan added through the review (tests/test_new_plan.py covers it in full)."""
+    from test_new_plan import META, TEXT, table_of
+
+    from tracker.intake import read_pasted
+
+    return commands.create_plan(store, user, META, table_of(store), read_pasted(TEXT))
+
+
+def first_target_row(store: Store, plan_id: str) -> dict:
+    from tracker.intake import review
+
+    return review.row_of_target(store.targets(plan_id).iloc[0])
 
 
 def every_table(store: Store) -> dict[str, list]:

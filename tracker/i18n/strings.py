@@ -690,6 +690,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "np_col_meta_start_year": ("规划期起始年", "First year"),
     "np_col_meta_target_year": ("规划目标年", "Target year"),
     "np_col_meta_base_year": ("基期年", "Base year"),
+    "np_col_reason": ("原因", "Reason"),
     "np_role_target": ("目标", "target"),
     "np_role_baseline": ("陈述值", "stated value"),
     "np_match_existing": ("已有指标", "existing"),

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -640,3 +641,40 @@ def meta_of(plan: pd.Series | dict) -> PlanMeta:
                     else plan.get("issuing_body"),
                     issued_on=None if _missing(issued) else pd.Timestamp(issued).date(),
                     doc_type=None if _missing(plan.get("doc_type")) else plan.get("doc_type"))
+
+
+def row_of_target(target: pd.Series | dict) -> dict:
+    """A stored target as a row of the review table (the correction form starts from it)."""
+    def get(key):
+        value = target.get(key)
+        return None if _missing(value) else value
+
+    kind = get("kind")
+    return {
+        "accept": True, "role": "target", "indicator": get("indicator"), "subject": get("subject_original"),
+        "region": get("region"), "kind": kind, "comparator": get("comparator"),
+        "value": None if kind in ("growth", "doubling", "relative", "qualitative", "coverage") else get("target_value"),
+        "value_hi": get("target_value_hi"), "stretch": get("stretch_value"), "rate": get("growth_rate"),
+        "multiple": get("multiple"), "unit": get("unit"), "target_year": get("target_year"),
+        "baseline_year": get("baseline_year"), "baseline_value": get("baseline_value"), "binding": get("binding"),
+        "relative_to": get("relative_to_region"), "margin": get("relative_margin"), "basis": get("basis"),
+        "indicator_unit": get("unit"), "direction": "up", "path_kind": None, "section": get("section"),
+        "quote": get("quote"), "offset": get("quote_offset"), "confidence": None, "reasons": None,
+        "match": "existing",
+    }
+
+
+def guess_meta(text: str, regions: list[str]) -> dict:
+    """Defaults for step 2 from the text: its first line as the title, the first known region it names, the
+    latest year it aims at (到2020年) as the target year and the year before the plan as the base year."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    title = next((line for line in lines if 6 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line)),
+                 lines[0][:60] if lines else "")
+    region = next((r for r in sorted(regions, key=len, reverse=True) if r and r in text[:2000]), "")
+    aims = [int(y) for y in re.findall(r"到\s*((?:19|20)\d\d)\s*年", text)]
+    years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", text)]
+    target = max(aims) if aims else (max(years) if years else datetime.now().year)
+    five_year = re.search(r"[十]([一二三四五六七八九])五", text)
+    start = target - 4 if five_year else max(min([y for y in years if y <= target] or [target]), target - 4)
+    return {"title": title, "short_name": title[:20], "region": region, "start_year": start,
+            "target_year": target, "base_year": start - 1}
