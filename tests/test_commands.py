@@ -303,12 +303,15 @@ def test_a_version_2_file_is_migrated_in_order_and_keeps_its_values(tmp_path):
     path = version_2_file(tmp_path / "v2.duckdb")
     store = Store.open(path)
     try:
-        assert store.applied_migrations == [3, 4, 5]
+        assert store.applied_migrations == [3, 4, 5, 6]
         assert store.meta("schema_version") == str(SCHEMA_VERSION)
         assert {"relative_to_indicator_id"} <= columns(store, "targets")
         assert {"source_plan_id"} <= columns(store, "actuals")
         assert {"credentials_version"} <= columns(store, "users")
         assert "relative_to_indicator" in columns(store, "targets_full")
+        assert {"origin", "status", "revision"} <= columns(store, "plans")
+        assert {"reviewed_by", "reviewed_at"} <= columns(store, "targets_full")
+        assert set(store.plans()["origin"]) <= {"seed"} and set(store.plans()["status"]) <= {"active"}
         assert store.meta("data_version") == "0"
         history = store.value_history(*RD, 2016)
         assert history["value"].tolist() == [1.72] and history["is_current"].tolist() == [True]
@@ -332,7 +335,7 @@ def test_a_version_4_file_gets_the_sign_in_claims_and_keeps_its_attempts(tmp_pat
         old.close()
     store = Store.open(path)
     try:
-        assert store.applied_migrations == [5]
+        assert store.applied_migrations == [5, 6]
         assert {"attempt_id", "client"} <= columns(store, "login_attempts")
         assert store.failed_sign_ins("zhang")[0] == 1         # the old attempt still counts
         with pytest.raises(ValueError, match="不正确"):

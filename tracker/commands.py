@@ -323,7 +323,7 @@ def create_plan(store: Store, actor: User | None, meta, table: pd.DataFrame, doc
         for plan_id, title, _ in sql.active_plans_with_text(cur, sha):   # committed meanwhile by someone else
             raise review.ReviewRejected([review.Problem("error", "plan_same_document",
                                                         params={"plan": title, "plan_id": plan_id})])
-        plan_id = review.new_plan_id(document.text, now, sql.plan_ids(cur))
+        plan_id = review.new_plan_id(document.text, now, sql.taken_plan_ids(cur))
         rows = review.build_plan(meta, table, document, names, plan_id=plan_id, reviewer=who.username, now=now)
         sql.insert_frame(cur, "plans", rows.plan)
         sql.insert_frame(cur, "documents", rows.document)
@@ -379,12 +379,12 @@ def correct_plan_target(store: Store, actor: User | None, plan_id: str, row: Map
     now = datetime.now()
     with store.transaction() as cur:
         who = acting(cur, actor, Action.ADD_PLANS)
-        old = sql.target_row(cur, plan_id, target_id) if target_id else None
+        old = sql.stored_target_row(cur, plan_id, target_id) if target_id else None
         if target_id and old is None:
             raise review.ReviewRejected([review.Problem("error", "plan_unknown_target",
                                                         params={"plan_id": plan_id, "target_id": target_id})])
         revision = sql.bump_plan_revision(cur, plan_id, who.username, now)
-        existing = sql.plan_targets(cur, plan_id)
+        existing = sql.stored_plan_targets(cur, plan_id)
         number = _next_target_number(existing["target_id"], plan_id)
         rows = review.build_plan(meta, table, document, names, plan_id=plan_id, reviewer=who.username, now=now,
                                  revision=revision, first_row=number)
@@ -423,10 +423,10 @@ def withdraw_plan_target(store: Store, actor: User | None, plan_id: str, target_
 
     with store.transaction() as cur:
         who = acting(cur, actor, Action.ADD_PLANS)
-        plan = sql.plan_row(cur, plan_id)
+        plan = sql.stored_plan_row(cur, plan_id)
         if plan is None or plan["origin"] != "reviewed":
             raise review.ReviewRejected([review.Problem("error", "plan_unknown_plan", params={"plan_id": plan_id})])
-        old = sql.target_row(cur, plan_id, target_id)
+        old = sql.stored_target_row(cur, plan_id, target_id)
         if old is None:
             raise review.ReviewRejected([review.Problem("error", "plan_unknown_target",
                                                         params={"plan_id": plan_id, "target_id": target_id})])
@@ -448,7 +448,7 @@ def retire_plan(store: Store, actor: User | None, plan_id: str, *, reason: str, 
 
     with store.transaction() as cur:
         who = acting(cur, actor, Action.ADD_PLANS)
-        plan = sql.plan_row(cur, plan_id)
+        plan = sql.stored_plan_row(cur, plan_id)
         if plan is None or plan["origin"] != "reviewed":
             raise review.ReviewRejected([review.Problem("error", "plan_unknown_plan", params={"plan_id": plan_id})])
         if not (reason or "").strip():
@@ -467,7 +467,7 @@ def _refresh_plan_checks(cur, plan_id: str) -> None:
     """The plan's duplicate-target checks on its targets as they now stand."""
     from etl import checks
 
-    targets = sql.plan_targets(cur, plan_id)
+    targets = sql.stored_plan_targets(cur, plan_id)
     sql.replace_plan_checks(cur, plan_id, pd.DataFrame(checks.duplicate_target_checks(targets)))
 
 

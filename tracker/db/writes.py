@@ -244,13 +244,13 @@ def delete_setting(cur: duckdb.DuckDBPyConnection, key: str) -> None:
 
 
 # -- plans staff added --------------------------------------------------------------------------------------------
-def plan_row(cur: duckdb.DuckDBPyConnection, plan_id: str) -> dict | None:
+def stored_plan_row(cur: duckdb.DuckDBPyConnection, plan_id: str) -> dict | None:
     """A plan as stored (origin, status, revision …), read inside the writing transaction."""
     frame = cur.execute("SELECT * FROM plans WHERE plan_id = ?", [plan_id]).df()
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
-def plan_ids(cur: duckdb.DuckDBPyConnection) -> set[str]:
+def taken_plan_ids(cur: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in cur.execute("SELECT plan_id FROM plans").fetchall()}
 
 
@@ -286,12 +286,12 @@ def archive_target(cur: duckdb.DuckDBPyConnection, plan_id: str, target_id: str,
                 [plan_id, target_id, revision, row_json, who, now, reason])
 
 
-def target_row(cur: duckdb.DuckDBPyConnection, plan_id: str, target_id: str) -> dict | None:
+def stored_target_row(cur: duckdb.DuckDBPyConnection, plan_id: str, target_id: str) -> dict | None:
     frame = cur.execute("SELECT * FROM targets WHERE plan_id = ? AND target_id = ?", [plan_id, target_id]).df()
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
-def plan_targets(cur: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+def stored_plan_targets(cur: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
     return cur.execute("SELECT * FROM targets WHERE plan_id = ? ORDER BY target_id", [plan_id]).df()
 
 
