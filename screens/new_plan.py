@@ -129,7 +129,8 @@ def column_config(names: review.Names) -> dict:
 
 def review_rows(table: pd.DataFrame, names: review.Names, key: str = EDITOR) -> pd.DataFrame:
     """Step 3: the proposals as an editable table; confidence, reasons and the match are shown, not edited."""
-    edited = st.data_editor(table, key=key, hide_index=False, width="stretch", num_rows="dynamic",
+    shown = table.set_axis(range(1, len(table) + 1))      # numbered as the checks name the rows
+    edited = st.data_editor(shown, key=key, hide_index=False, width="stretch", num_rows="dynamic",
                             column_order=review.COLUMNS, column_config=column_config(names),
                             disabled=["confidence", "reasons", "match"])
     return review.normalise(edited)

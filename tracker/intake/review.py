@@ -425,10 +425,11 @@ def has_errors(problems: list[Problem]) -> bool:
 
 def problems_frame(problems: list[Problem], lang: str = "zh") -> pd.DataFrame:
     """The problems as a table for the page: severity, row, field and the message in lang."""
-    return pd.DataFrame([{
+    frame = pd.DataFrame([{
         "severity": p.severity, "row": p.row, "field": t(f"np_col_{p.field}", lang) if p.field else "",
         "message": p.message(lang),
     } for p in problems], columns=["severity", "row", "field", "message"])
+    return frame.astype({"row": "Int64"})
 
 
 # -- the rows a commit writes ------------------------------------------------------------------------------------
@@ -668,8 +669,10 @@ def guess_meta(text: str, regions: list[str]) -> dict:
     """Defaults for step 2 from the text: its first line as the title, the first known region it names, the
     latest year it aims at (到2020年) as the target year and the year before the plan as the base year."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    title = next((line for line in lines if 6 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line)),
-                 lines[0][:60] if lines else "")
+    chinese = [line for line in lines if 6 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line)]
+    # the line that names a plan (规划, 方案, 意见 …) first: a scraped page starts with its menus
+    title = next((line for line in chinese if re.search(r"(规划|方案|意见|纲要|计划|通知|办法)$", line)),
+                 chinese[0] if chinese else (lines[0][:60] if lines else ""))
     region = next((r for r in sorted(regions, key=len, reverse=True) if r and r in text[:2000]), "")
     aims = [int(y) for y in re.findall(r"到\s*((?:19|20)\d\d)\s*年", text)]
     years = [int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", text)]
