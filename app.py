@@ -4,9 +4,11 @@ import streamlit as st
 
 import ui
 from tracker.access.actions import Action, allowed
+from tracker.intake import stored
 
 st.set_page_config(page_title="规划指标目标监测", page_icon=":material/monitoring:", layout="wide")
 ui.language_switch()
+stored.read_documents_from(ui.get_store())     # quotes of plans staff added are shown in their stored text
 user = ui.current_user()
 ui.account_panel(user)
 st.sidebar.caption(ui.t("app_title"))
@@ -37,6 +39,7 @@ data_pages = [
     restricted(Action.WRITE_ACTUALS, "screens/entry.py", ui.t("nav_entry"), ":material/edit_note:", "data-entry"),
     restricted(Action.WRITE_ACTUALS, "screens/upload.py", ui.t("nav_upload"), ":material/upload_file:", "data-upload"),
     restricted(Action.WRITE_ACTUALS, "screens/batches.py", ui.t("nav_batches"), ":material/history:", "data-batches"),
+    restricted(Action.ADD_PLANS, "screens/new_plan.py", ui.t("nav_new_plan"), ":material/post_add:", "new-plan"),
 ]
 admin_pages = [
     restricted(Action.MANAGE_ACCOUNTS, "screens/accounts.py", ui.t("nav_accounts"), ":material/group:", "admin-accounts"),

@@ -56,7 +56,28 @@ CALLS = {
     "set_role": lambda s, u: commands.set_role(s, u, "admin", "viewer"),
     "set_active": lambda s, u: commands.set_active(s, u, "admin", False),
     "refresh_catalogue": lambda s, u: commands.refresh_catalogue(s, u),
+    "create_plan": lambda s, u: a_reviewed_plan(s, u),
+    "correct_plan_target": lambda s, u: commands.correct_plan_target(
+        s, u, (p := a_reviewed_plan(s, u)).plan_id, first_target_row(s, p.plan_id), reason="更正", target_id=None),
+    "withdraw_plan_target": lambda s, u: commands.withdraw_plan_target(
+        s, u, (p := a_reviewed_plan(s, u)).plan_id, f"{p.plan_id}-001", reason="重复"),
+    "retire_plan": lambda s, u: commands.retire_plan(s, u, a_reviewed_plan(s, u).plan_id, reason="替代"),
 }
+
+
+def a_reviewed_plan(store: Store, user):
+    """A small plan added through the review (tests/test_new_plan.py covers it in full)."""
+    from test_new_plan import META, TEXT, table_of
+
+    from tracker.intake import read_pasted
+
+    return commands.create_plan(store, user, META, table_of(store), read_pasted(TEXT))
+
+
+def first_target_row(store: Store, plan_id: str) -> dict:
+    from tracker.intake import review
+
+    return review.row_of_target(store.targets(plan_id).iloc[0])
 
 
 def every_table(store: Store) -> dict[str, list]:
@@ -282,12 +303,15 @@ def test_a_version_2_file_is_migrated_in_order_and_keeps_its_values(tmp_path):
     path = version_2_file(tmp_path / "v2.duckdb")
     store = Store.open(path)
     try:
-        assert store.applied_migrations == [3, 4, 5]
+        assert store.applied_migrations == [3, 4, 5, 6]
         assert store.meta("schema_version") == str(SCHEMA_VERSION)
         assert {"relative_to_indicator_id"} <= columns(store, "targets")
         assert {"source_plan_id"} <= columns(store, "actuals")
         assert {"credentials_version"} <= columns(store, "users")
         assert "relative_to_indicator" in columns(store, "targets_full")
+        assert {"origin", "status", "revision"} <= columns(store, "plans")
+        assert {"reviewed_by", "reviewed_at"} <= columns(store, "targets_full")
+        assert set(store.plans()["origin"]) <= {"seed"} and set(store.plans()["status"]) <= {"active"}
         assert store.meta("data_version") == "0"
         history = store.value_history(*RD, 2016)
         assert history["value"].tolist() == [1.72] and history["is_current"].tolist() == [True]
@@ -311,7 +335,7 @@ def test_a_version_4_file_gets_the_sign_in_claims_and_keeps_its_attempts(tmp_pat
         old.close()
     store = Store.open(path)
     try:
-        assert store.applied_migrations == [5]
+        assert store.applied_migrations == [5, 6]
         assert {"attempt_id", "client"} <= columns(store, "login_attempts")
         assert store.failed_sign_ins("zhang")[0] == 1         # the old attempt still counts
         with pytest.raises(ValueError, match="不正确"):

@@ -30,6 +30,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "users.credentials_version: a password change ends sessions", schema.CREDENTIALS_VERSION_DDL),
     Migration(5, "login_attempts.attempt_id and .client: sign-ins claimed atomically, counted per client",
               schema.SIGN_IN_CLAIMS_DDL),
+    Migration(6, "documents, seed or reviewed origin of catalogue rows, plans.status, archived target rows",
+              schema.REVIEWED_PLANS_DDL),
 )
 assert [m.number for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "migrations are numbered 1, 2, 3 …"
 assert MIGRATIONS[-1].number == schema.SCHEMA_VERSION, "SCHEMA_VERSION is the number of the last migration"

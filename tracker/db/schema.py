@@ -10,8 +10,9 @@ order, each in its own transaction (tracker/db/migrations.py). Nothing here runs
 
 # 1 the catalogue and entered values, 2 accounts/audit/settings, 3 targets.relative_to_indicator_id,
 # actuals.source_plan_id and the write counter, 4 users.credentials_version (a password change ends sessions),
-# 5 login_attempts.attempt_id and .client (sign-ins claimed before the password is checked, counted per client).
-SCHEMA_VERSION = 5
+# 5 login_attempts.attempt_id and .client (sign-ins claimed before the password is checked, counted per client),
+# 6 documents, the origin of catalogue rows (seed | reviewed), plans.status and the archive of corrected targets.
+SCHEMA_VERSION = 6
 
 # -- migration 1: the catalogue, batches and actuals, qualitative statuses, and their views -------------------------
 BASE_DDL = """CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
@@ -313,4 +314,70 @@ SIGN_IN_CLAIMS_DDL = """
 ALTER TABLE login_attempts ADD COLUMN attempt_id VARCHAR;
 ALTER TABLE login_attempts ADD COLUMN client VARCHAR;
 ALTER TABLE login_attempts ALTER COLUMN ok DROP NOT NULL;
+"""
+
+# -- migration 6: plans staff bring in themselves. A plan's document is stored as the text its quotes are exact
+# substrings of; every catalogue row says whether the ETL made it (seed) or a person reviewed it (reviewed), so that a
+# rebuild from seeds/ replaces the seed rows only; a correction archives the target row it replaces.
+REVIEWED_PLANS_DDL = """
+CREATE TABLE IF NOT EXISTS documents (
+    document_id VARCHAR PRIMARY KEY,
+    plan_id     VARCHAR NOT NULL,
+    file_name   VARCHAR NOT NULL,          -- as uploaded, or 粘贴文本 for pasted text
+    kind        VARCHAR NOT NULL,          -- txt | docx | pdf | html | pasted | xlsx (the 主要指标表)
+    text        VARCHAR NOT NULL,          -- the text as read; every quote of the plan is an exact substring of it
+    sha256      VARCHAR NOT NULL,          -- of text (UTF-8), to recognise the same document brought in twice
+    created_by  VARCHAR NOT NULL,
+    created_at  TIMESTAMP NOT NULL
+);
+
+ALTER TABLE plans ADD COLUMN origin VARCHAR DEFAULT 'seed';        -- seed (python -m etl) | reviewed (新增规划)
+ALTER TABLE plans ADD COLUMN status VARCHAR DEFAULT 'active';      -- active | retired (hidden from pickers)
+ALTER TABLE plans ADD COLUMN issuing_body VARCHAR;                 -- 发文机关
+ALTER TABLE plans ADD COLUMN revision INTEGER DEFAULT 1;           -- reviewed: 1, +1 with every correction
+ALTER TABLE plans ADD COLUMN created_by VARCHAR;
+ALTER TABLE plans ADD COLUMN created_at TIMESTAMP;
+ALTER TABLE plans ADD COLUMN updated_by VARCHAR;
+ALTER TABLE plans ADD COLUMN updated_at TIMESTAMP;
+UPDATE plans SET origin = 'seed' WHERE origin IS NULL;
+UPDATE plans SET status = 'active' WHERE status IS NULL;
+
+ALTER TABLE targets ADD COLUMN reviewed_by VARCHAR;                -- reviewed targets: who accepted the row
+ALTER TABLE targets ADD COLUMN reviewed_at TIMESTAMP;
+ALTER TABLE targets ADD COLUMN revision INTEGER DEFAULT 1;         -- the plan revision that wrote this row
+
+ALTER TABLE regions ADD COLUMN origin VARCHAR DEFAULT 'seed';
+ALTER TABLE region_aliases ADD COLUMN origin VARCHAR DEFAULT 'seed';
+ALTER TABLE indicators ADD COLUMN origin VARCHAR DEFAULT 'seed';   -- reviewed: created while reviewing a plan
+ALTER TABLE indicator_aliases ADD COLUMN origin VARCHAR DEFAULT 'seed';
+UPDATE regions SET origin = 'seed' WHERE origin IS NULL;
+UPDATE region_aliases SET origin = 'seed' WHERE origin IS NULL;
+UPDATE indicators SET origin = 'seed' WHERE origin IS NULL;
+UPDATE indicator_aliases SET origin = 'seed' WHERE origin IS NULL;
+
+-- A target row as it was before a correction replaced or withdrew it (row: the targets row as JSON).
+CREATE TABLE IF NOT EXISTS target_archive (
+    plan_id     VARCHAR NOT NULL,
+    target_id   VARCHAR NOT NULL,
+    revision    INTEGER NOT NULL,          -- the plan revision the archived row belonged to
+    row_json    VARCHAR NOT NULL,
+    replaced_by VARCHAR NOT NULL,          -- who corrected it
+    replaced_at TIMESTAMP NOT NULL,
+    reason      VARCHAR
+);
+
+-- targets_full lists t.*: recreated so that it shows the new columns.
+CREATE OR REPLACE VIEW targets_full AS
+SELECT t.*,
+       i.indicator_en,
+       i.measure,
+       i.direction,
+       i.path_kind,
+       p.base_year AS plan_base_year,
+       p.title AS plan_title,
+       ri.indicator AS relative_to_indicator
+FROM targets t
+JOIN indicators i USING (indicator_id)
+JOIN plans p USING (plan_id)
+LEFT JOIN indicators ri ON ri.indicator_id = t.relative_to_indicator_id;
 """

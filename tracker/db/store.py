@@ -407,3 +407,40 @@ class Store(AccountsMixin):
             "SELECT DISTINCT region, indicator, year FROM actuals ORDER BY region, indicator, year DESC"
         )
 
+
+    # -- plans staff added (tracker.intake.review, tracker.commands.create_plan) ------------------------------------
+    def document_text(self, seed_file: str) -> str | None:
+        """The stored text of a reviewed plan's document (its seed_file), None when no such document is stored."""
+        return self.scalar("SELECT text FROM documents WHERE document_id = ?", [seed_file])
+
+    def documents(self, plan_id: str | None = None) -> pd.DataFrame:
+        """The stored documents without their text (file name, kind, size, checksum, who and when)."""
+        return self.query_df(
+            """SELECT document_id, plan_id, file_name, kind, length(text) AS characters, sha256, created_by,
+                      created_at FROM documents WHERE ? IS NULL OR plan_id = ? ORDER BY created_at""",
+            [plan_id, plan_id])
+
+    def plans_with_text(self, sha256: str) -> list[tuple[str, str, str]]:
+        """(plan_id, title, origin) of the active plans whose document has this text (sha256 of its UTF-8)."""
+        frame = self.query_df(
+            """SELECT p.plan_id, p.title, p.origin FROM plans p
+               WHERE p.status IS DISTINCT FROM 'retired'
+                 AND (p.seed_sha256 = ? OR p.plan_id IN (SELECT plan_id FROM documents WHERE sha256 = ?))
+               ORDER BY p.plan_id""", [sha256, sha256])
+        return list(frame.itertuples(index=False, name=None))
+
+    def reviewed_plans(self, *, include_retired: bool = False) -> pd.DataFrame:
+        """The plans staff added, newest first (retired ones only when asked)."""
+        return self.query_df(
+            """SELECT * FROM plans WHERE origin = 'reviewed' AND (? OR status IS DISTINCT FROM 'retired')
+               ORDER BY created_at DESC, plan_id""", [include_retired])
+
+    def active_plans(self) -> pd.DataFrame:
+        """Every plan that is not retired (what pickers offer by default)."""
+        return self.query_df("SELECT * FROM plans WHERE status IS DISTINCT FROM 'retired' ORDER BY plan_id")
+
+    def target_archive(self, plan_id: str) -> pd.DataFrame:
+        """The target rows corrections replaced or withdrew, newest first."""
+        return self.query_df(
+            """SELECT target_id, revision, replaced_by, replaced_at, reason, row_json FROM target_archive
+               WHERE plan_id = ? ORDER BY replaced_at DESC, target_id""", [plan_id])

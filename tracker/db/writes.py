@@ -79,9 +79,13 @@ def replace_seed_tables(cur: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.
     missing = set(SEED_TABLES) - set(tables)
     if missing:
         raise ValueError(f"missing seed tables: {sorted(missing)}")
+    reviewed = {r[0] for r in cur.execute("SELECT plan_id FROM plans WHERE origin = 'reviewed'").fetchall()}
+    clash = reviewed & set(tables["plans"]["plan_id"])
+    if clash:
+        raise ValueError(f"seed plans use the ids of reviewed plans: {sorted(clash)}")
     for name in SEED_TABLES:
-        cur.execute(f"DELETE FROM {name}")  # noqa: S608 - name comes from SEED_TABLES, not from input
-        insert_frame(cur, name, tables[name])
+        cur.execute(_DELETE_SEED_ROWS[name])
+        insert_frame(cur, name, _without_reviewed_keys(cur, name, tables[name]))
     created_at = cur.execute("SELECT created_at FROM batches WHERE batch_id = ?", [SEED_BATCH_ID]).fetchone()
     now = datetime.now().replace(microsecond=0)
     # The seed batch keeps its first creation time and every unchanged row keeps its revision (actual_id), so
@@ -91,11 +95,49 @@ def replace_seed_tables(cur: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.
         """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, row_count)
            VALUES (?, 'seed', 'committed', ?, ?, ?, ?)""",
         [SEED_BATCH_ID, SEED_USER, created_at[0] if created_at else now,
-         "规划文本中陈述的数值 / values stated in the seed documents", len(seed_actuals)],
+         "规划文本中陈述的数值 / values stated in the seed documents",
+         len(seed_actuals) + _reviewed_stated_count(cur)],
     )
     _replace_seed_actuals(cur, seed_actuals, now)
     for key, value in meta.items():
         cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+# What a rebuild deletes: the rows the ETL made, never those of a plan a person reviewed (plans.origin), nor the
+# indicators, regions and aliases created while reviewing one (origin 'reviewed'). A seed row that takes the key of a
+# reviewed one (the catalogue adopts a reviewed indicator) replaces it: see _without_reviewed_keys.
+_REVIEWED_PLAN_IDS = "SELECT plan_id FROM plans WHERE origin = 'reviewed'"
+_DELETE_SEED_ROWS = {
+    "plans": "DELETE FROM plans WHERE origin IS DISTINCT FROM 'reviewed'",
+    "regions": "DELETE FROM regions WHERE origin IS DISTINCT FROM 'reviewed'",
+    "region_aliases": "DELETE FROM region_aliases WHERE origin IS DISTINCT FROM 'reviewed'",
+    "indicators": "DELETE FROM indicators WHERE origin IS DISTINCT FROM 'reviewed'",
+    "indicator_aliases": "DELETE FROM indicator_aliases WHERE origin IS DISTINCT FROM 'reviewed'",
+    "targets": f"DELETE FROM targets WHERE plan_id NOT IN ({_REVIEWED_PLAN_IDS})",
+    "target_quotes": "DELETE FROM target_quotes WHERE seed_file NOT IN "
+                     "(SELECT seed_file FROM plans WHERE origin = 'reviewed')",
+    "plan_structure": f"DELETE FROM plan_structure WHERE plan_id NOT IN ({_REVIEWED_PLAN_IDS})",
+    "checks": f"DELETE FROM checks WHERE plan_id IS NULL OR plan_id NOT IN ({_REVIEWED_PLAN_IDS})",
+    "etl_notes": f"DELETE FROM etl_notes WHERE plan_id IS NULL OR plan_id NOT IN ({_REVIEWED_PLAN_IDS})",
+}
+# The key of a row that a seed row replaces when the catalogue comes to define it too.
+_ADOPTED_KEYS = {"regions": "region", "region_aliases": "alias", "indicators": "indicator_id",
+                 "indicator_aliases": "alias"}
+
+
+def _without_reviewed_keys(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The seed rows as built; a reviewed row with the same key gives way to the catalogue's definition."""
+    key = _ADOPTED_KEYS.get(name)
+    if key is not None and not frame.empty:
+        for value in frame[key].dropna().unique().tolist():
+            cur.execute(f'DELETE FROM {name} WHERE origin = \'reviewed\' AND "{key}" = ?',  # noqa: S608
+                        [value])
+    return frame
+
+
+def _reviewed_stated_count(cur: duckdb.DuckDBPyConnection) -> int:
+    return cur.execute(f"SELECT count(*) FROM actuals WHERE batch_id = ? AND source_plan_id IN ({_REVIEWED_PLAN_IDS})",
+                       [SEED_BATCH_ID]).fetchone()[0]
 
 
 def _replace_seed_actuals(cur: duckdb.DuckDBPyConnection, seed_actuals: pd.DataFrame, now: datetime) -> None:
@@ -104,7 +146,10 @@ def _replace_seed_actuals(cur: duckdb.DuckDBPyConnection, seed_actuals: pd.DataF
     same = " AND ".join(f'a."{c}" IS NOT DISTINCT FROM i."{c}"' for c in columns)
     cur.register("_seed", seed_actuals)
     try:
+        # The values a reviewed plan's document states are in the seed batch too (stated values rank the same),
+        # and a rebuild from seeds/ leaves them alone.
         cur.execute(f"""DELETE FROM actuals a WHERE a.batch_id = ?
+                        AND (a.source_plan_id IS NULL OR a.source_plan_id NOT IN ({_REVIEWED_PLAN_IDS}))
                         AND NOT EXISTS (SELECT 1 FROM _seed i WHERE {same})""", [SEED_BATCH_ID])  # noqa: S608
         fresh = cur.execute(f"""SELECT * FROM _seed i WHERE NOT EXISTS (
                                     SELECT 1 FROM actuals a WHERE a.batch_id = ? AND {same})""",  # noqa: S608
@@ -196,3 +241,77 @@ def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: str, updated_b
 
 def delete_setting(cur: duckdb.DuckDBPyConnection, key: str) -> None:
     cur.execute("DELETE FROM settings WHERE key = ?", [key])
+
+
+# -- plans staff added --------------------------------------------------------------------------------------------
+def stored_plan_row(cur: duckdb.DuckDBPyConnection, plan_id: str) -> dict | None:
+    """A plan as stored (origin, status, revision …), read inside the writing transaction."""
+    frame = cur.execute("SELECT * FROM plans WHERE plan_id = ?", [plan_id]).df()
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def taken_plan_ids(cur: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in cur.execute("SELECT plan_id FROM plans").fetchall()}
+
+
+def active_plans_with_text(cur: duckdb.DuckDBPyConnection, sha256: str) -> list[tuple[str, str, str]]:
+    return cur.execute(
+        """SELECT plan_id, title, origin FROM plans WHERE status IS DISTINCT FROM 'retired'
+           AND plan_id IN (SELECT plan_id FROM documents WHERE sha256 = ?) AND origin = 'reviewed'""",
+        [sha256]).fetchall()
+
+
+def ensure_seed_batch(cur: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """The batch of stated values exists (a plan may be added to a store no seed build has filled)."""
+    cur.execute(
+        """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, row_count)
+           VALUES (?, 'seed', 'committed', ?, ?, ?, 0) ON CONFLICT (batch_id) DO NOTHING""",
+        [SEED_BATCH_ID, SEED_USER, now, "规划文本中陈述的数值 / values stated in the seed documents"],
+    )
+
+
+def insert_stated_values(cur: duckdb.DuckDBPyConnection, stated: pd.DataFrame, entered_by: str,
+                         now: datetime) -> None:
+    """Values a reviewed plan's document states, as revisions of the seed batch (they rank as stated values)."""
+    if stated.empty:
+        return
+    insert_frame(cur, "actuals", stated.assign(batch_id=SEED_BATCH_ID, entered_by=entered_by, entered_at=now))
+    cur.execute("UPDATE batches SET row_count = coalesce(row_count, 0) + ? WHERE batch_id = ?",
+                [len(stated), SEED_BATCH_ID])
+
+
+def archive_target(cur: duckdb.DuckDBPyConnection, plan_id: str, target_id: str, row_json: str, revision: int,
+                   who: str, now: datetime, reason: str | None) -> None:
+    cur.execute("INSERT INTO target_archive VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [plan_id, target_id, revision, row_json, who, now, reason])
+
+
+def stored_target_row(cur: duckdb.DuckDBPyConnection, plan_id: str, target_id: str) -> dict | None:
+    frame = cur.execute("SELECT * FROM targets WHERE plan_id = ? AND target_id = ?", [plan_id, target_id]).df()
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def stored_plan_targets(cur: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+    return cur.execute("SELECT * FROM targets WHERE plan_id = ? ORDER BY target_id", [plan_id]).df()
+
+
+def delete_target(cur: duckdb.DuckDBPyConnection, plan_id: str, target_id: str) -> None:
+    cur.execute("DELETE FROM targets WHERE plan_id = ? AND target_id = ?", [plan_id, target_id])
+    cur.execute("DELETE FROM target_quotes WHERE target_id = ?", [target_id])
+
+
+def replace_plan_checks(cur: duckdb.DuckDBPyConnection, plan_id: str, rows: pd.DataFrame) -> None:
+    cur.execute("DELETE FROM checks WHERE plan_id = ?", [plan_id])
+    insert_frame(cur, "checks", rows)
+
+
+def bump_plan_revision(cur: duckdb.DuckDBPyConnection, plan_id: str, who: str, now: datetime) -> int:
+    """The plan's revision one higher; returns the new revision."""
+    cur.execute("UPDATE plans SET revision = coalesce(revision, 1) + 1, updated_by = ?, updated_at = ? "
+                "WHERE plan_id = ?", [who, now, plan_id])
+    return cur.execute("SELECT revision FROM plans WHERE plan_id = ?", [plan_id]).fetchone()[0]
+
+
+def set_plan_status(cur: duckdb.DuckDBPyConnection, plan_id: str, status: str, who: str, now: datetime) -> None:
+    cur.execute("UPDATE plans SET status = ?, updated_by = ?, updated_at = ? WHERE plan_id = ?",
+                [status, who, now, plan_id])

@@ -298,6 +298,53 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
                              "“{name}” is a scan: none of its {pages} pages has a text layer. Upload a PDF whose text "
                              "can be copied, or the Word original, or paste the text"),
     "document_no_text": ("「{name}」中没有可读取的文字", "“{name}” holds no text that can be read"),
+    # new plan: the review check (tracker.intake.review) and the indicator-table reader (tracker.intake.indicator_table)
+    "plan_field_missing": ("必须填写", "is required"),
+    "plan_year_implausible": ("年份 {year} 不合理", "year {year} is not plausible"),
+    "plan_period_reversed": ("规划期起始年 {start} 晚于目标年 {end}", "the plan starts ({start}) after it ends ({end})"),
+    "plan_base_after_start": ("基期年 {base} 晚于规划起始年 {start}", "the base year {base} is after the start year {start}"),
+    "plan_same_document": ("同一文本已作为规划「{plan}」({plan_id})录入,不能重复录入;如需修改请在下方更正该规划",
+                           "the same text is already stored as the plan “{plan}” ({plan_id}); correct that plan "
+                           "below instead of adding it again"),
+    "plan_same_as_seed": ("同一文本已是目录中的规划「{plan}」({plan_id}):确认确实要另行录入",
+                          "the same text is already the catalogue's plan “{plan}” ({plan_id}): make sure you want "
+                          "to add it again"),
+    "plan_nothing_accepted": ("没有采纳任何一行:请至少采纳一个目标或陈述值",
+                              "no row is accepted: accept at least one target or stated value"),
+    "plan_quote_missing": ("原文摘句不能为空", "the quote cannot be empty"),
+    "plan_quote_not_in_text": ("原文摘句「{quote}」不是文档原文的一部分(须与原文逐字一致)",
+                               "the quote “{quote}” is not part of the document's text (it must match it exactly)"),
+    "plan_choice_unknown": ("不认识「{value}」,请从下拉列表中选择", "“{value}” is not one of the choices"),
+    "plan_stated_value_missing": ("陈述值须填写数值", "a stated value needs its number"),
+    "plan_stated_year_missing": ("陈述值须填写年份(基期年)", "a stated value needs its year (base year)"),
+    "plan_stated_year_after_plan": ("陈述值年份 {year} 晚于规划目标年 {end}",
+                                    "the stated value's year {year} is after the plan's end {end}"),
+    "plan_new_indicator_unit": ("新指标「{indicator}」须填写单位", "the new indicator “{indicator}” needs a unit"),
+    "plan_unit_differs": ("单位「{unit}」与指标「{indicator}」的单位「{expected}」不一致",
+                          "the unit “{unit}” differs from the unit of “{indicator}” ({expected})"),
+    "plan_value_missing": ("目标类型“{kind}”须填写此项", "a target of kind “{kind}” needs this value"),
+    "plan_range_needs_hi": ("区间目标的上限须大于下限 {value}", "a range needs an upper bound above {value}"),
+    "plan_relative_region": ("对比地区「{value}」不是已知地区", "the reference region “{value}” is not a known region"),
+    "plan_year_outside": ("目标年份 {year} 不在规划期 {start}—{end} 内",
+                          "the target year {year} is outside the plan period {start}–{end}"),
+    "plan_baseline_not_before": ("基期年 {base} 须早于目标年 {year}", "the base year {base} must be before the target year {year}"),
+    "plan_duplicate_target": ("第 {rows} 行对「{subject}」同一年提出了不同的目标值,请核对",
+                              "rows {rows} ask different values of “{subject}” in the same year: check them"),
+    "plan_same_row": ("与第 {first} 行是同一句的同一目标", "the same target of the same sentence as row {first}"),
+    "plan_new_region": ("将新建地区「{region}」", "the region “{region}” will be created"),
+    "plan_new_indicator": ("将新建指标「{indicator}」", "the indicator “{indicator}” will be created"),
+    "plan_stated_twice": ("{region} {indicator} {year}年陈述了两个不同的数值", "{region} {indicator} {year}: two different stated values"),
+    "plan_target_not_above_baseline": ("第 {rows} 行「{subject}」的目标不高于其基期值,请核对指标与基期",
+                                       "row {rows} “{subject}”: the target asks no more than its baseline; check "
+                                       "the indicator and the baseline"),
+    "plan_unknown_plan": ("没有编号为 {plan_id} 的人工新增规划", "there is no reviewed plan {plan_id}"),
+    "plan_unknown_target": ("规划 {plan_id} 中没有目标 {target_id}", "the plan {plan_id} has no target {target_id}"),
+    "plan_reason_missing": ("请填写更正或停用的原因", "give the reason for the correction or retirement"),
+    "table_no_header": ("在「{name}」中找不到指标表的表头(须有“指标”列和“目标值”或年份列)",
+                        "no indicator-table header found in “{name}” (it needs an 指标 column and a 目标值 or year "
+                        "column)"),
+    "table_no_rows": ("「{name}」的指标表没有可读取的行", "the indicator table in “{name}” has no rows that can be read"),
+    "table_unreadable": ("无法读取 Excel 文件「{name}」:{detail}", "the Excel file “{name}” cannot be read: {detail}"),
 }
 
 # Parameters that carry a code of tracker.i18n.labels.DATA_LABELS (a place in the file, a batch state, where a

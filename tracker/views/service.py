@@ -309,9 +309,19 @@ def chart_series(series: pd.DataFrame, ranking: pd.DataFrame,
     return series[series["series"].isin(keep)].reset_index(drop=True), True
 
 
-def quote_in_context(seed_file: str, offset: int, quote: str, width: int = 120) -> tuple[str, str, str]:
-    """(text before, the quote, text after) around a quote in its seed file, whitespace folded."""
-    text = (SEEDS_DIR / seed_file).read_text(encoding="utf-8")
+def quote_in_context(seed_file: str, offset: int, quote: str, width: int = 120, *,
+                     text: str | None = None) -> tuple[str, str, str]:
+    """(text before, the quote, text after) around a quote in its document, whitespace folded.
+
+    The document is text when given, else the seed file of seeds/, else the stored document of a plan staff
+    added (tracker.intake.stored); without either the quote stands alone."""
+    from tracker.intake import stored
+
+    if text is None:
+        path = SEEDS_DIR / seed_file
+        text = path.read_text(encoding="utf-8") if path.is_file() else stored.document_text(seed_file)
+    if text is None:
+        return "", " ".join(quote.split()), ""
     before = text[max(0, offset - width):offset]
     after = text[offset + len(quote):offset + len(quote) + width]
     fold = " ".join
