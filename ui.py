@@ -48,7 +48,10 @@ def load_snapshot(version: str) -> Snapshot:  # noqa: ARG001
 # noqa comments: the version argument is the cache key and is deliberately unused in the body.
 @st.cache_data(show_spinner=False)
 def load_plans(version: str) -> pd.DataFrame:
-    return load_snapshot(version).plans.reset_index(drop=True)
+    """The plans the pickers offer: a retired plan stays in the store with its history, out of the lists."""
+    plans = load_snapshot(version).plans.reset_index(drop=True)
+    return plans[plans["status"].fillna("active") != "retired"].reset_index(drop=True) \
+        if "status" in plans.columns else plans
 
 
 # Frames of the size of a plan are shared, not copied: st.cache_data would unpickle a 180,000-row table on every

@@ -47,7 +47,7 @@ def show_sources(story) -> None:
     for q in story.quotes.itertuples():
         role = ui.t("quote_source") if q.role == "source" else ui.t("quote_restated")
         st.markdown(f"> {markdown_literal(' '.join(q.quote.split()))}\n\n— {role} · 《{markdown_literal(q.plan_title)}》 · "
-                    f"`seeds/{q.seed_file}`")
+                    f"`{service.document_label(q.seed_file)}`")
     target = story.target
     if isinstance(target.get("assumption"), str):
         st.caption(ui.t("labelled", label=ui.t("col_assumption"), value=target["assumption"]))

@@ -20,7 +20,7 @@ def show_plan_header(plan: pd.Series, targets: pd.DataFrame, checks: pd.DataFram
     st.subheader(plan["title"])
     st.caption(" · ".join(ui.t("labelled", label=ui.t(key), value=value) for key, value in (
         ("plan_region", plan["region"]), ("plan_issued", issued), ("plan_horizon", horizon),
-        ("plan_seed", f"seeds/{plan['seed_file']}"))))
+        ("plan_seed", service.document_label(plan['seed_file'])))))
     a, b, c = st.columns(3)
     a.metric(ui.t("targets_count"), len(targets))
     b.metric(ui.t("stated_values"), len(stated))
@@ -122,7 +122,7 @@ def show_quote_in_context(targets: pd.DataFrame) -> None:
     row = targets.set_index("target_id").loc[chosen]
     before, quote, after = service.quote_in_context(row["seed_file"], int(row["quote_offset"]), row["quote"])
     st.markdown(f"…{before} :orange-background[**{quote}**] {after}…")
-    st.caption(f"seeds/{row['seed_file']} · {ui.t('col_section')}: {row['section'] or '—'}")
+    st.caption(f"{service.document_label(row['seed_file'])} · {ui.t('col_section')}: {row['section'] or '—'}")
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ def test_password_rules(password, problem):
     assert (found is None) if problem is None else (problem in found)
 
 
-EDITOR_ACTIONS = {Action.WRITE_ACTUALS, Action.REVERT_BATCH, Action.ASSESS_QUALITATIVE}
+EDITOR_ACTIONS = {Action.WRITE_ACTUALS, Action.REVERT_BATCH, Action.ASSESS_QUALITATIVE, Action.ADD_PLANS}
 
 
 @pytest.mark.parametrize("action", list(Action))

@@ -145,6 +145,15 @@ def old_file(path):
                    ALTER TABLE login_attempts DROP COLUMN attempt_id;
                    ALTER TABLE login_attempts DROP COLUMN client;
                    ALTER TABLE login_attempts ALTER COLUMN ok SET NOT NULL;
+                   DROP TABLE documents; DROP TABLE target_archive;
+                   ALTER TABLE plans DROP COLUMN origin; ALTER TABLE plans DROP COLUMN status;
+                   ALTER TABLE plans DROP COLUMN issuing_body; ALTER TABLE plans DROP COLUMN revision;
+                   ALTER TABLE plans DROP COLUMN created_by; ALTER TABLE plans DROP COLUMN created_at;
+                   ALTER TABLE plans DROP COLUMN updated_by; ALTER TABLE plans DROP COLUMN updated_at;
+                   ALTER TABLE targets DROP COLUMN reviewed_by; ALTER TABLE targets DROP COLUMN reviewed_at;
+                   ALTER TABLE targets DROP COLUMN revision;
+                   ALTER TABLE regions DROP COLUMN origin; ALTER TABLE region_aliases DROP COLUMN origin;
+                   ALTER TABLE indicators DROP COLUMN origin; ALTER TABLE indicator_aliases DROP COLUMN origin;
                    DELETE FROM meta WHERE key = 'data_version';
                    UPDATE meta SET value = '2' WHERE key = 'schema_version'""")
     con.execute(DDL_BEFORE_VIEWS_OF_VERSION_2)

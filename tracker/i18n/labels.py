@@ -47,6 +47,10 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "user_enable": ("启用账户", "Account enabled"),
     "threshold_change": ("修改阈值", "Threshold changed"),
     "target_status": ("定性目标评定", "Qualitative target assessed"),
+    "plan_add": ("新增规划", "Plan added"),
+    "plan_correct": ("更正规划目标", "Plan target corrected"),
+    "plan_retire": ("停用规划", "Plan retired"),
+    "plan_reactivate": ("恢复规划", "Plan reactivated"),
 }
 
 # Problem levels, kinds of change and batches, batch statuses (the data pages).

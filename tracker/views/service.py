@@ -309,6 +309,11 @@ def chart_series(series: pd.DataFrame, ranking: pd.DataFrame,
     return series[series["series"].isin(keep)].reset_index(drop=True), True
 
 
+def document_label(seed_file: str) -> str:
+    """Where a quote's document is: seeds/… for a seed document, the stored file's name for a plan staff added."""
+    return f"seeds/{seed_file}" if (SEEDS_DIR / seed_file).is_file() else seed_file
+
+
 def quote_in_context(seed_file: str, offset: int, quote: str, width: int = 120, *,
                      text: str | None = None) -> tuple[str, str, str]:
     """(text before, the quote, text after) around a quote in its document, whitespace folded.
