@@ -83,6 +83,12 @@ def load_verdicts(version: str, plan_id: str | None, as_of: int | None, lang: st
     return service.labelled(load_judged(version, plan_id, as_of), lang)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def load_groups(version: str, plan_id: str, as_of: int | None, lang: str, column: str) -> pd.DataFrame:
+    """service.by_group of the plan's verdict table (region or indicator)."""
+    return service.by_group(load_verdicts(version, plan_id, as_of, lang), column)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def load_heatmap(version: str, plan_id: str, as_of: int | None) -> tuple[pd.DataFrame, int]:
     """The heatmap's rows (at most service.HEATMAP_LIMIT targets) and how many targets have data."""
@@ -126,7 +132,8 @@ _prefetched: set[tuple[str, str]] = set()
 
 
 def prefetch_years(version: str, plan_id: str, years: list[int | None]) -> None:
-    """Judge the plan as of each year (and its heatmap) on a background thread, once per data version and plan."""
+    """Judge the plan as of each year (with its words in the reader's language, its heatmap and its groups) on a
+    background thread, once per data version and plan."""
     if len(load_targets(version, plan_id)) < PREFETCH_FROM_TARGETS:
         return
     with _prefetch_lock:
@@ -134,10 +141,14 @@ def prefetch_years(version: str, plan_id: str, years: list[int | None]) -> None:
             return
         _prefetched.add((version, plan_id))
 
+    language = lang()
+
     def judge_each_year() -> None:
         for year in years:
-            load_judged(version, plan_id, year)
+            load_verdicts(version, plan_id, year, language)
             load_heatmap(version, plan_id, year)
+            for column in ("region", "indicator"):
+                load_groups(version, plan_id, year, language, column)
 
     threading.Thread(target=judge_each_year, name=f"prefetch {plan_id}", daemon=True).start()
 

@@ -229,8 +229,10 @@ def browser_figures(runs: int) -> dict[str, float]:
                 server = Server(ROOT / "app.py", db)
                 try:
                     page = browser.new_page(viewport={"width": 1366, "height": 900})
-                    url = f"{server.url}/indicator?plan={plan}&target={target}"
+                    url = f"{server.url}/indicator-detail?plan={plan}&target={target}"
                     note(f"indicator page, {name} db, cold", first_chart(page, url))
+                    if page.get_by_text("Page not found").count():
+                        raise RuntimeError(f"no indicator page at {url}")
                     wait_idle(page)
                     note(f"indicator page, {name} db, warm", first_chart(page, url))
                     page.close()

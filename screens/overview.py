@@ -18,8 +18,8 @@ def show_kpis(table: pd.DataFrame) -> None:
     # A row that wraps: on a phone several cards share a line instead of one card a screen.
     cards = st.container(horizontal=True, gap="medium")
     for code, count in counts.items():
-        cards.metric(ui.t("kpi_total") if code == "total" else schedule_label(code, ui.lang()), count, width="content",
-                     border=True)
+        cards.metric(ui.t("kpi_total") if code == "total" else schedule_label(code, ui.lang()), f"{count:,}",
+                     width="content", border=True)
 
 
 def pick_filters(table: pd.DataFrame) -> pd.DataFrame:
@@ -51,7 +51,7 @@ def pick_filters(table: pd.DataFrame) -> pd.DataFrame:
 GROUPS_FROM_REGIONS = 5
 
 
-def show_groups(table: pd.DataFrame) -> None:
+def show_groups(table: pd.DataFrame, version: str, plan_id: str, as_of: int | None) -> None:
     """A plan of several regions: the share behind per region and per indicator, most behind first; picking a row
     narrows the verdict table below to it (the way from a province's picture down to one target)."""
     if table["region"].nunique() < GROUPS_FROM_REGIONS:
@@ -60,7 +60,7 @@ def show_groups(table: pd.DataFrame) -> None:
     st.caption(ui.t("groups_hint"))
     for tab, column, key in zip(st.tabs([ui.t("groups_by_region"), ui.t("groups_by_indicator")]),
                                 ("region", "indicator"), ("overview_regions", "overview_indicators"), strict=True):
-        groups = service.by_group(table, column)
+        groups = ui.load_groups(version, plan_id, as_of, ui.lang(), column)
         event = tab.dataframe(
             tables.group_table(groups, column, ui.lang()), hide_index=True, width="stretch", height=280,
             key=f"overview_by_{column}", on_select="rerun", selection_mode="single-row",
@@ -175,7 +175,7 @@ def main() -> None:
                     key="overview_png", file_name=f"{plan.name}-overview.png", label_key="download_overview_png",
                     container=slide)
     ui.plan_zip_export(plan, as_of, container=pack)
-    show_groups(table)
+    show_groups(table, version, plan.name, as_of)
     show_table(table, as_of)
     ui.prefetch_years(version, plan.name, [None, *ui.load_plan_years(version, plan.name)])
 

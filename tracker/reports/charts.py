@@ -54,13 +54,14 @@ def get_status_chart(table: pd.DataFrame, lang: str = "zh", title: str | None = 
     codes = list(counts)
     labels = [schedule_label(c, lang) for c in codes]
     fig = go.Figure(go.Bar(
-        x=[int(counts[c]) for c in codes], y=labels, orientation="h", text=[int(counts[c]) for c in codes],
+        x=[int(counts[c]) for c in codes], y=labels, orientation="h", text=[f"{int(counts[c]):,}" for c in codes],
         textposition="outside", cliponaxis=False, marker_color=[STATUS_COLOURS.get(c, "#999999") for c in codes],
         hovertemplate="%{y}: %{x}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
-    # Headroom for the count printed after the longest bar.
-    fig.update_xaxes(title_text=t("axis_targets", lang), range=[0, max([int(counts[c]) for c in codes] or [1]) * 1.15])
+    # Headroom for the count printed after the longest bar: more for a count of more digits (125,411).
+    longest = max([int(counts[c]) for c in codes] or [1])
+    fig.update_xaxes(title_text=t("axis_targets", lang), range=[0, longest * (1.1 + 0.04 * len(f"{longest:,}"))])
     return _layout(fig, title, height=max(220, 48 * len(codes) + 80))
 
 
@@ -103,7 +104,9 @@ def get_heatmap(by_year: pd.DataFrame, lang: str = "zh", title: str | None = Non
         colorbar={"tickvals": list(range(n)), "ticktext": [schedule_label(c, lang) for c in codes],
                   "title": {"text": ""}, "thickness": 12},
     ))
-    fig.update_yaxes(tickvals=list(range(len(rows))), ticktext=[_short(label) for label in labels],
+    # A label that names its region is longer: the region must stay readable (河北省第0014区县).
+    limit = 28 if frame["region"].nunique() > 1 else 22
+    fig.update_yaxes(tickvals=list(range(len(rows))), ticktext=[_short(label, limit) for label in labels],
                      autorange="reversed", showgrid=False)
     _year_axis(fig, lang)
     fig.update_xaxes(showgrid=False)
