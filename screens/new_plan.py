@@ -9,6 +9,8 @@ from streamlit.errors import StreamlitPageNotFoundError
 import ui
 from tracker import commands
 from tracker.access.actions import Action
+from tracker.i18n import KIND_LABELS, label
+from tracker.i18n.labels import COMPARATOR_SIGNS, REVIEW_LABELS
 from tracker.intake import UnreadableDocument, propose_targets, read_document, read_pasted, review
 from tracker.intake.indicator_table import read_indicator_table, template_bytes
 
@@ -97,27 +99,37 @@ def proposals(document, meta: review.PlanMeta, names: review.Names):
 
 def column_config(names: review.Names) -> dict:
     cfg = st.column_config
+    lang = ui.lang()
+
+    def words(code) -> str:     # the choices in words; the table keeps the codes
+        if code in KIND_LABELS:
+            return label(KIND_LABELS, code, lang)
+        if code in REVIEW_LABELS:
+            return label(REVIEW_LABELS, code, lang)
+        return COMPARATOR_SIGNS.get(code, code) if isinstance(code, str) else ""
+
     col = {c: ui.t(f"np_col_{c}") for c in review.COLUMNS}
     indicators = sorted(names.indicators["indicator"].tolist())
     return {
         "accept": cfg.CheckboxColumn(col["accept"], width="small"),
-        "role": cfg.SelectboxColumn(col["role"], options=list(review.ROLES), required=True),
+        "role": cfg.SelectboxColumn(col["role"], options=list(review.ROLES), required=True, format_func=words),
         "indicator": cfg.TextColumn(col["indicator"], width="medium", help=", ".join(indicators[:40]) + " …"),
         "subject": cfg.TextColumn(col["subject"]),
         "region": cfg.TextColumn(col["region"]),
-        "kind": cfg.SelectboxColumn(col["kind"], options=list(review.KINDS)),
-        "comparator": cfg.SelectboxColumn(col["comparator"], options=list(review.COMPARATORS)),
+        "kind": cfg.SelectboxColumn(col["kind"], options=list(review.KINDS), format_func=words),
+        "comparator": cfg.SelectboxColumn(col["comparator"], options=list(review.COMPARATORS), format_func=words),
         **{c: cfg.NumberColumn(col[c], format="%g") for c in review.NUMBER_COLUMNS},
         "unit": cfg.TextColumn(col["unit"], width="small"),
         "target_year": cfg.NumberColumn(col["target_year"], format="%d", min_value=1949, max_value=2100),
         "baseline_year": cfg.NumberColumn(col["baseline_year"], format="%d", min_value=1949, max_value=2100),
         "binding": cfg.SelectboxColumn(col["binding"], options=list(review.BINDINGS)),
         "relative_to": cfg.TextColumn(col["relative_to"]),
-        "basis": cfg.SelectboxColumn(col["basis"], options=["level", "per_year", "cumulative"]),
+        "basis": cfg.SelectboxColumn(col["basis"], options=["level", "per_year", "cumulative"], format_func=words),
         "indicator_unit": cfg.TextColumn(col["indicator_unit"], width="small"),
-        "direction": cfg.SelectboxColumn(col["direction"], options=list(review.DIRECTIONS),
+        "direction": cfg.SelectboxColumn(col["direction"], options=list(review.DIRECTIONS), format_func=words,
                                          help=ui.t("np_direction_help")),
-        "path_kind": cfg.SelectboxColumn(col["path_kind"], options=list(review.PATH_KINDS), help=ui.t("np_path_help")),
+        "path_kind": cfg.SelectboxColumn(col["path_kind"], options=list(review.PATH_KINDS), format_func=words,
+                                         help=ui.t("np_path_help")),
         "section": cfg.TextColumn(col["section"]),
         "quote": cfg.TextColumn(col["quote"], width="large"),
         "offset": cfg.NumberColumn(col["offset"], format="%d"),
@@ -130,7 +142,7 @@ def column_config(names: review.Names) -> dict:
 def review_rows(table: pd.DataFrame, names: review.Names, key: str = EDITOR) -> pd.DataFrame:
     """Step 3: the proposals as an editable table; confidence, reasons and the match are shown, not edited."""
     shown = table.set_axis(range(1, len(table) + 1))      # numbered as the checks name the rows
-    edited = st.data_editor(shown, key=key, hide_index=False, width="stretch", num_rows="dynamic",
+    edited = st.data_editor(shown, key=key, hide_index=False, width="stretch", num_rows="dynamic", placeholder="",
                             column_order=review.COLUMNS, column_config=column_config(names),
                             disabled=["confidence", "reasons", "match"])
     return review.normalise(edited)
@@ -240,7 +252,7 @@ def manage(store, user) -> None:
                                                                      "region": plan["region"], "direction": "up"})
     names = review.Names.from_store(store)
     one = st.data_editor(review.normalise(pd.DataFrame([start])), key=f"np_correct_row_{plan_id}_{target_id}",
-                         hide_index=True, width="stretch", num_rows="fixed", column_order=review.COLUMNS[1:26],
+                         hide_index=True, placeholder="", width="stretch", num_rows="fixed", column_order=review.COLUMNS[1:26],
                          column_config=column_config(names))
     reason = st.text_input(ui.t("np_correct_reason"), key="np_correct_reason")
     a, b = st.columns(2)

@@ -32,6 +32,18 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# The review table's choices when a plan is added (新增规划).
+REVIEW_LABELS: dict[str, tuple[str, str]] = {
+    "target": ("目标", "Target"),
+    "baseline": ("陈述值(基期)", "Stated value (baseline)"),
+    "up": ("越高越好", "Higher is better"),
+    "down": ("越低越好", "Lower is better"),
+    "linear": ("线性", "Linear"),
+    "geometric": ("按增长率(几何)", "At a growth rate (geometric)"),
+    "between": ("区间", "Between"),
+}
+
+
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "≈": "≈", "between": ""}
 
 
