@@ -616,7 +616,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "np_context": ("原句上下文(第 {row} 行)", "The sentence in context (row {row})"),
     "np_context_pick": ("选中表格中的一行以查看原句上下文。", "Select a row of the table to see its sentence in context."),
     "np_problems": ("检查结果", "Checks"),
-    "np_errors": ("有 {n} 个错误,改正后才能写入。", "{n} errors: correct them to commit."),
+    "np_errors": ("有 {n} 个错误,改正后才能写入。", "Errors found: {n}. Correct them to commit."),
     "np_warnings_only": ("没有错误;有 {n} 条提示,请过目。", "No errors; {n} notes to look at."),
     "np_all_clear": ("检查通过,没有错误或提示。", "All checks passed."),
     "np_summary": ("将写入规划「{plan}」:{targets} 个目标,{stated} 个陈述值,新建 {indicators} 个指标、{regions} 个地区。",
