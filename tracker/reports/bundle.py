@@ -77,8 +77,12 @@ def overview_figure(plan_title: str, kpis: dict, status_fig: go.Figure, heatmap_
                       fillcolor="#f5f7fa", line={"color": "#dde3ea", "width": 1}, layer="below")
         fig.add_shape(type="rect", xref="paper", yref="paper", x0=x0, x1=x0 + 0.006, y0=0.80, y1=1.0,
                       fillcolor=colour, line={"width": 0})
-        fig.add_annotation(xref="paper", yref="paper", x=x0 + card_w / 2 + 0.003, y=0.94, text=f"<b>{value}</b>",
-                           showarrow=False, xanchor="center", font={"size": 46, "color": "#1b2a41"}, yanchor="middle")
+        number = f"{value:,}"
+        # A province's six-digit counts must stay inside their card: a bold digit is about 0.6 em wide.
+        number_px = min(46, int((card_w * plot_px - 24) / (0.6 * len(number))))
+        fig.add_annotation(xref="paper", yref="paper", x=x0 + card_w / 2 + 0.003, y=0.94, text=f"<b>{number}</b>",
+                           showarrow=False, xanchor="center", font={"size": number_px, "color": "#1b2a41"},
+                           yanchor="middle")
         fig.add_annotation(xref="paper", yref="paper", x=x0 + card_w / 2 + 0.003, y=0.84, text=label,
                            showarrow=False, xanchor="center", font={"size": label_px, "color": "#444444"}, yanchor="middle")
 
@@ -167,7 +171,9 @@ def _file_stem(text: str, limit: int = 40) -> str:
 
 
 def _plan_source(plan: pd.Series) -> str:
-    return f"《{plan['title']}》(seeds/{plan['seed_file']})"
+    from tracker.views.service import document_label
+
+    return f"《{plan['title']}》({document_label(plan['seed_file'])})"
 
 
 def _actual_sources(history: pd.DataFrame | None) -> str:
