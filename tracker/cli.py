@@ -4,6 +4,7 @@
   python -m tracker import FILE [--dry-run] [--user NAME]
   python -m tracker export --out DIR [--plan …] [--as-of YEAR] [--lang zh|en] [--db FILE]
   python -m tracker user add NAME --role viewer|editor|admin | passwd NAME | disable NAME | enable NAME | list
+  python -m tracker plan extract FILE [--region …] [--start YEAR] [--end YEAR] [--format csv|json]
 """
 
 from __future__ import annotations
@@ -93,7 +94,17 @@ def run_user(argv: list[str]) -> int:
     return main_user(argv)
 
 
-COMMANDS = {"status": status, "import": run_import, "export": run_export, "user": run_user}
+def run_plan(argv: list[str]) -> int:
+    if not argv or argv[0] != "extract":
+        print("用法 / usage: python -m tracker plan extract FILE [--region …] [--start YEAR] [--end YEAR] "
+              "[--format csv|json]", file=sys.stderr)
+        return 2
+    from tracker.intake.cli import main_extract
+
+    return main_extract(argv[1:])
+
+
+COMMANDS = {"status": status, "import": run_import, "export": run_export, "user": run_user, "plan": run_plan}
 
 
 def main(argv: list[str] | None = None) -> int:
