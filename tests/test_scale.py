@@ -64,3 +64,20 @@ def test_the_comparison_draws_each_series_in_year_order_then_its_target(store):
         values = part[part["actual"].notna()]
         assert values["year"].is_monotonic_increasing
         assert part["actual"].isna().iloc[-1]   # the target row comes last
+
+
+def test_an_indicator_is_compared_once_in_its_own_unit(store):
+    """A coverage or growth target states % of its own: the indicator is still one entry, in its unit."""
+    snap = Snapshot.read(store)
+    targets = snap.targets.copy()
+    row = targets[targets["indicator_id"] == "rd_intensity"].iloc[0].copy()
+    extra = []
+    for n, region in enumerate(("威海市", "重庆市")):   # in two regions: comparable on its own
+        growth = row.copy()
+        growth[["target_id", "kind", "unit", "region"]] = [f"extra-growth-{n}", "growth", "%/年", region]
+        extra.append(growth.to_frame().T)
+    snap = Snapshot(version=snap.version, plans=snap.plans, targets=pd.concat([targets, *extra]),
+                    actuals=snap.actuals, stated=snap.stated, statuses=snap.statuses, thresholds=snap.thresholds)
+    listed = service.comparable_indicators(snap)
+    assert listed["indicator_id"].is_unique
+    assert listed.set_index("indicator_id").loc["rd_intensity", "unit"] == "%"

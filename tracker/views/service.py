@@ -195,7 +195,9 @@ def heatmap(snap: Snapshot, *, plan_id: str, table: pd.DataFrame, as_of: int | N
     if with_data.empty:
         return pd.DataFrame(), total
     targets = snap.plan_targets(plan_id)
-    targets = targets.set_index("target_id").loc[with_data["target_id"]].reset_index()
+    ids = with_data["target_id"]
+    # The rows drawn, in the order drawn (indexing the whole plan by id would copy all of its rows).
+    targets = targets[targets["target_id"].isin(ids)].set_index("target_id").loc[ids].reset_index()
     years = [y for y in plan_years(snap, plan_id) if as_of is None or y <= as_of]
     return judged_by_year(snap, targets, years), total
 
@@ -205,18 +207,6 @@ def judged_by_year(snap: Snapshot, targets: pd.DataFrame, years: list[int]) -> p
     actuals = _series_of(targets, snap.actuals)     # once, not once a year
     frames = [judged_for(targets, actuals, snap.statuses, as_of=year, thresholds=snap.thresholds)
               .assign(year=year) for year in years]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def verdicts_by_year(
-    snap: Snapshot, *, plan_id: str, years: list[int] | None = None, thresholds: Thresholds | None = None,
-    lang: str = "zh",
-) -> pd.DataFrame:
-    """The verdict table as of each year (default: the plan's years), stacked, labelled."""
-    targets = snap.plan_targets(plan_id)
-    thresholds = thresholds or snap.thresholds
-    frames = [verdicts_for(targets, snap.actuals, snap.statuses, as_of=year, thresholds=thresholds, lang=lang)
-              .assign(year=year) for year in (plan_years(snap, plan_id) if years is None else years)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -242,13 +232,22 @@ def plan_years(snap: Snapshot, plan_id: str) -> list[int]:
     return list(range(first, last + 1))
 
 
+# Kinds whose target states a unit of its own (a rate, a share, a multiple), not the indicator's.
+OWN_UNIT_KINDS = ("growth", "coverage", "relative", "doubling")
+
+
 def comparable_indicators(snap: Snapshot) -> pd.DataFrame:
     """Indicators with targets in more than one region or plan, most widely targeted first."""
     targets = snap.targets
     numeric = targets[targets["kind"] != "qualitative"]
-    spread = numeric.groupby(["indicator_id", "indicator", "unit"]).agg(
+    # One row per indicator, in the indicator's own unit: a growth or coverage target states its own (%), which
+    # must not make the indicator a second entry.
+    own_unit = numeric["unit"].where(~numeric["kind"].isin(OWN_UNIT_KINDS))
+    spread = numeric.assign(own_unit=own_unit).groupby(["indicator_id", "indicator"]).agg(
         regions=("region", "nunique"), plans=("plan_id", "nunique"), targets=("target_id", "count"),
+        unit=("own_unit", "first"), any_unit=("unit", "first"),
     ).reset_index()
+    spread["unit"] = spread["unit"].fillna(spread.pop("any_unit"))
     spread = spread[(spread["regions"] > 1) | (spread["plans"] > 1)]
     return spread.sort_values(["regions", "plans", "targets"], ascending=False).reset_index(drop=True)
 
