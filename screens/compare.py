@@ -38,7 +38,7 @@ def main() -> None:
     st.plotly_chart(fig, config=ui.CHART_CONFIG, key="compare_chart")
     if partial:
         st.caption(ui.t("compare_chart_partial", shown=service.COMPARISON_SERIES_LIMIT // 2,
-                        total=f"{len(ranking):,}"))
+                        total=f"{series['series'].nunique():,}"))
     caption = snapshot.Caption(plan=ui.t("compare_caption_plan"), indicator=indicator["indicator"],
                                unit=indicator["unit"], source=ui.t("compare_caption_source"), as_of=as_of, lang=lang)
     ui.png_download(lambda: snapshot.figure_png(fig, caption=caption), key="compare_png",

@@ -53,6 +53,16 @@ def show_sources(story) -> None:
         st.caption(ui.t("labelled", label=ui.t("col_assumption"), value=target["assumption"]))
 
 
+def show_other_plans(story, plan: pd.Series) -> None:
+    """Where other plans (the next 五年规划, a work plan within this one) target the same series."""
+    if story.other_plans is None or story.other_plans.empty:
+        return
+    st.markdown(f"**{ui.t('other_plans_title')}**")
+    st.caption(ui.t("other_plans_caption", region=story.target["region"]))
+    st.dataframe(tables.every_plan_table(story, plan, ui.lang()), hide_index=True, width="stretch",
+                 column_config={ui.t("col_year"): st.column_config.NumberColumn(format="%d")})
+
+
 def show_history(story) -> None:
     st.subheader(ui.t("history_title"))
     history = story.history
@@ -146,6 +156,7 @@ def main() -> None:
         ui.png_download(lambda: snapshot.figure_png(fig, caption=caption),
                         key="indicator_png",
                         file_name=f"{plan.name}-{bundle.indicator_file_name(story.target['number'], story)}")
+        show_other_plans(story, plan)
     if story.target["kind"] == "qualitative":
         show_assessment(story)
     st.subheader(ui.t("explanation_title"))

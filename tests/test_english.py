@@ -20,11 +20,11 @@ def data_words(progress_db_path) -> list[str]:
 
     import streamlit as st
 
-    # A page run before may still hold the file read-write through the cached store; DuckDB refuses a second,
-    # read-only connection to it in the same process.
+    # A page run before may still hold the file read-write through the cached store; DuckDB refuses a second
+    # connection of another configuration (read-only) in the same process, so this one opens it as the app does.
     st.cache_resource.clear()
     gc.collect()
-    store = Store.open(progress_db_path, read_only=True)
+    store = Store.open(progress_db_path)
     try:
         words = set()
         for table in ("plans", "regions", "indicators", "indicator_aliases", "targets_full", "target_quotes",

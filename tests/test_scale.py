@@ -49,7 +49,7 @@ def test_groups_count_every_target_and_put_the_most_behind_first(store):
 
 def test_the_comparison_chart_keeps_the_best_and_the_worst_beyond_its_limit():
     names = [f"区{i}" for i in range(6)]
-    ranking = pd.DataFrame({"series": names, "rank": [1, 2, 3, 4, 5, None]})
+    ranking = pd.DataFrame({"series": names, "region": names, "rank": [1, 2, 3, 4, 5, None]})
     series = pd.DataFrame({"series": names * 2, "year": [2020] * 6 + [2025] * 6, "actual": 1.0})
     drawn, partial = service.chart_series(series, ranking, limit=4)
     assert partial and set(drawn["series"]) == {"区0", "区1", "区3", "区4"}   # unranked 区5 is left out
@@ -59,7 +59,7 @@ def test_the_comparison_chart_keeps_the_best_and_the_worst_beyond_its_limit():
 def test_the_comparison_draws_each_series_in_year_order_then_its_target(store):
     add_entered_actuals(store)
     series, ranking = service.comparison(Snapshot.read(store), "rd_intensity", as_of=2018)
-    assert set(series["series"]) == set(ranking["series"])
+    assert set(series["series"]) == set(ranking["region"])     # one line per region
     for _, part in series.groupby("series", sort=False):
         values = part[part["actual"].notna()]
         assert values["year"].is_monotonic_increasing

@@ -76,6 +76,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trace_actual_provisional": ("实际值(快报)", "Actual (provisional)"),
     "trace_baseline": ("基期值", "Baseline"),
     "trace_reference": ("{region}(参照)", "{region} (reference)"),
+    "trace_other_plans": ("其他规划的目标", "Other plans' targets"),
+    "other_plans_title": ("本指标在各期规划中的目标", "This indicator in every plan"),
+    "other_plans_caption": ("{region}的同一指标在其他规划中也有目标:实际值是一条序列,每个规划按自己的目标和目标年评价。",
+                            "{region} has targets for this indicator in other plans too: the actual values are one "
+                            "series, and each plan is judged on its own target and target year."),
+    "col_period": ("规划期", "Plan period"),
+    "this_plan": ("(本规划)", " (this plan)"),
     "trace_reference_other": ("{region}“{indicator}”(参照)", "{region}'s “{indicator}” (reference)"),
     "hover_current": ("当前 {value}", "now {value}"),
     "hover_earlier": ("曾为 {value}", "earlier {value}"),

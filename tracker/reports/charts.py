@@ -20,7 +20,7 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif
 COLOURS = {
     "after_plan": "#95a5a6", "actual": "#1f4e9c", "provisional": "#6c8ebf", "target": "#c0392b", "stretch": "#e67e22",
     "path": "#7f8c8d", "projection": "#8e44ad", "baseline": "#34495e", "band": "rgba(192,57,43,0.12)",
-    "reference": "#16a085",
+    "reference": "#16a085", "other_plans": "#b9770e",
 }
 
 
@@ -185,6 +185,18 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
             line={"color": COLOURS["reference"], "width": 2, "dash": "dashdot"}, marker={"size": 7},
             hovertemplate=f"%{{x}}: %{{y:,.4~r}} {unit}<extra>{story.reference_label}</extra>",
         ))
+    others = story.other_plans
+    if others is not None and others["value"].notna().any():
+        # Each other plan's target on the same series: the 十三五 chart shows where the 十四五 plan goes next.
+        shown = others.dropna(subset=["value"])
+        fig.add_trace(go.Scatter(
+            x=shown["target_year"], y=shown["value"], mode="markers+text", name=t("trace_other_plans", lang),
+            marker={"symbol": "star-diamond", "size": 13, "color": COLOURS["other_plans"]},
+            text=shown["target"].map(plain), textposition="middle right", cliponaxis=False,
+            textfont={"color": COLOURS["other_plans"], "size": 11},
+            customdata=(shown["plan_name"] + " · " + shown["target"]).map(plain),
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+        ))
     if story.baseline is not None:
         year, value = story.baseline
         fig.add_trace(go.Scatter(
@@ -209,6 +221,11 @@ def get_indicator_chart(story, lang: str = "zh", title: str | None = None) -> go
     return fig
 
 
+def _plan_names(rows: pd.DataFrame) -> list[str]:
+    names = rows["plan_name"] if "plan_name" in rows else pd.Series("", index=rows.index)
+    return [plain(name) if isinstance(name, str) else "" for name in names]
+
+
 def get_comparison_chart(frame: pd.DataFrame, lang: str = "zh", title: str | None = None,
                          unit: str = "") -> go.Figure:
     """Actual values per region over the years, with each region's target as a star at its target year."""
@@ -223,19 +240,25 @@ def get_comparison_chart(frame: pd.DataFrame, lang: str = "zh", title: str | Non
                 line={"color": colour, "width": 2}, legendgroup=series,
                 hovertemplate=f"{series}<br>%{{x}}: %{{y:,.4~r}} {unit}<extra></extra>",
             ))
-        goals = part.dropna(subset=["target"]).drop_duplicates("year")
+        # A region's targets in every plan sit on its one line; the hover names the plan of each.
+        goals = part.dropna(subset=["target"]).drop_duplicates(["year", "target"])
         if len(goals):
             fig.add_trace(go.Scatter(
                 x=goals["year"], y=goals["target"], mode="markers", name=f"{series} · {t('trace_target', lang)}",
                 marker={"symbol": "star", "size": 15, "color": colour}, legendgroup=series,
-                hovertemplate=f"{series}<br>{t('trace_target', lang)} %{{x}}: %{{y:,.4~r}} {unit}<extra></extra>",
+                customdata=_plan_names(goals),
+                hovertemplate=f"{series} · %{{customdata}}<br>{t('trace_target', lang)} %{{x}}: %{{y:,.4~r}} {unit}"
+                              "<extra></extra>",
             ))
-        stretch = part.dropna(subset=["stretch"]).drop_duplicates("year") if "stretch" in part else part.iloc[:0]
+        stretch = part.dropna(subset=["stretch"]).drop_duplicates(["year", "stretch"]) if "stretch" in part \
+            else part.iloc[:0]
         if len(stretch):
             fig.add_trace(go.Scatter(
                 x=stretch["year"], y=stretch["stretch"], mode="markers", name=f"{series} · {t('trace_stretch', lang)}",
                 marker={"symbol": "star-open", "size": 15, "color": colour, "line": {"width": 2}}, legendgroup=series,
-                hovertemplate=f"{series}<br>{t('trace_stretch', lang)} %{{x}}: %{{y:,.4~r}} {unit}<extra></extra>",
+                customdata=_plan_names(stretch),
+                hovertemplate=f"{series} · %{{customdata}}<br>{t('trace_stretch', lang)} %{{x}}: %{{y:,.4~r}} {unit}"
+                              "<extra></extra>",
             ))
     _year_axis(fig, lang)
     fig.update_yaxes(title_text=unit, rangemode="tozero")

@@ -256,10 +256,12 @@ def comparison(snap: Snapshot, indicator_id: str, *, as_of: int | None = None,
                thresholds: Thresholds | None = None, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
     """One indicator across regions and plans: (series for the chart, ranking table).
 
-    The series frame has one row per series (region · plan) and year with the actual value and, in the target
-    year, the resolved target — for a relative target that is the other region's value in that year — and a
-    floor-and-stretch target's 力争 value. The ranking carries the plan's short name in ``plan_name`` beside the
-    ``series`` label, and ``rank``: 1 for the highest target completion (none where it cannot be computed yet).
+    The series frame has one row per series (a region: its values are one series whichever plans target them, so
+    a 十三五 and a 十四五 plan share its line) and year with the actual value, then one row per target of that region
+    at its target year with the resolved target — for a relative target the other region's value in that year —,
+    a floor-and-stretch target's 力争 value and the plan's short name in ``plan_name``. The ranking has one row per
+    target, with ``plan_name``, the ``series`` label (region · plan) and ``rank``: 1 for the highest target
+    completion (none where it cannot be computed yet).
     """
     targets = snap.targets
     chosen = targets[(targets["indicator_id"] == indicator_id) & (targets["kind"] != "qualitative")]
@@ -271,17 +273,21 @@ def comparison(snap: Snapshot, indicator_id: str, *, as_of: int | None = None,
     actuals = actuals[actuals["indicator"].isin(chosen["indicator"])]
     if as_of is not None:
         actuals = actuals[actuals["year"] <= as_of]
-    order = pd.DataFrame({"series": table["series"], "region": table["region"], "indicator": table["indicator"],
-                          "position": range(len(table))})
+    # A region's line comes where its first target is in plan order; its targets follow in target-year order.
+    position = table.groupby("region", sort=False).ngroup()
+    order = pd.DataFrame({"series": table["region"], "region": table["region"], "indicator": table["indicator"],
+                          "position": position}).drop_duplicates(["region", "indicator"])
     values = order.merge(actuals[["region", "indicator", "year", "value"]], on=["region", "indicator"])
-    values = values.sort_values(["position", "year"], kind="stable").rename(columns={"value": "actual"})
-    goals = pd.DataFrame({"series": table["series"], "year": table["target_year"], "position": range(len(table)),
-                          "target": table["target_value_used"],
+    values = values.drop_duplicates(["series", "year"]).rename(columns={"value": "actual"})
+    goals = pd.DataFrame({"series": table["region"], "year": table["target_year"], "position": position,
+                          "target": table["target_value_used"], "plan_name": table["plan_name"],
                           "stretch": table["stretch_value"].where(table["kind"] == "floor_stretch")})
-    # Each series: its values year by year, then its target (the order the chart draws them in).
-    series = pd.concat([values.assign(target=None, stretch=None, last=0), goals.assign(actual=None, last=1)],
-                       ignore_index=True).sort_values(["position", "last"], kind="stable")
-    series = series[["series", "year", "actual", "target", "stretch"]].astype({"year": int}).reset_index(drop=True)
+    # Each series: its values year by year, then its targets (the order the chart draws them in).
+    series = pd.concat([values.assign(target=None, stretch=None, plan_name=None, last=0),
+                        goals.assign(actual=None, last=1)], ignore_index=True)
+    series = series.sort_values(["position", "last", "year"], kind="stable")
+    series = series[["series", "year", "actual", "target", "stretch", "plan_name"]].astype({"year": int})
+    series = series.reset_index(drop=True)
     ranking = table.sort_values("target_completion", ascending=False, na_position="last").reset_index(drop=True)
     ranking["rank"] = ranking["target_completion"].rank(method="min", ascending=False)
     return series, ranking
@@ -295,12 +301,12 @@ COMPARISON_SERIES_LIMIT = 12
 def chart_series(series: pd.DataFrame, ranking: pd.DataFrame,
                  limit: int = COMPARISON_SERIES_LIMIT) -> tuple[pd.DataFrame, bool]:
     """The rows of the series to draw and whether some were left out: all of them up to limit, else the half
-    ranked highest and the half ranked lowest."""
-    names = ranking["series"]
+    ranked highest and the half ranked lowest (a region's line is drawn when any of its targets ranks there)."""
+    names = pd.unique(series["series"])
     if len(names) <= limit:
         return series, False
-    judged = ranking[ranking["rank"].notna()]["series"]
-    keep = set(judged.head(limit // 2)) | set(judged.tail(limit - limit // 2))
+    judged = pd.unique(ranking.loc[ranking["rank"].notna(), "region"])
+    keep = set(judged[:limit // 2]) | set(judged[max(0, len(judged) - (limit - limit // 2)):])
     return series[series["series"].isin(keep)].reset_index(drop=True), True
 
 

@@ -34,6 +34,10 @@ class IndicatorStory:
     reference: pd.DataFrame | None = None     # year, value: the other region's series a relative target is set on
     reference_label: str = ""
     assessment: dict | None = None            # the latest assessment of a qualitative target (status, note, by, at)
+    # The same region's targets for the same indicator in the other plans (十三五 → 十四五 → 十五五, a work plan within
+    # them): plan_id, plan_name, period, target_id, target_year, target (in words), value (the resolved level, for
+    # the chart; none for a growth rate or a yearly amount), schedule_label, in target-year order.
+    other_plans: pd.DataFrame | None = None
 
     @property
     def no_chart_reason(self) -> str | None:
@@ -121,7 +125,45 @@ def build_story(snap: Snapshot, target_id: str, *, history: pd.DataFrame, quotes
         gap_text=gap_text, explanation=explain(verdict, unit, lang, series[series["after_plan"]]), quotes=quotes,
         history=history, reference=reference, reference_label=reference_label,
         assessment=_latest_assessment(snap, target_id),
+        other_plans=other_plan_targets(snap, target, as_of=as_of, thresholds=thresholds, lang=lang),
     )
+
+
+OTHER_PLAN_COLUMNS = ["plan_id", "plan_name", "period", "target_id", "target_year", "target", "value",
+                      "schedule_label"]
+
+
+def other_plan_targets(snap: Snapshot, target: dict, *, as_of: int | None = None,
+                       thresholds: Thresholds | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The target's region and indicator in every other plan that is not retired, judged as of the same year.
+
+    Plans that follow each other state targets for one series of values: the 十四五 plan's baseline is the 十三五
+    plan's final year. Each keeps its own verdict; the chart draws their levels beside this plan's.
+    """
+    targets = snap.targets
+    same = targets[(targets["region"] == target["region"]) & (targets["indicator_id"] == target["indicator_id"])
+                   & (targets["plan_id"] != target["plan_id"]) & (targets["kind"] != "qualitative")]
+    retired = snap.plans.index[snap.plans["status"].fillna("active") == "retired"] \
+        if "status" in snap.plans.columns else []
+    same = same[~same["plan_id"].isin(retired)]
+    if same.empty:
+        return pd.DataFrame(columns=OTHER_PLAN_COLUMNS)
+    judged = verdicts_for(same.reset_index(drop=True), snap.actuals, snap.statuses, stated=snap.stated, as_of=as_of,
+                          thresholds=thresholds or snap.thresholds, lang=lang)
+    plans = snap.plans.reindex(judged["plan_id"])
+    level = (judged["basis"] == "level") & ~judged["kind"].isin(["growth"])
+    frame = pd.DataFrame({
+        "plan_id": judged["plan_id"],
+        "plan_name": plans["short_name"].fillna(plans["title"]).to_numpy(),
+        "period": [f"{int(a)}–{int(b)}" if not (pd.isna(a) or pd.isna(b)) else ""
+                   for a, b in zip(plans["start_year"], plans["target_year"], strict=True)],
+        "target_id": judged["target_id"],
+        "target_year": judged["target_year"].astype(int),
+        "target": [describe_target(r, lang) for r in judged.to_dict("records")],
+        "value": judged["target_value_used"].where(level),
+        "schedule_label": judged["schedule_label"],
+    })
+    return frame.sort_values(["target_year", "plan_id"], kind="stable").reset_index(drop=True)
 
 
 def _reference_series(snap: Snapshot, target: dict, as_of: int | None, lang: str) -> tuple[pd.DataFrame | None, str]:

@@ -57,6 +57,23 @@ def ranking_table(ranking: pd.DataFrame, lang: str = "zh") -> Styler:
                   percents=("col_target_completion",))
 
 
+def every_plan_table(story, plan: pd.Series, lang: str = "zh") -> pd.DataFrame:
+    """The target's region and indicator in this plan and every other one, by target year (story.other_plans)."""
+    own = pd.DataFrame([{
+        "plan_name": f"{plan['short_name'] or plan['title']}{t('this_plan', lang)}",
+        "period": f"{int(plan['start_year'])}–{int(plan['target_year'])}",
+        "target_year": story.target_year, "target": describe_target(story.target, lang),
+        "schedule_label": story.verdict["schedule_label"],
+    }])
+    rows = pd.concat([own, story.other_plans.drop(columns=["plan_id", "target_id", "value"])], ignore_index=True)
+    rows = rows.sort_values("target_year", kind="stable")
+    return pd.DataFrame({
+        t("col_plan", lang): rows["plan_name"], t("col_period", lang): rows["period"],
+        t("col_year", lang): rows["target_year"].astype(int), t("col_target", lang): rows["target"],
+        t("col_schedule", lang): rows["schedule_label"],
+    })
+
+
 def _shown(frame: pd.DataFrame, lang: str, *, years=(), numbers=(), percents=()) -> Styler:
     """frame with the display of each number column set, and — for every empty cell (never "None")."""
     def year(value) -> str:
