@@ -27,6 +27,7 @@ from tracker.catalogue.names import default_path_kind
 from tracker.catalogue.text import to_simplified
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR
 from tracker.db.store import Store
+from tracker.intake.units import units_of_offsets
 from tracker.methodology import derived_target_value
 
 TABLE_PLAN = "cq_sti_13fyp"   # the plan whose 专栏1/专栏2 tables are parsed from the text
@@ -93,6 +94,7 @@ def build_tables(catalogue_dir: Path = CATALOGUE_DIR, seeds_dir: Path = SEEDS_DI
         "indicator_aliases": _alias_rows(cat, ind_by_id),
         "targets": targets,
         "target_quotes": _target_quote_rows(cat, targets),
+        "target_units": _target_unit_rows(cat, targets),
         "plan_structure": _structure_rows(cat),
         "checks": pd.DataFrame(check_rows),
         "etl_notes": pd.DataFrame(notes, columns=["plan_id", "seed_file", "target_id", "category", "message"]),
@@ -337,6 +339,20 @@ def _target_quote_rows(cat: Catalogue, targets: pd.DataFrame) -> pd.DataFrame:
             rows.append({"target_id": table_targets.loc[key, "target_id"], "role": "restatement",
                          "quote": r["quote"], "seed_file": cat.seed_of(r["plan_id"]).file_name})
     return pd.DataFrame(rows)
+
+
+UNIT_COLUMNS = ["target_id", "role", "unit_name", "seq", "quote", "quote_offset", "seed_file"]
+
+
+def _target_unit_rows(cat: Catalogue, targets: pd.DataFrame) -> pd.DataFrame:
+    """The 牵头单位/责任单位 each seed names for the task a target is stated in (X区's tasks name theirs)."""
+    rows = []
+    for plan in cat.plans:
+        seed = cat.seed_of(plan["plan_id"])
+        own = targets[targets["plan_id"] == plan["plan_id"]]
+        offsets = dict(zip(own["target_id"], own["quote_offset"].astype(int), strict=True))
+        rows += [{**row, "seed_file": seed.file_name} for row in units_of_offsets(seed.text, offsets)]
+    return pd.DataFrame(rows, columns=UNIT_COLUMNS)
 
 
 def _structure_rows(cat: Catalogue) -> pd.DataFrame:

@@ -62,6 +62,8 @@ CALLS = {
     "withdraw_plan_target": lambda s, u: commands.withdraw_plan_target(
         s, u, (p := a_reviewed_plan(s, u)).plan_id, f"{p.plan_id}-001", reason="重复"),
     "retire_plan": lambda s, u: commands.retire_plan(s, u, a_reviewed_plan(s, u).plan_id, reason="替代"),
+    "set_responsible_units": lambda s, u: commands.set_responsible_units(
+        s, u, "xq-teams-2022", lead=["区科技局"], responsible=[], reason="补充"),
 }
 
 
@@ -303,7 +305,7 @@ def test_a_version_2_file_is_migrated_in_order_and_keeps_its_values(tmp_path):
     path = version_2_file(tmp_path / "v2.duckdb")
     store = Store.open(path)
     try:
-        assert store.applied_migrations == [3, 4, 5, 6]
+        assert store.applied_migrations == [3, 4, 5, 6, 7]
         assert store.meta("schema_version") == str(SCHEMA_VERSION)
         assert {"relative_to_indicator_id"} <= columns(store, "targets")
         assert {"source_plan_id"} <= columns(store, "actuals")
@@ -335,7 +337,7 @@ def test_a_version_4_file_gets_the_sign_in_claims_and_keeps_its_attempts(tmp_pat
         old.close()
     store = Store.open(path)
     try:
-        assert store.applied_migrations == [5, 6]
+        assert store.applied_migrations == [5, 6, 7]
         assert {"attempt_id", "client"} <= columns(store, "login_attempts")
         assert store.failed_sign_ins("zhang")[0] == 1         # the old attempt still counts
         with pytest.raises(ValueError, match="不正确"):

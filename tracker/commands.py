@@ -14,7 +14,9 @@ a shell on the server owns the file anyway).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -180,6 +182,34 @@ def assess_qualitative(store: Store, actor: User | None, target_id: str, status:
         _audit(cur, who, "target_status", target_id, status + (f":{note}" if note else ""))
 
 
+# -- responsible units ------------------------------------------------------------------------------------------------
+def set_responsible_units(store: Store, actor: User | None, target_id: str, *, lead: Sequence[str],
+                          responsible: Sequence[str], reason: str) -> None:
+    """Set a target's 牵头单位 and 责任单位 (admins): the setting replaces what the plan's text names, survives a
+    rebuild from seeds/ and is kept with the earlier ones."""
+    lead, responsible = _unit_names(lead), _unit_names(responsible)
+    if not reason.strip():
+        raise ValueError("请填写修改原因。")
+    with store.transaction() as cur:
+        who = acting(cur, actor, Action.SET_UNITS)
+        if not cur.execute("SELECT count(*) FROM targets WHERE target_id = ?", [target_id]).fetchone()[0]:
+            raise ValueError(f"没有目标 {target_id}。")
+        cur.execute("INSERT INTO target_unit_sets VALUES (?, ?, ?, ?, ?, ?)",
+                    [target_id, json.dumps(lead, ensure_ascii=False), json.dumps(responsible, ensure_ascii=False),
+                     who.username, datetime.now(), reason.strip()])
+        _audit(cur, who, "set_units", target_id,
+               f"牵头单位:{'、'.join(lead) or '无'};责任单位:{'、'.join(responsible) or '无'};原因:{reason.strip()}")
+
+
+def _unit_names(names: Sequence[str]) -> list[str]:
+    """Names as typed, each once, in order; one cell may list several (区科技局、区财政局)."""
+    split = [part.strip() for name in names for part in re.split(r"[、,，;；\n]+", name or "")]
+    too_long = [n for n in split if len(n) > 60]
+    if too_long:
+        raise ValueError(f"单位名称过长:{too_long[0][:20]}…")
+    return list(dict.fromkeys(n for n in split if n))
+
+
 # -- settings ---------------------------------------------------------------------------------------------------------
 def save_thresholds(store: Store, actor: User | None, thresholds: Thresholds) -> None:
     """Save the thresholds that differ from the current ones, each change in the audit trail; refuse them all
@@ -287,7 +317,7 @@ def refresh_catalogue(store: Store, actor: User | None, catalogue_dir: Path | No
 
 # Every public command, for the tests that prove each one refuses whoever may not use it.
 COMMANDS = (commit_actuals, commit_validation, revert_batch, assess_qualitative, save_thresholds, change_thresholds,
-            add_account, set_password, set_role, set_active, refresh_catalogue)
+            set_responsible_units, add_account, set_password, set_role, set_active, refresh_catalogue)
 
 
 # -- plans staff add themselves (新增规划) ------------------------------------------------------------------------

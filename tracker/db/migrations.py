@@ -32,6 +32,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               schema.SIGN_IN_CLAIMS_DDL),
     Migration(6, "documents, seed or reviewed origin of catalogue rows, plans.status, archived target rows",
               schema.REVIEWED_PLANS_DDL),
+    Migration(7, "the 牵头单位/责任单位 of each target: as the text names them, and as an admin set them",
+              schema.RESPONSIBLE_UNITS_DDL),
 )
 assert [m.number for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "migrations are numbered 1, 2, 3 …"
 assert MIGRATIONS[-1].number == schema.SCHEMA_VERSION, "SCHEMA_VERSION is the number of the last migration"

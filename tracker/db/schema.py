@@ -12,7 +12,7 @@ order, each in its own transaction (tracker/db/migrations.py). Nothing here runs
 # actuals.source_plan_id and the write counter, 4 users.credentials_version (a password change ends sessions),
 # 5 login_attempts.attempt_id and .client (sign-ins claimed before the password is checked, counted per client),
 # 6 documents, the origin of catalogue rows (seed | reviewed), plans.status and the archive of corrected targets.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # -- migration 1: the catalogue, batches and actuals, qualitative statuses, and their views -------------------------
 BASE_DDL = """CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
@@ -380,4 +380,28 @@ FROM targets t
 JOIN indicators i USING (indicator_id)
 JOIN plans p USING (plan_id)
 LEFT JOIN indicators ri ON ri.indicator_id = t.relative_to_indicator_id;
+"""
+
+# -- migration 7: the units that deliver each target. target_units: the 牵头单位/责任单位 a plan's text names for the
+# task a target is stated in (written by the build, like target_quotes); target_unit_sets: an admin's setting of a
+# target's units, kept as history — the latest setting of a target replaces what its text names.
+RESPONSIBLE_UNITS_DDL = """
+CREATE TABLE IF NOT EXISTS target_units (
+    target_id    VARCHAR NOT NULL,
+    role         VARCHAR NOT NULL,         -- lead (牵头单位) | responsible (责任单位)
+    unit_name    VARCHAR NOT NULL,         -- as the text names it: 区科技局
+    seq          INTEGER NOT NULL,         -- its place in the text's list
+    quote        VARCHAR NOT NULL,         -- the parenthesis naming the units, an exact substring of the document
+    quote_offset INTEGER NOT NULL,
+    seed_file    VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS target_unit_sets (
+    target_id         VARCHAR NOT NULL,
+    lead_units        VARCHAR NOT NULL,    -- JSON list of names, in order ([] for none)
+    responsible_units VARCHAR NOT NULL,
+    set_by            VARCHAR NOT NULL,
+    set_at            TIMESTAMP NOT NULL,
+    reason            VARCHAR NOT NULL
+);
 """

@@ -9,6 +9,7 @@ threads from sharing a connection.
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -274,6 +275,28 @@ class Store(AccountsMixin):
         return self.query_df(
             "SELECT * FROM target_status QUALIFY row_number() OVER (PARTITION BY target_id ORDER BY set_at DESC) = 1"
         )
+
+    def responsible_units(self) -> pd.DataFrame:
+        """Every target's 牵头单位 and 责任单位: the latest setting an admin made for a target, else what its plan's
+        text names. Columns target_id, role (lead | responsible), unit_name, seq, source (text | set), quote (the
+        text's parenthesis), set_by, set_at, reason."""
+        text = self.query_df("SELECT target_id, role, unit_name, seq, quote FROM target_units")
+        sets = self.query_df(
+            """SELECT * FROM target_unit_sets
+               QUALIFY row_number() OVER (PARTITION BY target_id ORDER BY set_at DESC) = 1""")
+        rows = [{"target_id": s.target_id, "role": role, "unit_name": name, "seq": seq, "source": "set",
+                 "quote": None, "set_by": s.set_by, "set_at": s.set_at, "reason": s.reason}
+                for s in sets.itertuples()
+                for role, names in (("lead", s.lead_units), ("responsible", s.responsible_units))
+                for seq, name in enumerate(json.loads(names), start=1)]
+        text = text[~text["target_id"].isin(sets["target_id"])].assign(source="text", set_by=None, set_at=None,
+                                                                        reason=None)
+        columns = ["target_id", "role", "unit_name", "seq", "source", "quote", "set_by", "set_at", "reason"]
+        return pd.concat([text[columns], pd.DataFrame(rows, columns=columns)], ignore_index=True)
+
+    def unit_settings(self, target_id: str) -> pd.DataFrame:
+        """Every setting of a target's units, newest first (the history behind responsible_units)."""
+        return self.query_df("SELECT * FROM target_unit_sets WHERE target_id = ? ORDER BY set_at DESC", [target_id])
 
     # -- writing ----------------------------------------------------------------------------------------------
     @contextmanager

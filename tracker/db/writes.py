@@ -28,6 +28,7 @@ SEED_TABLES = (
     "indicator_aliases",
     "targets",
     "target_quotes",
+    "target_units",
     "plan_structure",
     "checks",
     "etl_notes",
@@ -116,6 +117,8 @@ _DELETE_SEED_ROWS = {
     "targets": f"DELETE FROM targets WHERE plan_id NOT IN ({_REVIEWED_PLAN_IDS})",
     "target_quotes": "DELETE FROM target_quotes WHERE seed_file NOT IN "
                      "(SELECT seed_file FROM plans WHERE origin = 'reviewed')",
+    "target_units": "DELETE FROM target_units WHERE seed_file NOT IN "
+                    "(SELECT seed_file FROM plans WHERE origin = 'reviewed')",
     "plan_structure": f"DELETE FROM plan_structure WHERE plan_id NOT IN ({_REVIEWED_PLAN_IDS})",
     "checks": f"DELETE FROM checks WHERE plan_id IS NULL OR plan_id NOT IN ({_REVIEWED_PLAN_IDS})",
     "etl_notes": f"DELETE FROM etl_notes WHERE plan_id IS NULL OR plan_id NOT IN ({_REVIEWED_PLAN_IDS})",

@@ -52,6 +52,21 @@ SEVERITY_ORDER: tuple[str, ...] = (
     "no_target",
 )  # fmt: skip
 
+# 三色预警 of the units that deliver targets: green on schedule or done, yellow behind, red far behind, reversing or
+# not completed; a verdict that cannot be judged (无数据, 待评估, a qualitative target not yet assessed) has no light.
+WARNING_LIGHTS: dict[str, tuple[str, ...]] = {
+    "red": ("regressing", "severely_lagging", "not_completed"),
+    "yellow": ("lagging",),
+    "green": ("achieved", "on_track", "completed", "completed_stretch"),
+}
+LIGHT_OF_STATUS: dict[str, str] = {code: light for light, codes in WARNING_LIGHTS.items() for code in codes}
+
+
+def warning_light(code: str | None) -> str:
+    """red | yellow | green for a schedule code, none when it cannot be judged."""
+    return LIGHT_OF_STATUS.get(code or "", "none")
+
+
 # Traffic-light colour of each code, for pages and PNG exports.
 STATUS_COLOURS: dict[str, str] = {
     "achieved": "#1a9850",

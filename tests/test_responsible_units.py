@@ -1,0 +1,105 @@
+"""牵头单位 and 责任单位: read from X区's tasks, set by admins (kept over a rebuild, with history), the filter by unit and
+the 责任单位 view with its 三色预警."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import ADMIN, CLERK
+
+from etl.build import run_build
+from tracker import commands
+from tracker.access.auth import PermissionDenied
+from tracker.config import SEEDS_DIR
+from tracker.intake.units import read_blocks, units_of_offsets
+from tracker.methodology.verdicts import warning_light
+from tracker.views import service
+from tracker.views import units as unit_views
+from tracker.views.read_model import Snapshot
+
+TASKS = ("二、主要任务\n1.建设创新平台。\n到2025年建成平台20个。\n(牵头单位:\n区科技局;责任单位:\n区财政局、区经济信息委)\n"
+         "2.培育企业。\n新增高新技术企业50家。\n（牵头单位：区经济信息委）\n3.其他。\n无单位的目标10个。\n")
+
+
+def test_each_task_gives_its_units_to_the_targets_stated_in_it():
+    blocks = read_blocks(TASKS)
+    assert [(b.task_title, b.lead, b.responsible) for b in blocks] == [
+        ("1.建设创新平台", ("区科技局",), ("区财政局", "区经济信息委")),
+        ("2.培育企业", ("区经济信息委",), ()),
+    ]
+    assert all(TASKS[b.start:b.end] == b.quote for b in blocks)      # the quote is the text's own parenthesis
+    offsets = {name: TASKS.index(quote) for name, quote in
+               (("platforms", "建成平台"), ("firms", "新增高新"), ("none", "无单位"), ("heading", "二、主要任务"))}
+    rows = pd.DataFrame(units_of_offsets(TASKS, offsets))
+    assert rows.groupby("target_id")["unit_name"].agg("、".join).to_dict() == {
+        "platforms": "区科技局、区财政局、区经济信息委", "firms": "区经济信息委"}
+
+
+def test_x_district_names_units_for_each_base_target(store):
+    units = store.responsible_units()
+    assert units["target_id"].nunique() == 15 and len(units) == 93 and units["unit_name"].nunique() == 14
+    auto = units[units["target_id"] == "xq-teams-auto-2022"]
+    assert auto.loc[auto["role"] == "lead", "unit_name"].tolist() == ["区汽车产业发展中心", "区科协"]
+    assert "区招商投资局" in auto.loc[auto["role"] == "responsible", "unit_name"].tolist()
+    seed = (SEEDS_DIR / "004_e3622a0b5ed1d8e0.txt").read_text(encoding="utf-8")
+    assert auto["quote"].iloc[0] in seed and auto["quote"].iloc[0].startswith("(牵头单位:")
+    # The district's own totals (二、工作目标) name no unit.
+    assert "xq-teams-2022" not in set(units["target_id"])
+
+
+def test_an_admin_sets_units_the_setting_wins_survives_a_rebuild_and_is_kept(fresh_store):
+    commands.set_responsible_units(fresh_store, ADMIN, "xq-teams-2022", lead=["区科技局"],
+                                   responsible=["区教委、区人力社保局"], reason="按分工方案补充")
+    commands.set_responsible_units(fresh_store, ADMIN, "xq-teams-auto-2022", lead=[], responsible=[],
+                                   reason="移交")
+    run_build(fresh_store)
+    units = fresh_store.responsible_units()
+    teams = units[units["target_id"] == "xq-teams-2022"]
+    assert teams[["role", "unit_name", "source"]].values.tolist() == [
+        ["lead", "区科技局", "set"], ["responsible", "区教委", "set"], ["responsible", "区人力社保局", "set"]]
+    assert "xq-teams-auto-2022" not in set(units["target_id"])          # cleared, and still cleared after the build
+    assert len(fresh_store.unit_settings("xq-teams-auto-2022")) == 1
+    audit = fresh_store.query_df("SELECT * FROM audit_log WHERE action = 'set_units'")
+    assert len(audit) == 2 and "区教委、区人力社保局" in audit["detail"].iloc[0]
+
+
+def test_only_admins_set_units_and_a_reason_is_needed(fresh_store):
+    with pytest.raises(PermissionDenied):
+        commands.set_responsible_units(fresh_store, CLERK, "xq-teams-2022", lead=["区科技局"], responsible=[],
+                                       reason="x")
+    with pytest.raises(ValueError, match="原因"):
+        commands.set_responsible_units(fresh_store, ADMIN, "xq-teams-2022", lead=["区科技局"], responsible=[],
+                                       reason=" ")
+    with pytest.raises(ValueError, match="没有目标"):
+        commands.set_responsible_units(fresh_store, ADMIN, "no-such", lead=["区科技局"], responsible=[], reason="x")
+    assert fresh_store.unit_settings("xq-teams-2022").empty
+
+
+@pytest.mark.parametrize(("code", "light"), [
+    ("achieved", "green"), ("completed", "green"), ("on_track", "green"), ("lagging", "yellow"),
+    ("severely_lagging", "red"), ("regressing", "red"), ("not_completed", "red"), ("no_data", "none"),
+    ("pending_evaluation", "none"), ("qualitative", "none"),
+])
+def test_three_colour_warning(code, light):
+    assert warning_light(code) == light
+
+
+def test_the_unit_view_counts_each_units_targets_by_light_worst_first(store):
+    table = service.judged(Snapshot.read(store), plan_id="xq_collab_2022", as_of=2022)
+    units = store.responsible_units()
+    table = table.assign(schedule_status=table["target_id"].map(
+        {"xq-teams-auto-2022": "severely_lagging", "xq-teams-pharma-2022": "lagging"}).fillna("achieved"))
+    summary = unit_views.unit_summary(table, units).set_index("unit_name")
+    assert summary.loc["区汽车产业发展中心", ["total", "red", "yellow", "green"]].tolist() == [4, 1, 0, 3]
+    assert summary.loc["区科技局", "total"] == 15 and summary.loc["区科技局", "lead"] == 0
+    assert summary.index[0] in {"区汽车产业发展中心", "区科协", "区科技局", "区经济信息委", "区招商投资局"}
+    assert summary["red"].is_monotonic_decreasing
+    rows = unit_views.unit_targets(table, units, "区科协")
+    assert rows["target_id"].iloc[0] == "xq-teams-auto-2022" and rows["light"].iloc[0] == "red"
+    assert set(rows["unit_role"]) == {"lead", "responsible"}
+    filtered = unit_views.filter_by_units(table, units, ["区农业农村委"])
+    assert set(filtered["target_id"]) == {"xq-teams-agri-2022", "xq-projects-agri-2022",
+                                          "xq-platforms-municipal-agri-2022"}
+    assert unit_views.filter_by_units(table, units, []) is table
+    shown = unit_views.with_units(filtered, units)
+    assert shown["lead_units"].eq("区农业农村委").all()
