@@ -25,6 +25,8 @@ pages = {
                 url_path="region-comparison"),
         st.Page("screens/evaluation.py", title=ui.t("nav_evaluation"), icon=":material/table_chart:",
                 url_path="evaluation-table"),
+        st.Page("screens/units.py", title=ui.t("nav_units"), icon=":material/account_tree:",
+                url_path="responsible-units"),
     ],
 }
 # Pages a role may not use are not in its navigation; their addresses open a page that asks to sign in (and then

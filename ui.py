@@ -83,6 +83,12 @@ def load_verdicts(version: str, plan_id: str | None, as_of: int | None, lang: st
     return service.labelled(load_judged(version, plan_id, as_of), lang)
 
 
+@st.cache_data(show_spinner=False)
+def load_units(version: str) -> pd.DataFrame:  # noqa: ARG001
+    """Every target's 牵头单位/责任单位 (store.responsible_units)."""
+    return get_store().responsible_units()
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def load_groups(version: str, plan_id: str, as_of: int | None, lang: str, column: str) -> pd.DataFrame:
     """service.by_group of the plan's verdict table (region or indicator)."""

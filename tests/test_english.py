@@ -10,7 +10,7 @@ from tracker.db.store import Store
 from tracker.i18n import t
 
 CJK = re.compile(r"[\u3400-\u9fff\uff08\uff09\uff0c\uff1a\uff1b\u3001\u3002\u201c\u201d]")
-PAGES = ["overview", "indicator", "compare", "evaluation", "sources", "methodology"]
+PAGES = ["overview", "indicator", "compare", "evaluation", "units", "sources", "methodology"]
 
 
 @pytest.fixture(scope="module")

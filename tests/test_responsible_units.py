@@ -103,3 +103,22 @@ def test_the_unit_view_counts_each_units_targets_by_light_worst_first(store):
     assert unit_views.filter_by_units(table, units, []) is table
     shown = unit_views.with_units(filtered, units)
     assert shown["lead_units"].eq("区农业农村委").all()
+
+
+def test_the_unit_page_and_the_overview_filter(progress_db_path, monkeypatch):
+    from test_app import _app, open_page
+
+    at = open_page(_app(progress_db_path, monkeypatch), "units", plan="xq_collab_2022")
+    assert not at.exception
+    summary = at.dataframe[0].value
+    assert len(summary) == 14 and summary["目标数"].max() == 15
+    at.selectbox(key="units_unit").set_value("区农业农村委").run()
+    assert len(at.dataframe[1].value) == 3
+    at = open_page(_app(progress_db_path, monkeypatch), "overview")
+    at.selectbox(key="overview_plan").set_value("xq_collab_2022").run()
+    at.multiselect(key="overview_units").set_value(["区农业农村委"]).run()
+    assert not at.exception
+    assert any(len(df.value) == 3 for df in at.dataframe)
+    # A plan that names no unit has no such filter.
+    at = open_page(_app(progress_db_path, monkeypatch), "overview")
+    assert not [w for w in at.multiselect if w.key == "overview_units"]
