@@ -9,8 +9,6 @@ from tracker.i18n import describe_target
 from tracker.views import tables
 from tracker.views import units as unit_views
 
-LIGHT_MARKS = {"red": "🔴", "yellow": "🟡", "green": "🟢", "none": "⚪"}
-
 
 def show_summary(summary: pd.DataFrame) -> None:
     st.dataframe(pd.DataFrame({
@@ -18,7 +16,7 @@ def show_summary(summary: pd.DataFrame) -> None:
         ui.t("col_unit_lead"): summary["lead"],
         ui.t("col_unit_responsible"): summary["responsible"],
         ui.t("col_unit_total"): summary["total"],
-        **{f"{LIGHT_MARKS[light]} {ui.t(f'col_light_{light}')}": summary[light] for light in unit_views.LIGHTS},
+        **{ui.t(f"col_light_{light}"): summary[light] for light in unit_views.LIGHTS},
         ui.t("col_behind_share"): summary["behind_share"],
     }), hide_index=True, width="stretch", placeholder=MISSING, column_config={
         ui.t("col_behind_share"): st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
@@ -29,10 +27,10 @@ def show_unit(table: pd.DataFrame, units: pd.DataFrame, names: list[str]) -> Non
     name = st.selectbox(ui.t("units_pick"), names, key="units_unit")
     rows = unit_views.unit_targets(table, units, name)
     st.dataframe(pd.DataFrame({
-        ui.t("col_light"): rows["light"].map(LIGHT_MARKS),
+        ui.t("col_light"): rows["light"].map(lambda light: ui.t(f"col_light_{light}")),
         ui.t("col_unit_role"): rows["unit_role"].map(lambda role: ui.t(f"unit_role_{role}")),
         ui.t("col_indicator"): rows["indicator"],
-        ui.t("col_section"): rows["section"].map(lambda s: tables.section_parts(s)[-1] if isinstance(s, str) else None),
+        ui.t("col_section"): rows["section"].map(lambda s: s.split(" / ")[-1] if isinstance(s, str) else None),
         ui.t("col_target"): [describe_target(r, ui.lang()) for r in rows.to_dict("records")],
         ui.t("col_year"): rows["target_year"],
         ui.t("col_latest"): rows["latest_value"],
