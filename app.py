@@ -9,7 +9,8 @@ from tracker.intake import stored
 st.set_page_config(page_title="规划指标目标监测", page_icon=":material/monitoring:", layout="wide")
 ui.language_switch()
 stored.read_documents_from(ui.get_store())     # quotes of plans staff added are shown in their stored text
-user = ui.current_user()
+with ui.store_busy_notice():
+    user = ui.current_user()
 ui.account_panel(user)
 st.sidebar.caption(ui.t("app_title"))
 
@@ -59,5 +60,6 @@ if user is None:
 pages[ui.t("nav_section_admin")] = admin_pages
 page = st.navigation(pages)
 ui.drop_flash_unless_on(page.url_path)
-page.run()
+with ui.store_busy_notice():
+    page.run()
 ui.copy_link()          # after the page: the link carries the selections it has just made

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import threading
 import urllib.parse
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from tracker.access import auth, session_token
 from tracker.access.actions import Action, allowed, minimum_role, role_label
 from tracker.access.auth import SsoRoles, User
 from tracker.config import DEFAULT_PLAN_ID, FIRST_YEAR, YEARS_BEFORE_BASE, session_secret_path, sso_roles_path
-from tracker.db.store import Store
+from tracker.db.store import DatabaseLockedError, Store
 from tracker.formatting import MISSING
 from tracker.reports import bundle, snapshot
 from tracker.reports.cells import markdown_literal
@@ -31,8 +32,20 @@ from tracker.views.read_model import Snapshot
 
 @st.cache_resource
 def get_store() -> Store:
-    """One DuckDB connection for the server process; the store hands each call its own cursor."""
-    return Store.open()
+    """The store of the server process. It holds no connection between units of work, so `python -m tracker import`,
+    `tracker user …` and `python -m etl` can use the file while the app runs, and the next rerun shows what they
+    committed (data_version is read from the file)."""
+    return Store.open(per_use=True)
+
+
+@contextmanager
+def store_busy_notice():
+    """Say so, instead of a traceback, when another process held the file for longer than the app waits."""
+    try:
+        yield
+    except DatabaseLockedError:
+        st.warning(t("store_busy"), icon=":material/hourglass_top:")
+        st.stop()
 
 
 def version() -> str:

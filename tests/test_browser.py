@@ -37,9 +37,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The app on a free port, over its own database (DuckDB lets one process hold the file)."""
-    db = seeded_file(tmp_path_factory.mktemp("browser") / "tracker.duckdb", entered=True, setup=add_people)
+def served_db(tmp_path_factory) -> Path:
+    """The database file of the module's server."""
+    return seeded_file(tmp_path_factory.mktemp("browser") / "tracker.duckdb", entered=True, setup=add_people)
+
+
+@pytest.fixture(scope="module")
+def server(served_db):
+    """The app on a free port, over its own database, started as scripts/run.sh starts it."""
+    db = served_db
     port = _free_port()
     env = {**os.environ, "TRACKER_DB": str(db)}
     proc = subprocess.Popen(
@@ -207,3 +213,29 @@ def test_journey_a_clerk_saves_a_value_and_the_confirmation_stays(server, browse
     assert page.get_by_role("button", name="提交写入").count() == 0 or page.get_by_role(
         "button", name="提交写入").is_disabled()
     context.close()
+
+
+def test_the_command_line_works_while_the_server_runs_and_the_page_shows_its_data(server, served_db, page):
+    """With a page open (the app has used the file), a scheduled import, the account tool, a status report and a
+    catalogue rebuild run without stopping the app; the next visit shows the imported value."""
+    page.goto(server + "/indicator-detail")
+    page.get_by_text("暂无法终期评估").first.wait_for()          # 重庆市's 2020 R&D intensity is missing
+    values = served_db.parent / "统计局-2020.csv"
+    values.write_text("地区,指标,年份,数值,口径\n重庆市,研究与试验发展经费投入强度,2020,2.11,年报\n", encoding="utf-8")
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "TRACKER_DB": str(served_db),
+                                                "TRACKER_PASSWORD": PASSWORD})
+        assert done.returncode == 0, (args, done.stderr)
+        return done
+
+    cli("tracker", "import", str(values), "--user", "张三")
+    assert "张三" in cli("tracker", "user", "list").stdout
+    assert "2.11" in cli("tracker", "status", "--plan", "cq_sti_13fyp").stdout
+    cli("etl")
+    page.goto(server + "/indicator-detail")
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text("序时评价:未完成").first.wait_for()           # judged on the imported 2020 value
+    page.screenshot(path=ARTIFACTS / "journey-7-after-cli-import.png")
+    assert page.get_by_text("暂无法终期评估").count() == 0

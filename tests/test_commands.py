@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import tempfile
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -64,7 +65,16 @@ CALLS = {
     "retire_plan": lambda s, u: commands.retire_plan(s, u, a_reviewed_plan(s, u).plan_id, reason="替代"),
     "set_responsible_units": lambda s, u: commands.set_responsible_units(
         s, u, "xq-teams-2022", lead=["区科技局"], responsible=[], reason="补充"),
+    "restore_backup": lambda s, u: commands.restore_backup(s, u, a_backup_of(s), replace=True),
 }
+
+
+def a_backup_of(store: Store) -> Path:
+    from tracker.db.backup import backup
+
+    out = Path(tempfile.mkdtemp()) / "backup.zip"
+    backup(store, out)
+    return out
 
 
 def a_reviewed_plan(store: Store, user):
@@ -333,7 +343,8 @@ def test_a_version_4_file_gets_the_sign_in_claims_and_keeps_its_attempts(tmp_pat
     with monkeypatch.context() as m:                   # the program as it was: migrations 1 to 4
         m.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:4])
         old = Store.open(path)
-        old._con.execute("INSERT INTO login_attempts VALUES ('zhang', ?, FALSE, 'web')", [datetime.now()])
+        with old.transaction(counted=False) as cur:
+            cur.execute("INSERT INTO login_attempts VALUES ('zhang', ?, FALSE, 'web')", [datetime.now()])
         old.close()
     store = Store.open(path)
     try:

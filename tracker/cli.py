@@ -5,6 +5,7 @@
   python -m tracker export --out DIR [--plan …] [--as-of YEAR] [--lang zh|en] [--db FILE]
   python -m tracker user add NAME --role viewer|editor|admin | passwd NAME | disable NAME | enable NAME | list
   python -m tracker plan extract FILE [--region …] [--start YEAR] [--end YEAR] [--format csv|json]
+  python -m tracker backup OUT.zip [--db FILE]      python -m tracker restore IN.zip [--db FILE] [--replace]
 """
 
 from __future__ import annotations
@@ -104,7 +105,20 @@ def run_plan(argv: list[str]) -> int:
     return main_extract(argv[1:])
 
 
-COMMANDS = {"status": status, "import": run_import, "export": run_export, "user": run_user, "plan": run_plan}
+def run_backup(argv: list[str]) -> int:
+    from tracker.db.backup_cli import main_backup
+
+    return main_backup(argv)
+
+
+def run_restore(argv: list[str]) -> int:
+    from tracker.db.backup_cli import main_restore
+
+    return main_restore(argv)
+
+
+COMMANDS = {"status": status, "import": run_import, "export": run_export, "user": run_user, "plan": run_plan,
+            "backup": run_backup, "restore": run_restore}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -315,9 +315,37 @@ def refresh_catalogue(store: Store, actor: User | None, catalogue_dir: Path | No
     return result
 
 
+def restore_backup(store: Store, actor: User | None, path: Path, *, replace: bool = False):
+    """Replace everything in the store with a backup (tracker.db.backup), in one transaction: the server's command
+    line or an admin. Refused (BackupError, nothing written) when the file is not a sound backup, or when the store
+    holds data and replace is not set. Returns the backup's manifest."""
+    import uuid
+
+    from tracker.db import backup
+    from tracker.db.migrations import base_tables
+
+    with store.transaction(counted=False) as cur:       # refuse before reading the file; writes nothing
+        acting(cur, actor, Action.RESTORE_BACKUP)
+    manifest, rows = backup.load(path)
+    try:
+        with store.transaction() as cur:
+            who = acting(cur, actor, Action.RESTORE_BACKUP)
+            if not replace and not backup.is_empty(cur):
+                raise backup.BackupError("目标数据库已有数据:恢复会替换其全部内容。确认后请加 --replace。")
+            if set(base_tables(cur)) != set(base_tables(rows)):
+                raise backup.BackupError("备份迁移后的表与本数据库的表不一致,无法恢复。")
+            sql.replace_every_table(cur, rows, manifest.sequences, uuid.uuid4().hex)
+            _audit(cur, who, "restore", Path(path).name,
+                   f"自 {manifest.created_at} 的备份恢复 {len(manifest.tables)} 张表、{manifest.row_count} 行"
+                   f"(结构版本 {manifest.schema_version})")
+    finally:
+        rows.close()
+    return manifest
+
+
 # Every public command, for the tests that prove each one refuses whoever may not use it.
 COMMANDS = (commit_actuals, commit_validation, revert_batch, assess_qualitative, save_thresholds, change_thresholds,
-            set_responsible_units, add_account, set_password, set_role, set_active, refresh_catalogue)
+            set_responsible_units, add_account, set_password, set_role, set_active, refresh_catalogue, restore_backup)
 
 
 # -- plans staff add themselves (新增规划) ------------------------------------------------------------------------

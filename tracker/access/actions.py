@@ -35,10 +35,12 @@ class Action(Enum):
     READ_AUDIT = "查看审计日志"
     ADD_PLANS = "新增或更正规划"
     SET_UNITS = "设置牵头和责任单位"
+    RESTORE_BACKUP = "从备份恢复数据库"
 
 
 _EDITOR = frozenset({Action.WRITE_ACTUALS, Action.REVERT_BATCH, Action.ASSESS_QUALITATIVE, Action.ADD_PLANS})
-_ADMIN = _EDITOR | {Action.SET_UNITS, Action.CHANGE_SETTINGS, Action.MANAGE_ACCOUNTS, Action.REFRESH_CATALOGUE, Action.READ_AUDIT}
+_ADMIN = _EDITOR | {Action.SET_UNITS, Action.CHANGE_SETTINGS, Action.MANAGE_ACCOUNTS, Action.REFRESH_CATALOGUE, Action.READ_AUDIT,
+                    Action.RESTORE_BACKUP}
 
 # role → the actions it allows (each role includes the one before it, as the role order says).
 ALLOWED: dict[str, frozenset[Action]] = {"viewer": frozenset(), "editor": _EDITOR, "admin": frozenset(_ADMIN)}

@@ -7,6 +7,7 @@ file gets none. Add a change as a new entry at the end and never edit an entry t
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -54,19 +55,43 @@ def stored_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def pending(con: duckdb.DuckDBPyConnection) -> list[Migration]:
+def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The names of the store's tables (not its views), in name order."""
+    return [name for (name,) in con.execute(
+        """SELECT table_name FROM information_schema.tables
+           WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name""").fetchall()]
+
+
+def sequence_values(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The last number each sequence has handed out (sequences never used are left out)."""
+    return {name: int(last) for name, last in con.execute(
+        "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE last_value IS NOT NULL").fetchall()}
+
+
+def pending(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[Migration]:
     version = stored_version(con)
     if version > schema.SCHEMA_VERSION:
         raise NewerSchemaError(
             f"数据库结构版本 {version} 比本程序({schema.SCHEMA_VERSION})新:请升级程序。/ the file's schema is newer"
         )
-    return [m for m in MIGRATIONS if m.number > version]
+    return [m for m in MIGRATIONS if m.number > version and (up_to is None or m.number <= up_to)]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply every pending migration in order, one transaction each; returns the numbers applied."""
+# The meta key naming a store: set when it is created and when a restore replaces its contents, so that a cache
+# keyed by (identity, write counter) never mistakes a rebuilt or restored store for the one it knew.
+STORE_ID = "store_id"
+
+
+def ensure_store_id(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the store an identity when it has none (a new file, or one made before identities)."""
+    con.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", [STORE_ID, uuid.uuid4().hex])
+
+
+def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
+    """Apply every pending migration (up to number up_to) in order, one transaction each; returns the numbers
+    applied."""
     applied = []
-    for migration in pending(con):
+    for migration in pending(con, up_to):
         cur = con.cursor()
         try:
             cur.execute("BEGIN TRANSACTION")

@@ -3,8 +3,9 @@
 Writes are SQL only (tracker/db/writes.py, each taking the cursor of a transaction()); who may write and the
 rules of each write are tracker.commands. The ETL's own build (replace_seed_data) is the system's, not a person's.
 
-DuckDB allows one read-write process per file; within the process a cursor per call keeps Streamlit's session
-threads from sharing a connection.
+DuckDB allows one read-write process per file. The app opens it for each unit of work (Store.open(per_use=True)) so
+that the command line and scheduled jobs can use it while the app runs; a command holds it for the command
+(tracker/db/connections.py). Within the process a cursor per call keeps Streamlit's session threads from sharing one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from tracker.access.auth import SYSTEM
 from tracker.config import db_path
 from tracker.db import migrations
 from tracker.db.accounts import AccountsMixin
+from tracker.db.connections import DatabaseLockedError, HeldConnection, PerUseConnection, connect
+from tracker.db.migrations import STORE_ID
 from tracker.db.schema import SCHEMA_VERSION
 from tracker.db.writes import (
     SEED_BATCH_ID,
@@ -61,10 +64,6 @@ CURRENT_STATED_SQL = f"""
                         AND a.region = s.region AND a.indicator = s.indicator AND a.year = s.year)"""
 
 
-class DatabaseLockedError(RuntimeError):
-    """Another process holds the DuckDB file open for writing."""
-
-
 class OutdatedSchemaError(RuntimeError):
     """A file of an older schema opened read-only: it is only migrated when opened for writing."""
 
@@ -87,8 +86,8 @@ def open_for_command(path: str | Path | None = None, *, read_only: bool = False,
 class Store(AccountsMixin):
     """Access to one DuckDB file. Create it with Store.open()."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None):
-        self._con = con
+    def __init__(self, source: HeldConnection | PerUseConnection, path: Path | None):
+        self._source = source
         self.path = path
         # Serialises writers inside the process: DuckDB fails concurrent updates of one row with a conflict
         # instead of waiting, and batches must not interleave.
@@ -98,25 +97,30 @@ class Store(AccountsMixin):
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, read_only: bool = False,
-             memory_limit: str | None = None) -> Store:
+             memory_limit: str | None = None, per_use: bool = False) -> Store:
         """Open (and create, unless read-only) the database at path, default $TRACKER_DB or data/tracker.duckdb.
-        memory_limit caps DuckDB's own buffers ("256MB"; default: DuckDB's, 80 % of the machine)."""
+
+        memory_limit caps DuckDB's own buffers ("256MB"; default: DuckDB's, 80 % of the machine). per_use (the
+        app): hold nothing between units of work, each opening the file and waiting while another process has it.
+        A command holds the file from open() to close(), after waiting for it as long as $TRACKER_LOCK_WAIT says.
+        """
         path = Path(path) if path is not None else db_path()
         if not read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            con = duckdb.connect(str(path), read_only=read_only,
-                                 config={"memory_limit": memory_limit} if memory_limit else {})
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise DatabaseLockedError(
-                    f"数据库文件 {path} 正被另一个进程(通常是正在运行的应用)占用。"
-                    f"请先停止应用,或在应用内操作。/ {path} is locked by another process: {exc}"
-                ) from exc
-            raise
-        store = cls(con, path)
+        config = {"memory_limit": memory_limit} if memory_limit else {}
+        if per_use and read_only:
+            raise ValueError("the app opens its file for writing")
+        if per_use:
+            store = cls(PerUseConnection(path, config), path)
+        else:
+            con = connect(path, read_only=read_only, config=config, knock=True)
+            store = cls(HeldConnection(con), path)
         if not read_only:
-            store.ensure_schema()
+            try:
+                store.ensure_schema()
+            except BaseException:
+                store.close()
+                raise
         else:
             version = migrations.stored_version(con)
             if version != SCHEMA_VERSION:
@@ -131,26 +135,44 @@ class Store(AccountsMixin):
     @classmethod
     def memory(cls) -> Store:
         """An in-memory database with the schema, for tests and benchmarks."""
-        store = cls(duckdb.connect(":memory:"), None)
+        store = cls(HeldConnection(duckdb.connect(":memory:")), None)
         store.ensure_schema()
         return store
 
+    @property
+    def per_use(self) -> bool:
+        """Whether the file is opened for each unit of work (the app) rather than held."""
+        return self._source.per_use
+
     def close(self) -> None:
-        self._con.close()
+        self._source.close()
 
     def ensure_schema(self) -> None:
-        """Apply the migrations after the file's schema_version, in order, one transaction each."""
-        with self._write_lock:
-            self.applied_migrations = migrations.migrate(self._con)
+        """Apply the migrations after the file's schema_version, in order, one transaction each, and give the store
+        its identity (meta store_id) when it has none."""
+        with self._write_lock, self._source.connection() as con:
+            self.applied_migrations = migrations.migrate(con)
+            migrations.ensure_store_id(con)
 
     # -- reading ----------------------------------------------------------------------------------------------
     @contextmanager
     def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._con.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+        with self._source.connection() as con:
+            cur = con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one read transaction: everything read through it shows one committed state."""
+        with self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION").complete()
+            try:
+                yield cur
+            finally:
+                cur.execute("ROLLBACK")
 
     def query_df(self, sql: str, params: Sequence | Mapping | None = None) -> pd.DataFrame:
         """Run a read query with bound parameters and return a DataFrame."""
@@ -166,14 +188,19 @@ class Store(AccountsMixin):
         return self.scalar("SELECT value FROM meta WHERE key = ?", [key])
 
     def data_version(self) -> str:
-        """The cache key of everything the pages show: the file and its write counter, which every committed write
-        (actuals, batches and reverts, qualitative statuses, thresholds, accounts, catalogue builds) increases in
-        its own transaction."""
-        return self._version(self.meta(WRITE_COUNTER))
+        """The cache key of everything the pages show: the store's identity and its write counter, which every
+        committed write (actuals, batches and reverts, qualitative statuses, thresholds, accounts, catalogue builds,
+        a restore) increases in its own transaction. Read from the file each time, so a page shows what another
+        process (an import, the ETL) committed on its next rerun."""
+        with self._cursor() as cur:
+            return self._version(cur)
 
-    def _version(self, counter: str | None) -> str:
+    def _version(self, cur) -> str:
+        rows = dict(cur.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
+                                [WRITE_COUNTER, STORE_ID]).fetchall())
+        # the identity tells a file rebuilt from nothing (its counter starting again) from the one the cache knew
         where = self.path if self.path is not None else f"memory:{id(self)}"
-        return f"{where}|{counter or 0}"
+        return f"{where}|{rows.get(STORE_ID, '')}|{rows.get(WRITE_COUNTER) or 0}"
 
     def plans(self) -> pd.DataFrame:
         return self.query_df("SELECT * FROM plans ORDER BY plan_id")
@@ -205,23 +232,18 @@ class Store(AccountsMixin):
         apart, with their plan and source (a borrowed baseline names them). Arrow carries the rows to pandas: at a
         province's 1.7 million values that is 3× faster than DuckDB's own conversion.
         """
-        with self._cursor() as cur:
-            cur.execute("BEGIN TRANSACTION").complete()
-            try:
-                def frame(sql: str) -> pd.DataFrame:
-                    return cur.sql(sql).to_arrow_table().to_pandas(date_as_object=False)
+        with self.reading() as cur:
+            def frame(sql: str) -> pd.DataFrame:
+                return cur.sql(sql).to_arrow_table().to_pandas(date_as_object=False)
 
-                counter = cur.execute("SELECT value FROM meta WHERE key = ?", [WRITE_COUNTER]).fetchall()
-                return {
-                    "version": self._version(counter[0][0] if counter else None),
-                    "plans": frame("SELECT * FROM plans ORDER BY plan_id"),
-                    "targets": frame("SELECT * FROM targets_full ORDER BY plan_id, quote_offset, target_id"),
-                    "actuals": frame(CURRENT_VALUES_SQL),
-                    "stated": frame(CURRENT_STATED_SQL),
-                    "statuses": frame("SELECT * FROM target_status ORDER BY set_at"),
-                }
-            finally:
-                cur.execute("COMMIT")
+            return {
+                "version": self._version(cur),
+                "plans": frame("SELECT * FROM plans ORDER BY plan_id"),
+                "targets": frame("SELECT * FROM targets_full ORDER BY plan_id, quote_offset, target_id"),
+                "actuals": frame(CURRENT_VALUES_SQL),
+                "stated": frame(CURRENT_STATED_SQL),
+                "statuses": frame("SELECT * FROM target_status ORDER BY set_at"),
+            }
 
     def actuals_current(self) -> pd.DataFrame:
         """The value that counts for each region, indicator and year."""

@@ -14,6 +14,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from tracker.db.migrations import STORE_ID, base_tables, sequence_values
+
 SEED_BATCH_ID = "seed"
 SEED_USER = "seed-etl"
 # meta key of the write counter: one more with every committed write (data_version() is built from it).
@@ -318,3 +320,21 @@ def bump_plan_revision(cur: duckdb.DuckDBPyConnection, plan_id: str, who: str, n
 def set_plan_status(cur: duckdb.DuckDBPyConnection, plan_id: str, status: str, who: str, now: datetime) -> None:
     cur.execute("UPDATE plans SET status = ?, updated_by = ?, updated_at = ? WHERE plan_id = ?",
                 [status, who, now, plan_id])
+
+
+def replace_every_table(cur, source, sequences: Mapping[str, int], store_id: str) -> None:
+    """Replace the rows of every table with those of source (a connection holding the same tables: a restored
+    backup), move each sequence past the last number source's store had handed out, and give the store a new
+    identity (meta store_id), so caches never take the new rows for the old ones."""
+    for name in base_tables(cur):
+        cur.execute(f'DELETE FROM "{name}"')
+        cur.register("restored_rows", source.sql(f'SELECT * FROM "{name}"').to_arrow_table())
+        cur.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM restored_rows')
+        cur.unregister("restored_rows")
+    have = sequence_values(cur)
+    for name, last in sequences.items():
+        missing = int(last) - have.get(name, 0)
+        if missing > 0:
+            cur.execute(f"SELECT max(nextval('{name}')) FROM range({missing})").fetchall()
+    cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [STORE_ID, store_id])
+

@@ -5,6 +5,11 @@ from __future__ import annotations
 STRINGS: dict[str, tuple[str, str]] = {
     "app_title": ("规划指标目标监测", "Plan Target Tracker"),
     "language": ("语言 / Language", "Language / 语言"),
+    "store_busy": (
+        "数据库正被服务器上的另一个程序(导入、构建或备份)使用,暂时无法读取。请稍候片刻后刷新本页;已保存的数据不受影响。",
+        "The database is in use by another program on the server (an import, a build or a backup). Wait a moment and "
+        "reload this page; nothing saved is affected.",
+    ),
     "nav_catalogue": ("目标目录", "Target catalogue"),
     "catalogue_intro": (
         "五份规划文本中的全部目标,每条附原文出处。数值由 ETL 从 seeds/ 构建。",
