@@ -7,7 +7,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from etl.build import build_tables
+from etl.build import BUILD_FINGERPRINT, build_tables
 from etl.catalogue import CatalogueError
 from tracker.config import CATALOGUE_DIR, SEEDS_DIR, db_path
 from tracker.db.store import open_for_command
@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, default=None, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
     parser.add_argument("--seeds", type=Path, default=SEEDS_DIR)
     parser.add_argument("--catalogue", type=Path, default=CATALOGUE_DIR)
+    parser.add_argument("--if-changed", action="store_true",
+                        help="只在构建结果与数据库中已有的不同时写入 / write only when the build differs from the stored one")
     args = parser.parse_args(argv)
     path = args.db or db_path()
     try:
@@ -55,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         store = open_for_command(path)
         if store is None:
             return 3
+        if args.if_changed and store.meta(BUILD_FINGERPRINT) == result.meta[BUILD_FINGERPRINT]:
+            print(f"{path}: 规划目录与上次构建相同,未写入 / the catalogue is as built, nothing written")
+            return 0
         store.replace_seed_data(result.tables, result.seed_actuals, result.meta)
     except BaseException as exc:
         if store is not None:

@@ -106,8 +106,23 @@ def build_tables(catalogue_dir: Path = CATALOGUE_DIR, seeds_dir: Path = SEEDS_DI
         "last_build_at": datetime.now().isoformat(timespec="seconds"),
         "catalogue_sha256": digest.hexdigest(),
         "target_count": str(len(targets)),
+        BUILD_FINGERPRINT: _fingerprint(tables, seed_actuals),
     }
     return BuildResult(tables, seed_actuals, meta)
+
+
+# meta key of the checksum of every row a build writes: a build whose rows are those already stored need not be
+# written (python -m etl --if-changed, which scripts/run.sh runs at every start, so a new version's catalogue or
+# parsing reaches an existing database).
+BUILD_FINGERPRINT = "build_sha256"
+
+
+def _fingerprint(tables: dict[str, pd.DataFrame], seed_actuals: pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    for name, frame in sorted(tables.items()) + [("seed_actuals", seed_actuals)]:
+        digest.update(f"{name}:{','.join(map(str, frame.columns))}".encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
 
 
 def run_build(store: Store, catalogue_dir: Path = CATALOGUE_DIR, seeds_dir: Path = SEEDS_DIR,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the app: set up, build data/tracker.duckdb from seeds/ when it is missing, start Streamlit.
+# Run the app: set up, build data/tracker.duckdb from seeds/ when it is missing (or bring its catalogue up to this
+# version's when that differs; entered data is kept), start Streamlit.
 # HOST/PORT may be set in the environment (default 127.0.0.1:8501).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,8 @@ DB="${TRACKER_DB:-data/tracker.duckdb}"
 if [ ! -f "$DB" ]; then
   echo "Building $DB from seeds/ …"
   .venv/bin/python -m etl
+else
+  .venv/bin/python -m etl --if-changed || echo "The catalogue of $DB was not refreshed (see above); starting anyway."
 fi
 exec .venv/bin/streamlit run app.py \
   --server.address "${HOST:-127.0.0.1}" --server.port "${PORT:-8501}" \

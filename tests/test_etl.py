@@ -307,3 +307,32 @@ def test_a_broken_catalogue_leaves_an_existing_file_as_it_was(catalogue_copy, tm
     break_catalogue(catalogue_copy)
     assert main(["--db", str(path), "--catalogue", str(catalogue_copy)]) == 2
     assert path.read_bytes() == before
+
+
+def test_if_changed_writes_only_a_build_that_differs_from_the_stored_one(catalogue_copy, tmp_path, capsys):
+    """scripts/run.sh runs `python -m etl --if-changed` at every start: a new version's catalogue reaches an existing
+    database, an unchanged one is not rewritten."""
+    from etl.__main__ import main
+
+    path = tmp_path / "tracker.duckdb"
+    assert main(["--db", str(path), "--if-changed"]) == 0               # a new file: built
+    store = Store.open(path)
+    version = store.data_version()
+    store.close()
+    capsys.readouterr()
+    assert main(["--db", str(path), "--if-changed"]) == 0
+    assert "未写入" in capsys.readouterr().out
+    store = Store.open(path)
+    assert store.data_version() == version
+    store.close()
+
+    doc = yaml.safe_load((catalogue_copy / "001.yaml").read_text(encoding="utf-8"))
+    doc["targets"][0]["note"] = "新版本的说明"
+    (catalogue_copy / "001.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert main(["--db", str(path), "--if-changed", "--catalogue", str(catalogue_copy)]) == 0
+    store = Store.open(path)
+    try:
+        assert store.data_version() != version
+        assert "新版本的说明" in store.targets()["note"].tolist()
+    finally:
+        store.close()

@@ -59,6 +59,7 @@ def test_an_import_commits_while_the_app_reads_and_the_app_sees_it(app_store, tm
                        TRACKER_PASSWORD=PASSWORD)
         users = run_cli("tracker", "user", "--db", str(app_store.path), "list")
         status = run_cli("tracker", "status", "--db", str(app_store.path), "--plan", "cq_sti_13fyp")
+        saved = run_cli("tracker", "backup", str(tmp_path / "nightly.zip"), "--db", str(app_store.path))
     finally:
         stop.set()
         for thread in threads:
@@ -66,6 +67,7 @@ def test_an_import_commits_while_the_app_reads_and_the_app_sees_it(app_store, tm
     assert done.returncode == 0, done.stderr
     assert users.returncode == 0 and "张三" in users.stdout, users.stderr
     assert status.returncode == 0 and "2.11" in status.stdout, status.stderr
+    assert saved.returncode == 0 and "已备份" in saved.stdout, saved.stderr
     assert failures == [] and reads[0] > 0
     assert app_store.data_version() != version                  # the next rerun reads the new data
     assert 2.11 in app_store.read_model_frames()["actuals"]["value"].tolist()
