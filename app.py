@@ -8,8 +8,8 @@ from tracker.intake import stored
 
 st.set_page_config(page_title="规划指标目标监测", page_icon=":material/monitoring:", layout="wide")
 ui.language_switch()
-stored.read_documents_from(ui.get_store())     # quotes of plans staff added are shown in their stored text
-with ui.store_busy_notice():
+with ui.store_busy_notice():          # another process held the file past the wait: say so, not a traceback
+    stored.read_documents_from(ui.get_store())     # quotes of plans staff added are shown in their stored text
     user = ui.current_user()
 ui.account_panel(user)
 st.sidebar.caption(ui.t("app_title"))

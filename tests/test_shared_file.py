@@ -126,3 +126,27 @@ def test_a_knock_makes_the_app_let_go(app_store):
         assert "version" in result
     finally:
         connections.knock_path(app_store.path).unlink(missing_ok=True)
+
+
+def test_a_page_says_the_database_is_busy_instead_of_failing(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    path = seeded_file(tmp_path / "tracker.duckdb")
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    monkeypatch.setenv("TRACKER_LOCK_WAIT", "0.5")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), "20"], stdout=subprocess.PIPE, text=True,
+                              cwd=PROJECT_ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+        assert not at.exception
+        assert any("数据库正被服务器上的另一个程序" in w.value for w in at.warning)
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    at.run()
+    assert not at.exception and not at.warning
+    st.cache_resource.clear()

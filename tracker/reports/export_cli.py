@@ -2,7 +2,7 @@
 
   python -m tracker export --out DIR [--plan PLAN_ID …] [--as-of YEAR] [--lang zh|en] [--db FILE]
 
-Exit status: 0 written; 2 unknown plan; 3 database locked (stop the app or use a copy); 4 PNG export unavailable
+Exit status: 0 written; 2 unknown plan; 3 database held by another process past the wait; 4 PNG export unavailable
 on this machine (the message names the apt command); 1 a picture failed to render.
 """
 
