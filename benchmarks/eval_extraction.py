@@ -163,6 +163,10 @@ def score(name: str, runs: list, show_misses: bool) -> None:
     print(f"\n== {name}: {n_labels} labels, {n_props} target proposals")
     print(f"recall {n_hits}/{n_labels} = {n_hits / max(1, n_labels):.1%}   "
           f"precision {n_hits}/{n_props} = {n_hits / max(1, n_props):.1%}")
+    quantified = n_labels - by_kind_labels["qualitative"]
+    quantified_hits = n_hits - by_kind_hits["qualitative"]
+    print(f"quantified targets (a number to match; extraction proposes no qualitative target): "
+          f"recall {quantified_hits}/{quantified} = {quantified_hits / max(1, quantified):.1%}")
     if n_hits:
         print(f"on the {n_hits} matched: kind {kind_ok / n_hits:.1%}, comparator {cmp_ok / n_hits:.1%} "
               f"(= read as >=: {cmp_lenient / n_hits:.1%}), target year {year_ok / n_hits:.1%}")

@@ -121,9 +121,26 @@ def test_subjects_after_the_numbers_and_chinese_numerals():
     "对3岁以下婴幼儿照护给予支持。",
     "发布时间:2015-04-09 电话0631-5894088",
     "来源:https://zh.wikisource.org/wiki/2016%E5%B9%B4%E4%B8%AD",
+    "按照“四个全面”战略布局,推动“两个轮子”协调运转。",                   # numbers inside a short quotation: names
+    "积极落实“鸿雁计划”和“人才30条”,完善《若干政策》(简称“企业14条”)。",
+    "土地承包到期后再延长30年,改革开放30多年来成就显著。",               # durations, not targets
 ])
 def test_names_dates_and_scopes_are_not_targets(text):
     assert _targets(text) == []
+
+
+def test_a_duration_counts_when_the_indicator_is_measured_in_years():
+    p = _one("劳动年龄人口平均受教育年限从10.23年提高到10.8年。")
+    assert (p.number, p.unit) == (10.8, "年")
+
+
+def test_the_change_a_stated_level_implies_is_not_a_second_target():
+    found = _targets("今年一般公共预算支出规模28.5万亿元、比上年增加1.1万亿元。", start=2024, end=2024)
+    assert [(p.number, p.unit) for p in found] == [(28.5, "万亿元")]
+    found = _targets("赤字率拟按4%左右安排、比上年提高1个百分点。", start=2025, end=2025)
+    assert [(p.number, p.unit) for p in found] == [(4, "%")]
+    # a change of its own (no level before it in the clause) stays a target
+    assert _one("全年粮食产量比上年增长2%。", start=2024, end=2024).number == 2
 
 
 @pytest.mark.parametrize("text, year", [

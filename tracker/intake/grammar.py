@@ -145,9 +145,18 @@ def _analyse_clause(text: str, cs: int, ce: int, inherited: str, out: list[Candi
         if _is_scope(text, cs, q):
             pos = q.end                    # 3岁以下婴幼儿, 100万元以下的部分: a scope, not a target
             continue
+        if _in_a_name(text, q):
+            pos = q.end                    # “四个全面”, “两个轮子”, 简称“人才30条”: part of a name, not a target
+            continue
+        if made and q.start - made[-1].end < 24 and SAME_AS_LAST_YEAR.search(text[made[-1].end:q.start]):
+            pos = q.end                    # 支出28.5万亿元、比上年增加1.1万亿元: the change the target before implies
+            continue
         c = _candidate(text, cs, ce, q, pre, quantities, i)
         if c is None:
             pos = q.end
+            continue
+        if q.unit == "年" and not YEARS_MEASURED.search(text[cs:q.start]):
+            pos = q.end                    # 延长30年, 改革开放30多年: a duration, unless the indicator counts years
             continue
         if not first_pre:
             first_pre = text[cs:q.start]
@@ -190,6 +199,23 @@ def _is_scope(text: str, cs: int, q: Quantity) -> bool:
     if q.after in ("以上", "以内") and following == "的":
         return not re.search(r"(覆盖|惠及|达到|实现|占|使)$", text[cs:q.start])
     return False
+
+
+# 、比上年增加 right before a number that follows a target: the change that target implies, not one of its own.
+SAME_AS_LAST_YEAR = re.compile(r"[、,,]\s*(?:比|较)(?:上年|去年|上一年)[\u4e00-\u9fff]{0,4}?(?:增加|提高|增长|减少|下降|扩大)$")
+# A quotation this short that holds a number is a name or a slogan (“四个全面”, 简称“企业14条”).
+NAME_QUOTE_LEN = 12
+# Indicators measured in years (平均受教育年限达到11年): a number of 年 after one of these is a target.
+YEARS_MEASURED = re.compile(r"年限|寿命|工龄")
+
+
+def _in_a_name(text: str, q: Quantity) -> bool:
+    """Whether the quantity stands inside a short “…” quotation."""
+    before = text[max(0, q.start - NAME_QUOTE_LEN):q.start]
+    after = text[q.end:q.end + NAME_QUOTE_LEN]
+    opened = before.rfind("“")
+    closed = after.find("”")
+    return opened >= 0 and "”" not in before[opened:] and closed >= 0 and "“" not in after[:closed]
 
 
 def _is_han(char: str) -> bool:
