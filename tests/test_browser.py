@@ -239,3 +239,66 @@ def test_the_command_line_works_while_the_server_runs_and_the_page_shows_its_dat
     page.get_by_text("序时评价:未完成").first.wait_for()           # judged on the imported 2020 value
     page.screenshot(path=ARTIFACTS / "journey-7-after-cli-import.png")
     assert page.get_by_text("暂无法终期评估").count() == 0
+
+
+def test_journey_a_clerk_adds_a_plan_from_its_document_and_sees_its_verdicts(server, browser, tmp_path):
+    """A 十四五 plan the product has never seen, as a Word file with a 主要指标 table: uploaded, its targets proposed
+    with their sentences, committed; then its actual values uploaded, and the overview judges the plan."""
+    import docx
+    import openpyxl
+
+    document = docx.Document()
+    document.add_heading("Z市“十四五”科技创新规划", level=1)
+    document.add_paragraph("一、发展目标")
+    document.add_paragraph("到2025年,全市研究与试验发展经费投入强度达到2.8%,高新技术企业达到4500家以上。")
+    table = document.add_table(rows=3, cols=5)
+    for row, cells in zip(table.rows, [("指标", "单位", "2020年", "2025年", "属性"),
+                                       ("技术合同成交额", "亿元", "320", "600", "预期性"),
+                                       ("每万人发明专利拥有量", "件", "10", "16", "预期性")], strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    plan_file = tmp_path / "Z市十四五科技创新规划.docx"
+    document.save(plan_file)
+
+    context = browser.new_context(viewport={"width": 1366, "height": 1600})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(server + "/new-plan")
+    page.get_by_label("账户名").fill("张三")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", name="新增规划").wait_for()
+    page.locator("input[type='file']").set_input_files(plan_file)
+    page.get_by_role("button", name="读取文本并提出目标").click()
+    page.get_by_label("规划名称(全称)").wait_for(timeout=60_000)
+    page.screenshot(path=ARTIFACTS / "journey-8-plan-proposed.png", full_page=True)
+    region = page.get_by_label("地区", exact=True)
+    region.fill("Z市")
+    region.press("Enter")
+    time.sleep(1)
+    page.get_by_text("我已逐条核对,确认写入").click()
+    page.get_by_role("button", name="写入新规划").click()
+    page.get_by_text("已写入规划").first.wait_for(timeout=60_000)
+    page.screenshot(path=ARTIFACTS / "journey-9-plan-committed.png", full_page=True)
+
+    book = openpyxl.Workbook()
+    rows = [["地区", "指标", "年份", "数值"]] + [
+        ["Z市", "研究与试验发展经费投入强度", year, value] for year, value in ((2021, 2.3), (2022, 2.45), (2023, 2.6))]
+    for row in rows:
+        book.active.append(row)
+    values = tmp_path / "Z市-研发.xlsx"
+    book.save(values)
+    page.goto(server + "/data-upload")
+    page.locator("input[type='file']").set_input_files(values)
+    page.get_by_text("我已核对以上").first.click(timeout=60_000)
+    page.get_by_role("button", name="提交写入").click()
+    page.get_by_text("已保存批次").first.wait_for(timeout=60_000)
+
+    page.goto(server + "/")
+    page.get_by_role("heading", name="总览").wait_for()
+    page.get_by_label("规划").first.click()
+    page.get_by_role("option", name="Z市“十四五”科技创新规划").click()
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text("研究与试验发展经费投入强度").first.wait_for()
+    page.screenshot(path=ARTIFACTS / "journey-10-new-plan-overview.png", full_page=True)
+    context.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from io import BytesIO
 
 import pytest
 
@@ -126,6 +127,29 @@ def test_a_docx_table_row_becomes_a_quotable_target_with_its_baseline_and_bindin
         2.5, "%", 2020, 2015, 1.57, "预期性")
     assert row.quote in doc.text and doc.text[row.offset:row.offset + len(row.quote)] == row.quote
     assert any(p.value == 20000 and p.kind == "level" for p in proposals)
+
+
+def test_long_docx_table_rows_stay_rows_and_a_unit_column_gives_the_unit():
+    """A 十四五 table as offices write it: 指标 | 单位 | 2020年 | 2025年 | 属性, rows longer than a line of running text."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、发展目标")
+    table = document.add_table(rows=3, cols=5)
+    rows = [("指标", "单位", "2020年", "2025年", "属性"), ("全社会研究与试验发展经费支出", "亿元", "526.8", "900", "预期性"),
+            ("每万人口高价值发明专利拥有量", "件", "10.2", "16", "预期性")]
+    for row, cells in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    buffer = BytesIO()
+    document.save(buffer)
+    doc = read_document("规划.docx", buffer.getvalue())
+    found = {p.subject: p for p in propose_targets(doc.text, plan_start=2021, plan_end=2025)}
+    assert set(found) == {"全社会研究与试验发展经费支出", "每万人口高价值发明专利拥有量"}
+    spend = found["全社会研究与试验发展经费支出"]
+    assert (spend.value, spend.unit, spend.target_year, spend.baseline_value, spend.binding) == (
+        900, "亿元", 2025, 526.8, "预期性")
+    assert found["每万人口高价值发明专利拥有量"].unit == "件"
 
 
 # -- pdf ------------------------------------------------------------------------------------------------------

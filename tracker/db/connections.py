@@ -9,10 +9,12 @@ so that a busy app lets go instead of starting its next read.
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,6 +124,7 @@ class PerUseConnection:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._users = 0
         self._closer: threading.Timer | None = None
+        _OPEN.add(self)
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -173,3 +176,14 @@ class PerUseConnection:
     def close(self) -> None:
         with self._state:
             self._close_now()
+
+
+# Every per-use source of the process, closed at exit: a connection still lingering (or a closing timer firing)
+# while the interpreter shuts down would take DuckDB down with it.
+_OPEN: weakref.WeakSet[PerUseConnection] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for source in list(_OPEN):
+        source.close()

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 TABLE_TITLE = re.compile(r"^(专栏\s*\d+|.{0,30}(主要指标|指标表|目标值表|指标体系|目标表|指标与目标))")
+UNIT_HEADERS = ("单位", "计量单位", "指标单位")
 YEAR_CELL = re.compile(r"^((?:19|20)\d\d)年?(?:目标值?|指标值|基期|规划值|预期值)?$")
 VALUE_CELL = re.compile(r"^(?P<cmp>≥|>=|>|≤|<=|<|约)?(?P<num>-?\d+(?:\.\d+)?)(?P<unit>%|‰)?(?P<after>以上|以下|以内|左右)?"
                         r"(?P<ann>\[\d+\]|\*)?$")
@@ -151,6 +152,8 @@ def _interpret(title: str, rows: list[list[Cell]], start: int, end: int) -> Tabl
     if header_at is None or header_at > 2:
         return None
     years = tuple(int(YEAR_CELL.match(c.text).group(1)) for c in rows[header_at] if YEAR_CELL.match(c.text))
+    # A 单位 column (docx and HTML rows keep their columns): the unit of a row whose name does not carry one.
+    unit_column = next((k for k, c in enumerate(rows[header_at]) if c.text in UNIT_HEADERS), None)
     out = []
     for row in rows[header_at + 1:]:
         name_cell = next((c for c in row if _is_name(c.text)), None)
@@ -175,6 +178,9 @@ def _interpret(title: str, rows: list[list[Cell]], start: int, end: int) -> Tabl
             comparators[year] = sign
             if vm and vm.group("unit") and not unit:
                 unit = vm.group("unit")
+        if not unit and unit_column is not None and unit_column < len(row) and row[unit_column] is not name_cell \
+                and not _is_value(row[unit_column].text) and len(row[unit_column].text) <= 8:
+            unit = row[unit_column].text
         binding = next((c.text for c in after if c.text in BINDING), None)
         out.append(TableRow(name=name, unit=unit, unit_repaired=bool(m and m.group("unit") is not None
                                                                        and not name_cell.text.endswith(")")),

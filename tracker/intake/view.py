@@ -92,8 +92,9 @@ def _join_broken_lines(view: View) -> View:
         previous = text[line_start:m.start()]
         line_end = text.find("\n", m.end())
         following = text[m.end():line_end if line_end >= 0 else len(text)]
-        # Both sides must look like running text: a table cell or a title is a short line on its own.
-        if (len(previous) >= MIN_BROKEN_LINE and previous[-1] not in TERMINAL and _is_han(previous[-1])
+        # Both sides must look like running text: a table cell or a title is a short line on its own, and a line
+        # with a tab is a table row (docx, HTML), however long.
+        if ("\t" not in previous and "\t" not in following and len(previous) >= MIN_BROKEN_LINE and previous[-1] not in TERMINAL and _is_han(previous[-1])
                 and following and _is_han(following[0]) and not _starts_block(following)
                 and not (_starts_block(previous) and len(previous) <= 40)
                 and (len(following) >= MIN_BROKEN_LINE or following[-1] in TERMINAL)):
