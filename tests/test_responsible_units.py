@@ -122,3 +122,24 @@ def test_the_unit_page_and_the_overview_filter(progress_db_path, monkeypatch):
     # A plan that names no unit has no such filter.
     at = open_page(_app(progress_db_path, monkeypatch), "overview")
     assert not [w for w in at.multiselect if w.key == "overview_units"]
+
+
+def test_a_plan_staff_add_gets_the_units_its_text_names(fresh_store):
+    """The review of a new plan reads 牵头单位/责任单位 from its document as the ETL reads X区's."""
+    from test_new_plan import META, table_of
+
+    from tracker.intake import read_pasted
+
+    text = ("X市科技创新规划\n一、主要任务\n(一)加大研发投入\n到2025年,全市研究与试验发展经费投入强度达到2.8%以上。"
+            "(牵头单位:市科技局;责任单位:市财政局、市统计局)\n(二)培育新型研发机构\n新型研发机构达到120家。\n")
+    plan = commands.create_plan(fresh_store, CLERK, META, table_of(fresh_store, text), read_pasted(text))
+    units = fresh_store.responsible_units()
+    targets = fresh_store.targets(plan.plan_id).set_index("indicator")
+    rd = units[units["target_id"] == targets.loc["研究与试验发展经费投入强度", "target_id"]]
+    assert list(rd.sort_values(["role", "seq"])[["role", "unit_name"]].itertuples(index=False, name=None)) == [
+        ("lead", "市科技局"), ("responsible", "市财政局"), ("responsible", "市统计局")]
+    assert set(rd["source"]) == {"text"} and rd["quote"].iloc[0] in text
+    others = set(units["target_id"]) & set(targets["target_id"]) - set(rd["target_id"])
+    assert others == set()                     # the second task names no units: its target has none
+    run_build(fresh_store)                     # a rebuild from seeds/ keeps them
+    assert len(fresh_store.responsible_units().merge(rd[["target_id"]].drop_duplicates())) == 3

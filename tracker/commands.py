@@ -389,16 +389,28 @@ def create_plan(store: Store, actor: User | None, meta, table: pd.DataFrame, doc
         sql.insert_frame(cur, "indicators", rows.indicators)
         sql.insert_frame(cur, "targets", rows.targets.drop(columns="table_row"))
         sql.insert_frame(cur, "target_quotes", rows.target_quotes)
+        units = _units_in_text(rows.targets, document.text, rows.plan["seed_file"].iloc[0])
+        sql.insert_frame(cur, "target_units", units)
         sql.insert_frame(cur, "checks", rows.checks)
         sql.ensure_seed_batch(cur, now)
         sql.insert_stated_values(cur, rows.stated, who.username, now)
         counts = rows.counts()
         _audit(cur, who, "plan_add", plan_id,
                f"《{rows.plan['title'].iloc[0]}》:{counts['targets']} 个目标,{counts['stated']} 个陈述值,"
-               f"新建 {counts['indicators']} 个指标,文件 {rows.document['file_name'].iloc[0]}")
+               f"新建 {counts['indicators']} 个指标,{units['target_id'].nunique()} 个目标有牵头/责任单位,"
+               f"文件 {rows.document['file_name'].iloc[0]}")
         if before_commit is not None:
             before_commit(cur)
     return PlanCommit(plan_id, rows.plan["title"].iloc[0], 1, counts)
+
+
+def _units_in_text(targets: pd.DataFrame, text: str, seed_file: str) -> pd.DataFrame:
+    """The 牵头单位/责任单位 the document names for the task each target is stated in, as the ETL reads the seeds'."""
+    from tracker.intake.units import units_of_offsets
+
+    offsets = {t.target_id: int(t.quote_offset) for t in targets.itertuples() if pd.notna(t.quote_offset)}
+    rows = [{**row, "seed_file": seed_file} for row in units_of_offsets(text, offsets)]
+    return pd.DataFrame(rows, columns=["target_id", "role", "unit_name", "seq", "quote", "quote_offset", "seed_file"])
 
 
 def _reviewed_plan(store: Store, plan_id: str):
