@@ -1,0 +1,83 @@
+"""A reporting round (填报任务): values due per unit for a plan and a year, received and missing, and the per-unit
+pre-filled workbooks that upload back without error."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import add_entered_actuals
+
+from tracker.actuals.excel import LONG_SHEET, TemplateSpec
+from tracker.actuals.upload import check_upload
+from tracker.views import reporting
+
+PLAN = "xq_collab_2022"
+
+
+def due_for(store, plan_id: str, year: int) -> pd.DataFrame:
+    return reporting.values_due(store.targets(plan_id), store.indicators(), store.responsible_units(),
+                                store.current_values(), year)
+
+
+@pytest.fixture
+def store(fresh_store):
+    return fresh_store
+
+
+def test_the_round_lists_every_series_due_with_its_units(store):
+    due = due_for(store, PLAN, 2022)
+    targets = store.targets(PLAN)
+    quantitative = targets[targets["kind"] != "qualitative"]
+    assert len(due) == len(quantitative.drop_duplicates(["region", "indicator"]))
+    assert not due["received"].any()
+    units = reporting.by_unit(due)
+    assert units["due"].sum() >= len(due)              # a value asked of two units counts for each
+    assert (units["missing"] == units["due"]).all()
+    assert "区科技局" in set(units["unit_name"])
+
+
+def test_a_value_entered_counts_as_received_from_whom(store):
+    due = due_for(store, PLAN, 2022)
+    first = due.iloc[0]
+    add_entered_actuals(store, rows=[(first["region"], first["indicator"], 2022, 12, "年报")], batch_id="round")
+    after = due_for(store, PLAN, 2022)
+    row = after[(after["region"] == first["region"]) & (after["indicator"] == first["indicator"])].iloc[0]
+    assert bool(row["received"]) and row["entered_by"] == "clerk" and row["value"] == 12
+    assert int(after["received"].sum()) == 1
+    assert list(after["received"])[-1]                 # the missing ones first
+    # a year outside the plan's period has nothing due
+    assert due_for(store, "cq_sti_13fyp", 2030).empty
+
+
+def test_the_planning_office_collects_the_series_of_plans_naming_no_unit(store):
+    due = due_for(store, "cq_sti_13fyp", 2018)
+    units = reporting.by_unit(due)
+    assert list(units["unit_name"]) == [reporting.NO_UNIT]
+    assert units["due"].iloc[0] == len(due) > 20
+
+
+def test_each_unit_gets_its_own_prefilled_workbook_and_it_uploads_back(store):
+    due = due_for(store, PLAN, 2022)
+    spec = TemplateSpec.from_store(store, PLAN, 2022)
+    unit = reporting.by_unit(due)["unit_name"].iloc[0]
+    own = reporting.due_from(due, unit)
+    book = openpyxl.load_workbook(io.BytesIO(reporting.unit_workbook(spec, due, unit)))
+    sheet = book[LONG_SHEET]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
+    assert {(r[0], r[1]) for r in rows} == set(zip(own["region"], own["indicator"], strict=True))
+    assert all(r[2] == 2022 for r in rows)
+    assert unit in book["填写说明"]["A1"].value
+    for n, row in enumerate(sheet.iter_rows(min_row=2, max_row=1 + len(rows)), start=1):
+        row[3].value = n * 10                          # the unit fills in its values
+    filled = io.BytesIO()
+    book.save(filled)
+    check = check_upload(store, f"{unit}.xlsx", filled.getvalue())
+    assert not check.has_errors, check.problems
+    assert len(check.validation.changes) == len(rows)
+
+    archive = zipfile.ZipFile(io.BytesIO(reporting.round_zip(spec, due)))
+    assert len(archive.namelist()) == len(reporting.by_unit(due))
