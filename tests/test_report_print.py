@@ -3,7 +3,7 @@ the data grid offers no CSV download of its own (it could not neutralise formula
 
 import re
 
-from tests.test_browser import ARTIFACTS, browser, page, pytestmark, server  # noqa: F401  (fixtures and the Chromium mark)
+from tests.test_browser import ARTIFACTS, browser, page, pytestmark, served_db, server  # noqa: F401  (fixtures and the Chromium mark)
 
 
 def test_printing_the_evaluation_page_prints_the_whole_table_and_nothing_else(server, page):  # noqa: F811

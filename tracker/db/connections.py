@@ -70,6 +70,10 @@ def connect(path: Path, *, read_only: bool = False, config: dict | None = None,
         while True:
             try:
                 return duckdb.connect(str(path), read_only=read_only, config=config or {})
+            except duckdb.ConnectionException as exc:
+                # this process's own idle app connection, opened with other settings (read-write), is in the way
+                if "different configuration" not in str(exc) or not _let_go_of_idle(path):
+                    raise
             except duckdb.IOException as exc:
                 if not _is_lock_error(exc):
                     raise
@@ -146,7 +150,7 @@ class PerUseConnection:
                     if knocked(self.path):
                         self._close_now()
                     else:
-                        self._closer = threading.Timer(self.LINGER, self._close_if_idle)
+                        self._closer = threading.Timer(self.LINGER, self.close_if_idle)
                         self._closer.daemon = True
                         self._closer.start()
                 self._state.notify_all()
@@ -160,10 +164,13 @@ class PerUseConnection:
                 self._close_now()
             self._state.wait(0.05)
 
-    def _close_if_idle(self) -> None:
+    def close_if_idle(self) -> bool:
+        """Let go of the file unless a unit of work is using it; whether a connection was closed."""
         with self._state:
-            if self._users == 0:
+            if self._users == 0 and self._con is not None:
                 self._close_now()
+                return True
+            return False
 
     def _close_now(self) -> None:
         if self._closer is not None:
@@ -181,6 +188,15 @@ class PerUseConnection:
 # Every per-use source of the process, closed at exit: a connection still lingering (or a closing timer firing)
 # while the interpreter shuts down would take DuckDB down with it.
 _OPEN: weakref.WeakSet[PerUseConnection] = weakref.WeakSet()
+
+
+def _let_go_of_idle(path: Path) -> bool:
+    """Close this process's idle per-use connections to path; whether there was one."""
+    closed = False
+    for source in list(_OPEN):
+        if source.path.resolve() == Path(path).resolve():
+            closed = source.close_if_idle() or closed
+    return closed
 
 
 @atexit.register
