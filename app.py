@@ -42,6 +42,8 @@ data_pages = [
     restricted(Action.WRITE_ACTUALS, "screens/entry.py", ui.t("nav_entry"), ":material/edit_note:", "data-entry"),
     restricted(Action.WRITE_ACTUALS, "screens/upload.py", ui.t("nav_upload"), ":material/upload_file:", "data-upload"),
     restricted(Action.WRITE_ACTUALS, "screens/batches.py", ui.t("nav_batches"), ":material/history:", "data-batches"),
+    restricted(Action.WRITE_ACTUALS, "screens/reporting.py", ui.t("nav_reporting"), ":material/assignment:",
+               "reporting-round"),
     restricted(Action.ADD_PLANS, "screens/new_plan.py", ui.t("nav_new_plan"), ":material/post_add:", "new-plan"),
 ]
 admin_pages = [

@@ -81,3 +81,37 @@ def test_each_unit_gets_its_own_prefilled_workbook_and_it_uploads_back(store):
 
     archive = zipfile.ZipFile(io.BytesIO(reporting.round_zip(spec, due)))
     assert len(archive.namelist()) == len(reporting.by_unit(due))
+
+
+def test_the_page_shows_the_progress_and_offers_each_unit_its_workbook(monkeypatch, tmp_path):
+    """AppTest of 填报任务 on X区's plan: 收到 0/n before, 1/n after a value arrives; both languages."""
+    import streamlit as st
+    from conftest import seeded_file
+    from test_entry_pages import page
+
+    from tracker.db.store import Store
+
+    path = seeded_file(tmp_path / "tracker.duckdb")
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    st.cache_resource.clear()
+    store = Store.open(path)
+    try:
+        due = due_for(store, PLAN, 2022)
+        at = page("reporting")
+        at.query_params["plan"] = PLAN
+        at.run()
+        assert not at.exception, at.exception
+        at.selectbox(key="reporting_plan").set_value(PLAN).run()
+        at.selectbox(key=f"reporting_year_{PLAN}").set_value(2022).run()
+        assert at.metric[0].value == f"0/{len(due)}"
+        assert any(b.key == "reporting_download_unit" for b in at.get("download_button"))
+        add_entered_actuals(store, rows=[(due["region"].iloc[0], due["indicator"].iloc[0], 2022, 12, "年报")],
+                            batch_id="round")
+        at.run()
+        assert at.metric[0].value == f"1/{len(due)}"
+        at.session_state["lang"] = "en"
+        at.run()
+        assert not at.exception and at.title[0].value == "Reporting round"
+    finally:
+        store.close()
+        st.cache_resource.clear()

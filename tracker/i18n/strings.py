@@ -619,6 +619,41 @@ STRINGS: dict[str, tuple[str, str]] = {
     "units_set_reason": ("修改原因", "Reason"),
     "units_set_save": ("保存单位", "Save units"),
     "units_saved": ("已保存目标 {target} 的单位。", "Saved the units of target {target}."),
+    "nav_reporting": ("填报任务", "Reporting round"),
+    "reporting_intro": (
+        "选定规划和年份:列出应报的每个数值(每个地区和指标一个)、由哪些单位报送、是否已收到以及由谁何时录入。"
+        "给每个单位下载只含其应报数值的预填表,收回后在「数据上传」页上传即可。",
+        "Pick a plan and a year: every value due (one per region and indicator), the units that report it, whether it "
+        "has arrived and who entered it when. Download each unit's pre-filled workbook, holding only its values; "
+        "upload the returned file on Data upload."),
+    "reporting_year": ("填报年份", "Year reported"),
+    "reporting_received": ("已收到", "Received"),
+    "reporting_missing": ("未收到", "Missing"),
+    "reporting_units_behind": ("尚未报齐的单位", "Units not complete"),
+    "reporting_no_unit": ("(规划未指定单位:规划办自行收集)", "(no unit named: the planning office collects it)"),
+    "reporting_col_due": ("应报", "Due"),
+    "reporting_col_received": ("已收到", "Received"),
+    "reporting_col_missing": ("未收到", "Missing"),
+    "reporting_col_share": ("完成比例", "Share received"),
+    "reporting_col_status": ("状态", "Status"),
+    "reporting_status_received": ("已收到", "received"),
+    "reporting_status_missing": ("未收到", "missing"),
+    "reporting_col_value": ("数值", "Value"),
+    "reporting_col_unit": ("计量单位", "Unit of measure"),
+    "reporting_col_by": ("录入人", "Entered by"),
+    "reporting_col_at": ("录入时间", "Entered at"),
+    "reporting_send_title": ("发给各单位的预填表", "Pre-filled workbooks for the units"),
+    "reporting_send_intro": (
+        "每个单位一份:已填好地区、指标和年份,以及系统中目前的数值;单位只需填写数值后交回。一个数值由牵头单位和"
+        "责任单位共同报送时,两方的表中都有该行,先上传的一份写入,后一份相同的数值不会重复写入。",
+        "One per unit: region, indicator and year filled in, with the values the system holds now; the unit fills in "
+        "its values and sends it back. A value asked of a lead and a responsible unit is in both workbooks; the first "
+        "upload writes it and an identical value later is not written again."),
+    "reporting_pick_unit": ("单位", "Unit"),
+    "reporting_download_unit": ("下载该单位的预填表(Excel)", "Download this unit's workbook (Excel)"),
+    "reporting_download_all": ("下载全部单位的预填表(ZIP)", "Download every unit's workbook (ZIP)"),
+    "reporting_values_title": ("应报数值", "Values due"),
+    "reporting_nothing_due": ("本规划在 {year} 年没有应报的量化数值。", "This plan has no quantitative value due for {year}."),
     "np_title": ("新增规划", "Add a plan"),
     "np_intro": ("把一份新规划的文本带进来:系统提出其中的量化目标和陈述值,由您逐条核对、修改、采纳,确认后作为新规划写入,"
                  "此后与目录中的规划一样评价。原文全文保存,每个目标都能找到原句。",
