@@ -120,7 +120,8 @@ THRESHOLD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "boundary_epsilon": ("阈值边界的浮点容差", "floating-point tolerance at threshold boundaries"),
 }
 
-ROLE_LABELS: dict[str, tuple[str, str]] = {"viewer": ("查看", "Viewer"), "editor": ("填报", "Editor"), "admin": ("管理", "Admin")}
+ROLE_LABELS: dict[str, tuple[str, str]] = {"viewer": ("查看", "Viewer"), "editor": ("填报", "Editor"),
+                                             "reviewer": ("审核", "Reviewer"), "admin": ("管理", "Admin")}
 
 # 属性 of a target as plans write it (约束性 binding on the government, 预期性 anticipated).
 BINDING_LABELS: dict[str, tuple[str, str]] = {"约束性": ("约束性", "binding"), "预期性": ("预期性", "anticipated")}
