@@ -441,7 +441,7 @@ class Store(AccountsMixin):
                    WINDOW w AS (PARTITION BY region, indicator, year ORDER BY batch_kind <> 'seed', actual_id)
                )
                SELECT o.region, o.indicator, o.year, o.previous_value, o.value, o.unit, o.vintage, o.source,
-                      o.reason, o.note, o.previous_batch_id, o.actual_id, hist.is_current, o.review_status,
+                      o.reason, o.note, o.previous_batch_id, o.actual_id, hist.is_current, hist.is_latest, o.review_status,
                       o.reviewed_by, o.reviewed_at, o.review_note
                FROM ordered o JOIN actuals_history hist USING (actual_id)
                WHERE o.batch_id = ?

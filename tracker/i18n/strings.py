@@ -738,4 +738,68 @@ STRINGS: dict[str, tuple[str, str]] = {
     "np_match_new": ("新建指标", "new"),
     "np_direction_help": ("up 越高越好,down 越低越好(仅对新建指标)", "up: higher is better, down: lower is better (new indicators only)"),
     "np_path_help": ("linear 线性(默认),geometric 几何(仅对新建指标)", "linear (default) or geometric (new indicators only)"),
+    # -- approval (审核) ------------------------------------------------------------------------------------------
+    "nav_review": ("审核", "Review"),
+    "values_approved": ("实际值:仅已审核数值", "Actual values: approved only"),
+    "values_with_pending": ("实际值:含待审核数值", "Actual values: including values pending review"),
+    "include_pending": ("包括待审核数值", "Include values pending review"),
+    "include_pending_help": (
+        "默认只用审核通过的数值评价;打开后,待审核的数值也参与评价(以最新提交为准)。",
+        "By default only approved values are judged; switched on, values waiting for review count too (the newest "
+        "submission counts).",
+    ),
+    "pending_note": (
+        "本规划有 {count} 个数值待审核,未计入评价;打开“包括待审核数值”可预览其影响。",
+        "{count} values of this plan are waiting for review and are not counted; switch on “Include values pending "
+        "review” to preview them.",
+    ),
+    "pending_note_included": (
+        "已包括 {count} 个待审核数值:这些数值尚未审核通过,评价仅供预览。",
+        "{count} values pending review are included: they are not approved yet, the verdicts are a preview.",
+    ),
+    "review_title": ("审核", "Review"),
+    "review_intro": (
+        "填报人提交的数值在审核通过前为“待审核”,不计入官方页面的评价。按批次审核:可整批通过,也可退回个别数值"
+        "(须填写原因)。审核通过某规划某年度的全部数值会锁定该年度;锁定后修改须先解锁(须填写原因,记入审计日志)。",
+        "Values an editor submits are pending until a reviewer approves them and do not count on the officials' pages "
+        "until then. Review batch by batch: approve a whole batch, or return single values with a reason. Approving "
+        "a plan's year locks it; a revision then needs an explicit unlock (with a reason, audited).",
+    ),
+    "review_none": ("没有待审核的数值。", "No values are waiting for review."),
+    "review_batch": ("批次 {batch}:{who} · {when} · {count} 个数值", "Batch {batch}: {who} · {when} · {count} values"),
+    "review_file": ("文件:{file}", "File: {file}"),
+    "review_note": ("说明:{note}", "Note: {note}"),
+    "review_col_choose": ("选择", "Select"),
+    "review_col_old": ("原值(已通过)", "Old (approved)"),
+    "review_col_new": ("新值", "New"),
+    "review_col_vintage": ("口径", "Vintage"),
+    "review_col_source": ("来源", "Source"),
+    "review_col_reason": ("修订原因", "Reason for revision"),
+    "review_approve_batch": ("整批通过", "Approve the batch"),
+    "review_approve_selected": ("通过所选", "Approve selected"),
+    "review_return_selected": ("退回所选", "Return selected"),
+    "review_return_reason": ("退回原因", "Reason for returning"),
+    "review_reason_missing": ("请填写退回原因。", "Please give a reason for returning."),
+    "review_none_selected": ("请先选择数值。", "Select values first."),
+    "review_approved": ("已通过 {count} 个数值。", "{count} values approved."),
+    "review_returned": ("已退回 {count} 个数值。", "{count} values returned."),
+    "review_locks": ("锁定规划年度", "Lock a plan's year"),
+    "review_locks_intro": (
+        "“审核并锁定”通过该规划该年度的全部待审核数值并锁定;锁定后该年度的数值不能再修改,除非解锁。",
+        "“Approve and lock” approves every pending value of the plan's year and locks it; its values cannot be "
+        "revised until it is unlocked.",
+    ),
+    "review_year": ("年度", "Year"),
+    "review_approve_lock": ("审核并锁定", "Approve and lock"),
+    "review_unlock": ("解锁", "Unlock"),
+    "review_unlock_reason": ("解锁原因", "Reason for unlocking"),
+    "review_locked_list": ("已锁定的年度", "Locked years"),
+    "review_no_locks": ("本规划没有锁定的年度。", "No year of this plan is locked."),
+    "review_locked_done": ("《{plan}》{year}年已审核并锁定(通过 {count} 个数值)。",
+                           "{plan} {year}: approved and locked ({count} values approved)."),
+    "review_unlocked_done": ("《{plan}》{year}年已解锁。", "{plan} {year} unlocked."),
+    "review_is_locked": ("{year}年已锁定", "{year} is locked"),
+    "col_locked_by": ("锁定人", "Locked by"),
+    "col_locked_at": ("锁定时间", "Locked at"),
+    "col_review_status": ("审核状态", "Review"),
 }
