@@ -20,10 +20,11 @@ def unit_label(name: str) -> str:
 
 def show_progress(due: pd.DataFrame, per_unit: pd.DataFrame) -> None:
     received, total = int(due["received"].sum()), len(due)
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     a.metric(ui.t("reporting_received"), f"{received}/{total}")
     b.metric(ui.t("reporting_missing"), total - received)
-    c.metric(ui.t("reporting_units_behind"), int((per_unit["missing"] > 0).sum()))
+    c.metric(ui.t("reporting_pending"), int((due["review_status"] == "pending").sum()))
+    d.metric(ui.t("reporting_units_behind"), int((per_unit["missing"] > 0).sum()))
     st.progress(received / total if total else 0.0)
     st.dataframe(pd.DataFrame({
         ui.t("col_unit_name"): per_unit["unit_name"].map(unit_label),
@@ -41,8 +42,9 @@ def show_values(due: pd.DataFrame) -> None:
         return "、".join(units) or MISSING
 
     st.dataframe(pd.DataFrame({
-        ui.t("reporting_col_status"): due["received"].map(
-            lambda r: ui.t("reporting_status_received" if r else "reporting_status_missing")),
+        ui.t("reporting_col_status"): due["review_status"].map(
+            lambda r: ui.t({"pending": "reporting_status_pending", "approved": "reporting_status_received"}.get(
+                r, "reporting_status_missing"))),
         ui.t("col_region"): due["region"],
         ui.t("col_indicator"): due["indicator"],
         ui.t("col_unit_lead"): due["lead_units"].map(names),

@@ -139,11 +139,15 @@ ENTERED = [
 def add_entered_actuals(store: Store, rows=ENTERED, batch_id: str = "test-entry") -> str:
     """Write rows as one committed entry batch of the editor account "clerk" (created when missing), the way the
     entry page does: through the command layer. The command layer names its batches itself, so batch_id becomes
-    the batch's note (find it with entered_batch_id); returns the id of the batch written."""
+    the batch's note (find it with entered_batch_id); returns the id of the batch written. The values are then
+    approved (from the server's command line), as the values that count: tests/test_approval.py covers pending
+    ones."""
     if store.account(ENTRY_CLERK.username) is None:
         commands.add_account(store, SYSTEM, ENTRY_CLERK.username, role="editor", password=PASSWORD)
     frame = pd.DataFrame(list(rows), columns=["region", "indicator", "year", "value", "vintage"]).assign(source="统计公报")
-    return commands.commit_actuals(store, ENTRY_CLERK, frame, kind="entry", note=batch_id)
+    written = commands.commit_actuals(store, ENTRY_CLERK, frame, kind="entry", note=batch_id)
+    commands.approve_values(store, SYSTEM, store.pending_revisions(written)["actual_id"].tolist())
+    return written
 
 
 def entered_batch_id(store: Store, label: str = "test-entry") -> str:

@@ -69,7 +69,8 @@ def test_a_correction_adds_a_revision_and_keeps_the_old_one(store):
                                   file_name="年报.xlsx", file_sha256="abc")
     history = store.value_history(*RD, 2016)
     assert history["value"].tolist() == [1.73, 1.72]
-    assert history["is_current"].tolist() == [True, False]
+    assert history["is_latest"].tolist() == [True, False]         # the newest counts (once approved)
+    assert history["is_current"].tolist() == [False, False]       # an editor's values wait for review
     assert history.iloc[0]["reason"] == "统计局年报修订"
     assert current(store, *RD, 2016) == 1.73
     listing = store.batches().set_index("batch_id")
@@ -152,7 +153,8 @@ def test_batch_revisions_show_old_and_new(store):
     commands.commit_actuals(store, CLERK, rows((*RD, 2015, 1.60)), kind="entry")
     batch = commands.commit_actuals(store, CLERK, rows((*RD, 2015, 1.62)), kind="entry")
     revisions = store.batch_revisions(batch)
-    assert revisions[["previous_value", "value", "is_current"]].values.tolist() == [[1.60, 1.62, True]]
+    assert revisions[["previous_value", "value", "is_latest"]].values.tolist() == [[1.60, 1.62, True]]
+    assert revisions["review_status"].tolist() == ["pending"]
 
 
 # -- validation of entered rows ---------------------------------------------------------------------------------

@@ -30,13 +30,15 @@ def test_password_rules(password, problem):
 
 
 EDITOR_ACTIONS = {Action.WRITE_ACTUALS, Action.REVERT_BATCH, Action.ASSESS_QUALITATIVE, Action.ADD_PLANS}
+REVIEWER_ACTIONS = EDITOR_ACTIONS | {Action.REVIEW_VALUES, Action.LOCK_YEARS}
 
 
 @pytest.mark.parametrize("action", list(Action))
-@pytest.mark.parametrize("role", ["viewer", "editor", "admin"])
+@pytest.mark.parametrize("role", ["viewer", "editor", "reviewer", "admin"])
 def test_role_ladder(role, action):
     user = User("u", role)
-    may = role == "admin" or (role == "editor" and action in EDITOR_ACTIONS)
+    may = (role == "admin" or (role == "editor" and action in EDITOR_ACTIONS)
+           or (role == "reviewer" and action in REVIEWER_ACTIONS))
     assert access.allowed(user, action) is may
     if may:
         assert access.require(user, action) is user
@@ -50,6 +52,7 @@ def test_each_role_may_do_what_the_one_before_it_may():
         assert access.ALLOWED[lower] <= access.ALLOWED[higher]
     assert access.minimum_role(Action.WRITE_ACTUALS) == "editor"
     assert access.minimum_role(Action.MANAGE_ACCOUNTS) == "admin"
+    assert access.minimum_role(Action.REVIEW_VALUES) == "reviewer"
     assert not access.allowed(User("u", "no-such-role"), Action.WRITE_ACTUALS)
 
 

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from tracker import commands
 from tracker.access.actions import PermissionDenied
-from tracker.access.auth import User
+from tracker.access.auth import SYSTEM, User
 from tracker.config import PROJECT_ROOT
 from tracker.db import migrations
 from tracker.db import writes as store_writes
@@ -49,6 +49,12 @@ CALLS = {
     "commit_validation": lambda s, u: commands.commit_validation(s, u, a_validation(), kind="upload"),
     "revert_batch": lambda s, u: commands.revert_batch(s, u, s.batches().query("kind == 'entry'")["batch_id"].iloc[0],
                                                        reason="录入错误"),
+    "approve_values": lambda s, u: commands.approve_values(s, u, s.pending_revisions()["actual_id"].tolist()),
+    "return_values": lambda s, u: commands.return_values(s, u, s.pending_revisions()["actual_id"].tolist(),
+                                                         reason="口径不符"),
+    "approve_plan_year": lambda s, u: commands.approve_plan_year(s, u, "cq_sti_13fyp", 2017),
+    "lock_year": lambda s, u: commands.lock_year(s, u, "cq_sti_13fyp", 2018),
+    "unlock_year": lambda s, u: commands.unlock_year(s, u, "cq_sti_13fyp", 2014, reason="更正口径"),
     "assess_qualitative": lambda s, u: commands.assess_qualitative(s, u, QUALITATIVE, "achieved", "全省第二"),
     "save_thresholds": lambda s, u: commands.save_thresholds(s, u, replace(s.thresholds(), schedule_on_track=0.9)),
     "change_thresholds": lambda s, u: commands.change_thresholds(s, u, schedule_lagging=0.75),
@@ -113,7 +119,8 @@ def test_every_public_command_is_enumerated():
 
 @pytest.fixture
 def with_entry(fresh_store):
-    commands.commit_actuals(fresh_store, CLERK, one_value(2017, 1.88), kind="entry")
+    commands.commit_actuals(fresh_store, CLERK, one_value(2017, 1.88), kind="entry")     # pending
+    commands.lock_year(fresh_store, SYSTEM, "cq_sti_13fyp", 2014)                        # for unlock_year
     return fresh_store
 
 
@@ -315,7 +322,7 @@ def test_a_version_2_file_is_migrated_in_order_and_keeps_its_values(tmp_path):
     path = version_2_file(tmp_path / "v2.duckdb")
     store = Store.open(path)
     try:
-        assert store.applied_migrations == [3, 4, 5, 6, 7]
+        assert store.applied_migrations == [3, 4, 5, 6, 7, 8]
         assert store.meta("schema_version") == str(SCHEMA_VERSION)
         assert {"relative_to_indicator_id"} <= columns(store, "targets")
         assert {"source_plan_id"} <= columns(store, "actuals")
@@ -327,6 +334,7 @@ def test_a_version_2_file_is_migrated_in_order_and_keeps_its_values(tmp_path):
         assert store.meta("data_version") == "0"
         history = store.value_history(*RD, 2016)
         assert history["value"].tolist() == [1.72] and history["is_current"].tolist() == [True]
+        assert history["review_status"].tolist() == ["approved"]          # what was entered before approval counts
         assert store.account("zhang")["credentials_version"] == 0
     finally:
         store.close()
@@ -348,7 +356,7 @@ def test_a_version_4_file_gets_the_sign_in_claims_and_keeps_its_attempts(tmp_pat
         old.close()
     store = Store.open(path)
     try:
-        assert store.applied_migrations == [5, 6, 7]
+        assert store.applied_migrations == [5, 6, 7, 8]
         assert {"attempt_id", "client"} <= columns(store, "login_attempts")
         assert store.failed_sign_ins("zhang")[0] == 1         # the old attempt still counts
         with pytest.raises(ValueError, match="不正确"):

@@ -53,6 +53,21 @@ def test_a_value_entered_counts_as_received_from_whom(store):
     assert due_for(store, "cq_sti_13fyp", 2030).empty
 
 
+def test_a_submitted_value_is_received_pending_until_reviewed_and_missing_again_when_returned(store):
+    from conftest import ADMIN, CLERK
+
+    from tracker import commands
+
+    first = due_for(store, PLAN, 2022).iloc[0]
+    row = pd.DataFrame([{"region": first["region"], "indicator": first["indicator"], "year": 2022, "value": 7.0}])
+    commands.commit_actuals(store, CLERK, row, kind="entry")
+    due = due_for(store, PLAN, 2022)
+    assert int(due["received"].sum()) == 1 and due["review_status"].tolist().count("pending") == 1
+    commands.return_values(store, ADMIN, store.pending_revisions()["actual_id"].tolist(),
+                           reason="口径不对,请按年报数重报")
+    assert not due_for(store, PLAN, 2022)["received"].any()      # the unit sends it again
+
+
 def test_the_planning_office_collects_the_series_of_plans_naming_no_unit(store):
     due = due_for(store, "cq_sti_13fyp", 2018)
     units = reporting.by_unit(due)

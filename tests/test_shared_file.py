@@ -58,7 +58,10 @@ def test_an_import_commits_while_the_app_reads_and_the_app_sees_it(app_store, tm
         done = run_cli("tracker", "import", str(csv), "--db", str(app_store.path), "--user", "张三",
                        TRACKER_PASSWORD=PASSWORD)
         users = run_cli("tracker", "user", "--db", str(app_store.path), "list")
-        status = run_cli("tracker", "status", "--db", str(app_store.path), "--plan", "cq_sti_13fyp")
+        status = run_cli("tracker", "status", "--db", str(app_store.path), "--plan", "cq_sti_13fyp",
+                         "--pending", "include")
+        approved = run_cli("tracker", "approve", "--db", str(app_store.path), "--plan", "cq_sti_13fyp",
+                           "--year", "2019", "--user", "admin", TRACKER_PASSWORD=PASSWORD)
         saved = run_cli("tracker", "backup", str(tmp_path / "nightly.zip"), "--db", str(app_store.path))
     finally:
         stop.set()
@@ -67,10 +70,11 @@ def test_an_import_commits_while_the_app_reads_and_the_app_sees_it(app_store, tm
     assert done.returncode == 0, done.stderr
     assert users.returncode == 0 and "张三" in users.stdout, users.stderr
     assert status.returncode == 0 and "2.11" in status.stdout, status.stderr
+    assert approved.returncode == 0 and "审核通过 1 个" in approved.stdout, approved.stderr
     assert saved.returncode == 0 and "已备份" in saved.stdout, saved.stderr
     assert failures == [] and reads[0] > 0
     assert app_store.data_version() != version                  # the next rerun reads the new data
-    assert 2.11 in app_store.read_model_frames()["actuals"]["value"].tolist()
+    assert 2.11 in app_store.read_model_frames()["actuals"]["value"].tolist()   # approved: officials see it
 
 
 def test_the_etl_rebuilds_while_the_app_runs(app_store):

@@ -26,7 +26,7 @@ import duckdb
 import pandas as pd
 
 from tracker.access import auth
-from tracker.access.actions import ROLES, Action, PermissionDenied, require
+from tracker.access.actions import ROLES, Action, PermissionDenied, require, role_allows
 from tracker.access.auth import SYSTEM, User
 from tracker.db import writes as sql
 from tracker.db.accounts import validate_thresholds
@@ -98,13 +98,19 @@ def commit_actuals(store: Store, actor: User | None, rows: pd.DataFrame, *, kind
     batch_id = sql.new_batch_id(kind, now)
     with store.transaction() as cur:
         who = acting(cur, actor, Action.WRITE_ACTUALS)
+        _refuse_locked(cur, rows)
+        # A reviewer's or an admin's value (and the server's command line's) is approved at once; an editor's waits.
+        approved = role_allows(who.role, Action.REVIEW_VALUES)
         frame = rows[[c for c in sql.ACTUAL_INPUT if c in rows.columns]].assign(
-            batch_id=batch_id, entered_by=who.username, entered_at=now
+            batch_id=batch_id, entered_by=who.username, entered_at=now,
+            review_status="approved" if approved else "pending",
+            reviewed_by=who.username if approved else None, reviewed_at=now if approved else None,
         )
         sql.insert_batch(cur, batch_id=batch_id, kind=kind, created_by=who.username, created_at=now, note=note,
                          row_count=len(frame), file_name=file_name, file_sha256=file_sha256)
         sql.insert_actuals(cur, frame)
-        _audit(cur, who, kind, batch_id, f"{len(frame)} 个数值" + (f",文件 {file_name}" if file_name else ""))
+        _audit(cur, who, kind, batch_id, f"提交 {len(frame)} 个数值" + (f",文件 {file_name}" if file_name else "")
+               + (";提交人可审核,直接通过" if approved else ";待审核"))
         if before_commit is not None:
             before_commit(cur)
     return batch_id
@@ -161,11 +167,126 @@ def revert_batch(store: Store, actor: User | None, batch_id: str, *, reason: str
         refusal = revert_refusal(kind, status)
         if refusal:
             raise ValueError(_REVERT_REFUSALS[refusal].format(batch=batch_id))
+        _refuse_locked(cur, sql.batch_keys(cur, batch_id))
         sql.mark_batch_reverted(cur, batch_id)
         sql.insert_batch(cur, batch_id=revert_id, kind="revert", created_by=who.username, created_at=now,
                          note=reason, row_count=count, reverts_batch_id=batch_id)
         _audit(cur, who, "revert", batch_id, f"撤销批次 {batch_id}({count} 个数值),原因:{reason};记录为 {revert_id}")
     return revert_id
+
+
+# -- approval ---------------------------------------------------------------------------------------------------------
+# A revision is the unit of review (actuals.review_status): pending until approved or returned with a reason. A batch
+# is usually reviewed whole (the review page approves all its values at once) but one value can be returned alone.
+# Approving a plan's year approves its pending values and locks the year; a locked year refuses new revisions (and
+# reverts) of the series the plan targets until a reviewer unlocks it with a reason.
+class LockedError(ValueError):
+    """A write would revise a value of a locked year; the message names the rows in Chinese."""
+
+
+def _refuse_locked(cur, rows: pd.DataFrame) -> None:
+    if rows.empty:
+        return
+    locked = sql.locked_rows(cur, rows)
+    if locked.empty:
+        return
+    named = [f"{r.region} · {r.indicator} · {int(r.year)}年(《{r.title or r.plan_id}》{int(r.year)}年已锁定)"
+             for r in locked.head(5).itertuples()]
+    more = f" 等 {len(locked)} 个数值" if len(locked) > 5 else ""
+    raise LockedError(f"以下数值所在年度已审核锁定,不能修改:{';'.join(named)}{more}。"
+                      "如需修改,请审核人先解锁该规划年度(须填写原因)。")
+
+
+def _review(store: Store, actor: User | None, actual_ids: Sequence[int], status: str, note: str | None) -> int:
+    ids = sorted({int(i) for i in actual_ids})
+    if not ids:
+        raise ValueError("没有选择要审核的数值 / no values chosen")
+    now = datetime.now()
+    with store.transaction() as cur:
+        who = acting(cur, actor, Action.REVIEW_VALUES)
+        states = sql.review_states(cur, ids)
+        if len(states) < len(ids):
+            raise ValueError("所选数值不存在 / no such value")
+        done = states[(states["review_status"] != "pending") | (states["batch_status"] != "committed")]
+        if not done.empty:
+            r = done.iloc[0]
+            raise ValueError(f"{r['region']} · {r['indicator']} · {int(r['year'])}年 的这次提交已审核或已撤销,"
+                             "不能再审核。")
+        sql.set_review(cur, ids, status, who.username, now, note)
+        verb = "通过" if status == "approved" else "退回"
+        for batch_id, part in states.groupby("batch_id", sort=True):
+            values = "、".join(f"{r.region}·{r.indicator}·{int(r.year)}年" for r in part.head(10).itertuples())
+            _audit(cur, who, "approve" if status == "approved" else "return", batch_id,
+                   f"{verb} {len(part)} 个数值:{values}{' 等' if len(part) > 10 else ''}"
+                   + (f";原因:{note}" if note else ""))
+    return len(ids)
+
+
+def approve_values(store: Store, actor: User | None, actual_ids: Sequence[int]) -> int:
+    """Approve pending revisions (reviewers, admins): they count from now on. Returns how many."""
+    return _review(store, actor, actual_ids, "approved", None)
+
+
+def return_values(store: Store, actor: User | None, actual_ids: Sequence[int], *, reason: str) -> int:
+    """Return pending revisions to who submitted them, with a reason: they never count (the approved value before
+    them still does). Returns how many."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("请填写退回原因 / a reason is required")
+    return _review(store, actor, actual_ids, "returned", reason)
+
+
+def _plan_exists(cur, plan_id: str) -> str:
+    row = cur.execute("SELECT title FROM plans WHERE plan_id = ?", [plan_id]).fetchone()
+    if row is None:
+        raise ValueError(f"没有规划 {plan_id} / no such plan")
+    return row[0]
+
+
+def approve_plan_year(store: Store, actor: User | None, plan_id: str, year: int) -> int:
+    """Approve every pending value of the series a plan targets for one year and lock that year (one transaction,
+    audited as approve and lock). Returns how many values were approved."""
+    now = datetime.now()
+    year = int(year)
+    with store.transaction() as cur:
+        who = acting(cur, actor, Action.REVIEW_VALUES)
+        acting(cur, actor, Action.LOCK_YEARS)
+        title = _plan_exists(cur, plan_id)
+        ids = sql.pending_ids_of_plan_year(cur, plan_id, year)
+        if ids:
+            sql.set_review(cur, ids, "approved", who.username, now, None)
+            _audit(cur, who, "approve", f"{plan_id}:{year}", f"《{title}》{year}年:通过 {len(ids)} 个待审核数值")
+        if not sql.is_locked(cur, plan_id, year):
+            sql.insert_year_lock(cur, plan_id, year, "lock", who.username, now, "审核通过 / approved")
+            _audit(cur, who, "lock", f"{plan_id}:{year}", f"《{title}》{year}年审核通过,锁定")
+    return len(ids)
+
+
+def lock_year(store: Store, actor: User | None, plan_id: str, year: int, *, reason: str | None = None) -> None:
+    """Lock a plan's year: new revisions of the series it targets are refused for that year until unlocked."""
+    with store.transaction() as cur:
+        who = acting(cur, actor, Action.LOCK_YEARS)
+        title = _plan_exists(cur, plan_id)
+        if sql.is_locked(cur, plan_id, int(year)):
+            raise ValueError(f"《{title}》{int(year)}年已锁定 / already locked")
+        sql.insert_year_lock(cur, plan_id, int(year), "lock", who.username, datetime.now(), (reason or "").strip()
+                             or None)
+        _audit(cur, who, "lock", f"{plan_id}:{int(year)}", f"《{title}》{int(year)}年锁定"
+               + (f";原因:{reason.strip()}" if (reason or "").strip() else ""))
+
+
+def unlock_year(store: Store, actor: User | None, plan_id: str, year: int, *, reason: str) -> None:
+    """Unlock a locked plan's year (reason required, audited): its values may be revised again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("请填写解锁原因 / a reason is required")
+    with store.transaction() as cur:
+        who = acting(cur, actor, Action.LOCK_YEARS)
+        title = _plan_exists(cur, plan_id)
+        if not sql.is_locked(cur, plan_id, int(year)):
+            raise ValueError(f"《{title}》{int(year)}年未锁定 / not locked")
+        sql.insert_year_lock(cur, plan_id, int(year), "unlock", who.username, datetime.now(), reason)
+        _audit(cur, who, "unlock", f"{plan_id}:{int(year)}", f"《{title}》{int(year)}年解锁;原因:{reason}")
 
 
 # -- qualitative targets ------------------------------------------------------------------------------------------------
@@ -344,8 +465,9 @@ def restore_backup(store: Store, actor: User | None, path: Path, *, replace: boo
 
 
 # Every public command, for the tests that prove each one refuses whoever may not use it.
-COMMANDS = (commit_actuals, commit_validation, revert_batch, assess_qualitative, save_thresholds, change_thresholds,
-            set_responsible_units, add_account, set_password, set_role, set_active, refresh_catalogue, restore_backup)
+COMMANDS = (commit_actuals, commit_validation, revert_batch, approve_values, return_values, approve_plan_year,
+            lock_year, unlock_year, assess_qualitative, save_thresholds, change_thresholds, set_responsible_units,
+            add_account, set_password, set_role, set_active, refresh_catalogue, restore_backup)
 
 
 # -- plans staff add themselves (新增规划) ------------------------------------------------------------------------

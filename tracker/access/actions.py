@@ -1,6 +1,6 @@
 """Who may do what: every write is an Action, every role a set of Actions, checked in one place.
 
-Roles are ordered (viewer < editor < admin): each role may do what the one before it may, and more. This module is
+Roles are ordered (viewer < editor < reviewer < admin): each role may do what the one before it may, and more. This module is
 the only place that compares roles; everything else asks allowed(user, Action.…) or require(user, Action.…).
 """
 
@@ -15,7 +15,7 @@ from tracker.i18n.labels import ROLE_LABELS
 if TYPE_CHECKING:
     from tracker.access.auth import User
 
-ROLES = ("viewer", "editor", "admin")
+ROLES = ("viewer", "editor", "reviewer", "admin")
 
 
 class PermissionDenied(PermissionError):
@@ -36,14 +36,20 @@ class Action(Enum):
     ADD_PLANS = "新增或更正规划"
     SET_UNITS = "设置牵头和责任单位"
     RESTORE_BACKUP = "从备份恢复数据库"
+    REVIEW_VALUES = "审核实际值"
+    LOCK_YEARS = "锁定或解锁规划年度"
 
 
 _EDITOR = frozenset({Action.WRITE_ACTUALS, Action.REVERT_BATCH, Action.ASSESS_QUALITATIVE, Action.ADD_PLANS})
-_ADMIN = _EDITOR | {Action.SET_UNITS, Action.CHANGE_SETTINGS, Action.MANAGE_ACCOUNTS, Action.REFRESH_CATALOGUE, Action.READ_AUDIT,
-                    Action.RESTORE_BACKUP}
+# 审核 reviewers enter values as editors do (theirs are approved at once), approve or return what editors submitted,
+# and lock or unlock a plan's year.
+_REVIEWER = _EDITOR | {Action.REVIEW_VALUES, Action.LOCK_YEARS}
+_ADMIN = _REVIEWER | {Action.SET_UNITS, Action.CHANGE_SETTINGS, Action.MANAGE_ACCOUNTS, Action.REFRESH_CATALOGUE, Action.READ_AUDIT,
+                      Action.RESTORE_BACKUP}
 
 # role → the actions it allows (each role includes the one before it, as the role order says).
-ALLOWED: dict[str, frozenset[Action]] = {"viewer": frozenset(), "editor": _EDITOR, "admin": frozenset(_ADMIN)}
+ALLOWED: dict[str, frozenset[Action]] = {"viewer": frozenset(), "editor": _EDITOR, "reviewer": frozenset(_REVIEWER),
+                                         "admin": frozenset(_ADMIN)}
 
 
 def role_allows(role: str | None, action: Action) -> bool:

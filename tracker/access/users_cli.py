@@ -43,7 +43,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="新建账户")
     add.add_argument("username")
-    add.add_argument("--role", choices=ROLES, required=True, help="viewer 查看 / editor 填报 / admin 管理")
+    add.add_argument("--role", choices=ROLES, required=True, help="viewer 查看 / editor 填报 / reviewer 审核 / admin 管理")
     add.add_argument("--name", default="", help="姓名")
     add.add_argument("--email", default="")
     for name, help_text in (("passwd", "重设密码"), ("disable", "停用账户"), ("enable", "启用账户")):

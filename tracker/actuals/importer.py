@@ -43,8 +43,8 @@ def read_password(username: str) -> str | None:
     return getpass.getpass(f"账户 {username} 的密码:")
 
 
-def sign_in(store: Store, username: str | None) -> User | None:
-    """The editor signing this import in, or None after printing why not."""
+def sign_in(store: Store, username: str | None, action: Action = Action.WRITE_ACTUALS) -> User | None:
+    """The account signing this command in (an editor for an import), or None after printing why not."""
     if not username:
         print("写入需要填报账户:请用 --user 指定账户名(密码在提示时输入,或设置环境变量 TRACKER_PASSWORD)。"
               "只检查不写入可用 --dry-run。", file=sys.stderr)
@@ -55,7 +55,7 @@ def sign_in(store: Store, username: str | None) -> User | None:
         return None
     try:
         user = store.sign_in(username, password, channel="cli", client=f"cli:{getpass.getuser()}")
-        return require(user, Action.WRITE_ACTUALS)
+        return require(user, action)
     except (ValueError, PermissionDenied) as exc:
         print(exc, file=sys.stderr)
         return None

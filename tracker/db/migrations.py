@@ -35,6 +35,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               schema.REVIEWED_PLANS_DDL),
     Migration(7, "the 牵头单位/责任单位 of each target: as the text names them, and as an admin set them",
               schema.RESPONSIBLE_UNITS_DDL),
+    Migration(8, "approval: the review state of every revision (existing ones approved), locks of a plan's year",
+              schema.APPROVAL_DDL),
 )
 assert [m.number for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1)), "migrations are numbered 1, 2, 3 …"
 assert MIGRATIONS[-1].number == schema.SCHEMA_VERSION, "SCHEMA_VERSION is the number of the last migration"

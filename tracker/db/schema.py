@@ -11,8 +11,9 @@ order, each in its own transaction (tracker/db/migrations.py). Nothing here runs
 # 1 the catalogue and entered values, 2 accounts/audit/settings, 3 targets.relative_to_indicator_id,
 # actuals.source_plan_id and the write counter, 4 users.credentials_version (a password change ends sessions),
 # 5 login_attempts.attempt_id and .client (sign-ins claimed before the password is checked, counted per client),
-# 6 documents, the origin of catalogue rows (seed | reviewed), plans.status and the archive of corrected targets.
-SCHEMA_VERSION = 7
+# 6 documents, the origin of catalogue rows (seed | reviewed), plans.status and the archive of corrected targets,
+# 7 the responsible units of targets, 8 approval: the review state of each revision and the locks of a plan's year.
+SCHEMA_VERSION = 8
 
 # -- migration 1: the catalogue, batches and actuals, qualitative statuses, and their views -------------------------
 BASE_DDL = """CREATE SEQUENCE IF NOT EXISTS revision_seq START 1;
@@ -404,4 +405,57 @@ CREATE TABLE IF NOT EXISTS target_unit_sets (
     set_at            TIMESTAMP NOT NULL,
     reason            VARCHAR NOT NULL
 );
+"""
+
+# -- migration 8: approval. Every revision (actuals row) has a review state: pending (待审核) until a reviewer approves
+# it (approved) or returns it with a reason (returned: it never counts, like a reverted batch). By default only approved
+# revisions count (actuals_current); actuals_latest also counts pending ones (the "包括待审核数值" switch). What the
+# file held before counts as approved, recorded as approved by the migration; a seed document's values are approved
+# by nature (the column's default). year_locks: a plan's year locked (approving the year locks it) or unlocked again,
+# append-only; the latest row of a (plan_id, year) says whether it is locked.
+APPROVAL_DDL = """
+ALTER TABLE actuals ADD COLUMN review_status VARCHAR DEFAULT 'approved';  -- pending | approved | returned
+ALTER TABLE actuals ADD COLUMN reviewed_by VARCHAR;                      -- who approved or returned it
+ALTER TABLE actuals ADD COLUMN reviewed_at TIMESTAMP;
+ALTER TABLE actuals ADD COLUMN review_note VARCHAR;                      -- returned: the reason
+UPDATE actuals SET review_status = 'approved' WHERE review_status IS NULL;
+UPDATE actuals SET reviewed_by = 'migration', reviewed_at = entered_at WHERE batch_id <> 'seed';
+
+CREATE SEQUENCE IF NOT EXISTS lock_seq START 1;
+CREATE TABLE IF NOT EXISTS year_locks (
+    lock_id   BIGINT NOT NULL DEFAULT nextval('lock_seq'),   -- orders the rows of one (plan_id, year)
+    plan_id   VARCHAR NOT NULL,
+    year      INTEGER NOT NULL,
+    action    VARCHAR NOT NULL,          -- lock | unlock
+    set_by    VARCHAR NOT NULL,
+    set_at    TIMESTAMP NOT NULL,
+    reason    VARCHAR
+);
+
+-- actuals_history lists a.*: recreated so that it shows the new columns. is_current: the revision that counts among
+-- the approved ones (the default); is_latest: the one that counts when pending revisions are included.
+CREATE OR REPLACE VIEW actuals_history AS
+SELECT a.*,
+       b.kind AS batch_kind,
+       b.status AS batch_status,
+       b.status = 'committed' AND a.review_status = 'approved' AND row_number() OVER (
+           PARTITION BY a.region, a.indicator, a.year, b.status = 'committed' AND a.review_status = 'approved'
+           ORDER BY (b.kind = 'seed'), a.actual_id DESC
+       ) = 1 AS is_current,
+       b.status = 'committed' AND a.review_status <> 'returned' AND row_number() OVER (
+           PARTITION BY a.region, a.indicator, a.year, b.status = 'committed' AND a.review_status <> 'returned'
+           ORDER BY (b.kind = 'seed'), a.actual_id DESC
+       ) = 1 AS is_latest
+FROM actuals a
+JOIN batches b USING (batch_id);
+
+CREATE OR REPLACE VIEW actuals_current AS
+SELECT * EXCLUDE (is_current, is_latest, batch_status)
+FROM actuals_history
+WHERE is_current AND value IS NOT NULL;
+
+CREATE OR REPLACE VIEW actuals_latest AS
+SELECT * EXCLUDE (is_current, is_latest, batch_status)
+FROM actuals_history
+WHERE is_latest AND value IS NOT NULL;
 """

@@ -41,27 +41,51 @@ __all__ = ["SEED_BATCH_ID", "SEED_TABLES", "SEED_USER", "WRITE_COUNTER", "Store"
            "OutdatedSchemaError", "open_for_command"]
 
 
-# The value that counts for each (region, indicator, year), as the actuals_current view defines it (the newest
-# revision of a committed batch, anything a person entered before what a seed document states; a withdrawal
-# counts as no value), as one aggregate: 3× faster than the view's window over every revision.
-CURRENT_VALUES_SQL = """
+# Which revisions may count: approved ones (the default, actuals_current), or pending ones too (actuals_latest, the
+# "包括待审核数值" switch). A returned revision never counts.
+def countable_sql(pending: bool, alias: str = "a") -> str:
+    return f"{alias}.review_status <> 'returned'" if pending else f"{alias}.review_status = 'approved'"
+
+
+def current_values_sql(pending: bool = False) -> str:
+    """The value that counts for each (region, indicator, year), as the actuals_current view (actuals_latest when
+    pending) defines it (the newest countable revision of a committed batch, anything a person entered before what
+    a seed document states; a withdrawal counts as no value), as one aggregate: 3× faster than the view's window
+    over every revision."""
+    return f"""
     SELECT region, indicator, year, value FROM (
         SELECT a.region, a.indicator, a.year,
                -- ranked by (entered by a person, revision): one integer sorts faster than a pair
                arg_max_null(a.value, a.actual_id + CASE WHEN b.kind <> 'seed' THEN 4611686018427387904 ELSE 0 END)
                    AS value
         FROM actuals a JOIN batches b USING (batch_id)
-        WHERE b.status = 'committed'
+        WHERE b.status = 'committed' AND {countable_sql(pending)}
         GROUP BY a.region, a.indicator, a.year
     ) WHERE value IS NOT NULL"""
-# The values a plan's text states that still count: nothing a person entered has replaced or withdrawn them.
-CURRENT_STATED_SQL = f"""
+
+
+def current_stated_sql(pending: bool = False) -> str:
+    """The values a plan's text states that still count: nothing a person entered (and that counts) has replaced
+    or withdrawn them."""
+    return f"""
     SELECT s.region, s.indicator, s.year, s.source_plan_id, s.source
     FROM actuals s
     WHERE s.batch_id = '{SEED_BATCH_ID}' AND s.source_plan_id IS NOT NULL AND s.value IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM actuals a JOIN batches b USING (batch_id)
-                      WHERE b.status = 'committed' AND b.kind <> 'seed'
+                      WHERE b.status = 'committed' AND b.kind <> 'seed' AND {countable_sql(pending)}
                         AND a.region = s.region AND a.indicator = s.indicator AND a.year = s.year)"""
+
+
+CURRENT_VALUES_SQL = current_values_sql(False)
+CURRENT_STATED_SQL = current_stated_sql(False)
+# Revisions waiting for review: pending in a committed batch.
+PENDING_VALUES_SQL = """
+    SELECT a.region, a.indicator, a.year FROM actuals a JOIN batches b USING (batch_id)
+    WHERE b.status = 'committed' AND a.review_status = 'pending'"""
+# The (plan_id, year) pairs locked now: the latest lock row of each says lock.
+LOCKED_YEARS_SQL = """
+    SELECT plan_id, year, set_by, set_at, reason FROM year_locks
+    QUALIFY row_number() OVER (PARTITION BY plan_id, year ORDER BY lock_id DESC) = 1 AND action = 'lock'"""
 
 
 class OutdatedSchemaError(RuntimeError):
@@ -223,13 +247,14 @@ class Store(AccountsMixin):
             [plan_id, plan_id],
         )
 
-    def read_model_frames(self) -> dict:
+    def read_model_frames(self, *, pending: bool = False) -> dict:
         """The inputs of the read model (tracker.views.read_model), read in one transaction so that they show one
         committed state, labelled with that state's data version.
 
         Only what the views compute with is read: for actual values the series key, the year and the value (the
         revision details are read per series by the indicator page); the values a plan's text states are read
-        apart, with their plan and source (a borrowed baseline names them). Arrow carries the rows to pandas: at a
+        apart, with their plan and source (a borrowed baseline names them). pending: values waiting for review count
+        too (the newest revision counts, as before approval); otherwise only approved ones. Arrow carries the rows to pandas: at a
         province's 1.7 million values that is 3× faster than DuckDB's own conversion.
         """
         with self.reading() as cur:
@@ -240,14 +265,16 @@ class Store(AccountsMixin):
                 "version": self._version(cur),
                 "plans": frame("SELECT * FROM plans ORDER BY plan_id"),
                 "targets": frame("SELECT * FROM targets_full ORDER BY plan_id, quote_offset, target_id"),
-                "actuals": frame(CURRENT_VALUES_SQL),
-                "stated": frame(CURRENT_STATED_SQL),
+                "actuals": frame(current_values_sql(pending)),
+                "stated": frame(current_stated_sql(pending)),
+                "pending": frame(PENDING_VALUES_SQL),
                 "statuses": frame("SELECT * FROM target_status ORDER BY set_at"),
             }
 
-    def actuals_current(self) -> pd.DataFrame:
-        """The value that counts for each region, indicator and year."""
-        return self.query_df("SELECT * FROM actuals_current ORDER BY region, indicator, year")
+    def actuals_current(self, *, pending: bool = False) -> pd.DataFrame:
+        """The value that counts for each region, indicator and year (pending: values waiting for review too)."""
+        view = "actuals_latest" if pending else "actuals_current"
+        return self.query_df(f"SELECT * FROM {view} ORDER BY region, indicator, year")  # noqa: S608
 
     def actuals_history(self, region: str | None = None, indicator: str | None = None) -> pd.DataFrame:
         """Every revision, newest first, with is_current."""
@@ -365,10 +392,12 @@ class Store(AccountsMixin):
         return self.query_df("SELECT * FROM region_aliases ORDER BY region, alias")
 
     def current_values(self) -> pd.DataFrame:
-        """The value that counts for every region, indicator and year (one read, for validation and diffs)."""
+        """The newest value submitted for every region, indicator and year, pending ones included (one read, for
+        validation and diffs: a value waiting for review is not submitted again)."""
         return self.query_df(
-            """SELECT region, indicator, year, value, unit, vintage, source, batch_id, entered_by, entered_at
-               FROM actuals_current"""
+            """SELECT region, indicator, year, value, unit, vintage, source, batch_id, entered_by, entered_at,
+                      review_status
+               FROM actuals_latest"""
         )
 
     def batches(self) -> pd.DataFrame:
@@ -377,6 +406,8 @@ class Store(AccountsMixin):
         return self.query_df(
             """WITH r AS (
                    SELECT batch_id, value, is_current,
+                          batch_status = 'committed' AND review_status = 'pending' AS pending,
+                          review_status = 'returned' AS returned,
                           row_number() OVER (PARTITION BY region, indicator, year ORDER BY actual_id) = 1 AS first
                    FROM actuals_history
                ), c AS (
@@ -385,7 +416,9 @@ class Store(AccountsMixin):
                           count(*) FILTER (WHERE first AND value IS NOT NULL) AS new_values,
                           count(*) FILTER (WHERE NOT first AND value IS NOT NULL) AS revised_values,
                           count(*) FILTER (WHERE value IS NULL) AS withdrawn_values,
-                          count(*) FILTER (WHERE is_current) AS current_values
+                          count(*) FILTER (WHERE is_current) AS current_values,
+                          count(*) FILTER (WHERE pending) AS pending_values,
+                          count(*) FILTER (WHERE returned) AS returned_values
                    FROM r GROUP BY batch_id
                )
                SELECT b.*,
@@ -394,6 +427,8 @@ class Store(AccountsMixin):
                       coalesce(c.revised_values, 0) AS revised_values,
                       coalesce(c.withdrawn_values, 0) AS withdrawn_values,
                       coalesce(c.current_values, 0) AS current_values,
+                      coalesce(c.pending_values, 0) AS pending_values,
+                      coalesce(c.returned_values, 0) AS returned_values,
                       r.batch_id AS reverted_by
                FROM batches b
                LEFT JOIN c USING (batch_id)
@@ -428,7 +463,8 @@ class Store(AccountsMixin):
                    WINDOW w AS (PARTITION BY region, indicator, year ORDER BY batch_kind <> 'seed', actual_id)
                )
                SELECT o.region, o.indicator, o.year, o.previous_value, o.value, o.unit, o.vintage, o.source,
-                      o.reason, o.note, o.previous_batch_id, o.actual_id, hist.is_current
+                      o.reason, o.note, o.previous_batch_id, o.actual_id, hist.is_current, hist.is_latest, o.review_status,
+                      o.reviewed_by, o.reviewed_at, o.review_note
                FROM ordered o JOIN actuals_history hist USING (actual_id)
                WHERE o.batch_id = ?
                ORDER BY o.region, o.indicator, o.year""",
@@ -439,7 +475,8 @@ class Store(AccountsMixin):
         """Every revision of one value, newest first, with its batch, person, vintage, reason and is_current."""
         return self.query_df(
             """SELECT h.actual_id, h.value, h.unit, h.vintage, h.source, h.reason, h.note, h.batch_id,
-                      h.batch_kind, h.batch_status, h.entered_by, h.entered_at, h.is_current
+                      h.batch_kind, h.batch_status, h.entered_by, h.entered_at, h.is_current, h.is_latest,
+                      h.review_status, h.reviewed_by, h.reviewed_at, h.review_note
                FROM actuals_history h
                WHERE h.region = ? AND h.indicator = ? AND h.year = ?
                ORDER BY h.actual_id DESC""",
@@ -452,6 +489,41 @@ class Store(AccountsMixin):
             "SELECT DISTINCT region, indicator, year FROM actuals ORDER BY region, indicator, year DESC"
         )
 
+
+    # -- approval (tracker.commands.approve_values …) --------------------------------------------------------------
+    def pending_revisions(self, batch_id: str | None = None) -> pd.DataFrame:
+        """The revisions waiting for review (of one batch, or all), oldest batch first, each with its batch (who,
+        file, when, note), the value that counts now among the approved ones (old_value) and the plans that target
+        its series (plan_ids, comma-separated)."""
+        return self.query_df(
+            """SELECT a.actual_id, a.batch_id, b.kind AS batch_kind, b.created_by, b.created_at, b.file_name,
+                      b.note AS batch_note, a.region, a.indicator, a.year, c.value AS old_value, a.value, a.unit,
+                      a.vintage, a.source, a.reason, a.note,
+                      (SELECT string_agg(DISTINCT t.plan_id, ',' ORDER BY t.plan_id) FROM targets t
+                       WHERE t.region = a.region AND t.indicator = a.indicator) AS plan_ids
+               FROM actuals a JOIN batches b USING (batch_id)
+               LEFT JOIN actuals_current c ON c.region = a.region AND c.indicator = a.indicator AND c.year = a.year
+               WHERE b.status = 'committed' AND a.review_status = 'pending' AND (? IS NULL OR a.batch_id = ?)
+               ORDER BY b.created_at, a.batch_id, a.region, a.indicator, a.year""",
+            [batch_id, batch_id])
+
+    def pending_count(self, plan_id: str | None = None) -> int:
+        """How many values wait for review (of the series a plan targets, or all)."""
+        return int(self.scalar(
+            f"""SELECT count(*) FROM ({PENDING_VALUES_SQL}) p
+                WHERE ? IS NULL OR EXISTS (SELECT 1 FROM targets t WHERE t.plan_id = ? AND t.region = p.region
+                                           AND t.indicator = p.indicator)""",  # noqa: S608
+            [plan_id, plan_id]) or 0)
+
+    def locked_years(self, plan_id: str | None = None) -> pd.DataFrame:
+        """The (plan_id, year) pairs locked now, with who locked them, when and why."""
+        return self.query_df(f"SELECT * FROM ({LOCKED_YEARS_SQL}) WHERE ? IS NULL OR plan_id = ? "  # noqa: S608
+                             "ORDER BY plan_id, year", [plan_id, plan_id])
+
+    def lock_history(self, plan_id: str | None = None) -> pd.DataFrame:
+        """Every lock and unlock, newest first."""
+        return self.query_df("SELECT * FROM year_locks WHERE ? IS NULL OR plan_id = ? ORDER BY lock_id DESC",
+                             [plan_id, plan_id])
 
     # -- plans staff added (tracker.intake.review, tracker.commands.create_plan) ------------------------------------
     def document_text(self, seed_file: str) -> str | None:

@@ -338,3 +338,82 @@ def replace_every_table(cur, source, sequences: Mapping[str, int], store_id: str
             cur.execute(f"SELECT max(nextval('{name}')) FROM range({missing})").fetchall()
     cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [STORE_ID, store_id])
 
+
+# -- approval ---------------------------------------------------------------------------------------------------------
+def _settled(cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The cursor with no unfinished result (a fetchone() leaves one, and it blocks register())."""
+    cur.execute("SELECT 1").fetchall()
+    return cur
+
+
+def review_states(cur: duckdb.DuckDBPyConnection, actual_ids: list[int]) -> pd.DataFrame:
+    """actual_id, region, indicator, year, value, review_status, batch_id, batch_status of the given revisions."""
+    _settled(cur).register("_ids", pd.DataFrame({"actual_id": pd.Series(actual_ids, dtype="int64")}))
+    try:
+        return cur.execute(
+            """SELECT a.actual_id, a.region, a.indicator, a.year, a.value, a.review_status, a.batch_id,
+                      b.status AS batch_status
+               FROM actuals a JOIN batches b USING (batch_id) JOIN _ids USING (actual_id)
+               ORDER BY a.actual_id""").df()
+    finally:
+        cur.unregister("_ids")
+
+
+def set_review(cur: duckdb.DuckDBPyConnection, actual_ids: list[int], status: str, by: str, at: datetime,
+               note: str | None) -> None:
+    """Record a review decision (approved | returned) on pending revisions."""
+    _settled(cur).register("_ids", pd.DataFrame({"actual_id": pd.Series(actual_ids, dtype="int64")}))
+    try:
+        cur.execute(
+            """UPDATE actuals SET review_status = ?, reviewed_by = ?, reviewed_at = ?, review_note = ?
+               WHERE actual_id IN (SELECT actual_id FROM _ids) AND review_status = 'pending'""",
+            [status, by, at, note])
+    finally:
+        cur.unregister("_ids")
+
+
+def pending_ids_of_plan_year(cur: duckdb.DuckDBPyConnection, plan_id: str, year: int) -> list[int]:
+    """The pending revisions (of committed batches) of the series a plan targets, for one year."""
+    return [r[0] for r in cur.execute(
+        """SELECT a.actual_id FROM actuals a JOIN batches b USING (batch_id)
+           WHERE b.status = 'committed' AND a.review_status = 'pending' AND a.year = ?
+             AND EXISTS (SELECT 1 FROM targets t WHERE t.plan_id = ? AND t.region = a.region
+                                                   AND t.indicator = a.indicator)
+           ORDER BY a.actual_id""", [year, plan_id]).fetchall()]
+
+
+def is_locked(cur: duckdb.DuckDBPyConnection, plan_id: str, year: int) -> bool:
+    row = cur.execute("SELECT action FROM year_locks WHERE plan_id = ? AND year = ? ORDER BY lock_id DESC LIMIT 1",
+                      [plan_id, year]).fetchone()
+    return row is not None and row[0] == "lock"
+
+
+def insert_year_lock(cur: duckdb.DuckDBPyConnection, plan_id: str, year: int, action: str, by: str, at: datetime,
+                     reason: str | None) -> None:
+    cur.execute("INSERT INTO year_locks (plan_id, year, action, set_by, set_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                [plan_id, year, action, by, at, reason])
+
+
+def locked_rows(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows (region, indicator, year) that fall in a locked year of a plan that targets their series, with
+    that plan (plan_id, title); empty when none does."""
+    keys = rows[["region", "indicator", "year"]].drop_duplicates().astype({"year": "int64"})
+    _settled(cur).register("_keys", keys)
+    try:
+        return cur.execute(
+            """WITH locked AS (
+                   SELECT plan_id, year, action FROM year_locks
+                   QUALIFY row_number() OVER (PARTITION BY plan_id, year ORDER BY lock_id DESC) = 1
+               )
+               SELECT DISTINCT k.region, k.indicator, k.year, l.plan_id, p.title
+               FROM _keys k
+               JOIN targets t ON t.region = k.region AND t.indicator = k.indicator
+               JOIN locked l ON l.plan_id = t.plan_id AND l.year = k.year AND l.action = 'lock'
+               LEFT JOIN plans p ON p.plan_id = l.plan_id
+               ORDER BY k.region, k.indicator, k.year""").df()
+    finally:
+        cur.unregister("_keys")
+
+
+def batch_keys(cur: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame:
+    return cur.execute("SELECT DISTINCT region, indicator, year FROM actuals WHERE batch_id = ?", [batch_id]).df()

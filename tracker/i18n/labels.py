@@ -63,6 +63,11 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "plan_correct": ("更正规划目标", "Plan target corrected"),
     "plan_retire": ("停用规划", "Plan retired"),
     "plan_reactivate": ("恢复规划", "Plan reactivated"),
+    "set_units": ("设置责任单位", "Responsible units set"),
+    "approve": ("审核通过", "Values approved"),
+    "return": ("退回数值", "Values returned"),
+    "lock": ("锁定年度", "Year locked"),
+    "unlock": ("解锁年度", "Year unlocked"),
 }
 
 # Problem levels, kinds of change and batches, batch statuses (the data pages).
@@ -73,6 +78,9 @@ DATA_LABELS: dict[str, tuple[str, str]] = {
     "changed": ("修改", "changed"),
     "withdrawn": ("撤回", "withdrawn"),
     "unchanged": ("不变", "unchanged"),
+    "pending": ("待审核", "pending review"),
+    "approved": ("已通过", "approved"),
+    "returned": ("已退回", "returned"),
     "seed": ("规划文本", "seed"),
     "entry": ("网页填报", "entry"),
     "upload": ("文件上传", "upload"),
@@ -120,7 +128,8 @@ THRESHOLD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "boundary_epsilon": ("阈值边界的浮点容差", "floating-point tolerance at threshold boundaries"),
 }
 
-ROLE_LABELS: dict[str, tuple[str, str]] = {"viewer": ("查看", "Viewer"), "editor": ("填报", "Editor"), "admin": ("管理", "Admin")}
+ROLE_LABELS: dict[str, tuple[str, str]] = {"viewer": ("查看", "Viewer"), "editor": ("填报", "Editor"),
+                                             "reviewer": ("审核", "Reviewer"), "admin": ("管理", "Admin")}
 
 # 属性 of a target as plans write it (约束性 binding on the government, 预期性 anticipated).
 BINDING_LABELS: dict[str, tuple[str, str]] = {"约束性": ("约束性", "binding"), "预期性": ("预期性", "anticipated")}

@@ -234,7 +234,7 @@ ZIP_TABLE_PICTURE_ROWS = 400
 
 
 def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
-             progress: Callable[[int, int, str], None] | None = None, snap=None) -> bytes:
+             progress: Callable[[int, int, str], None] | None = None, snap=None, pending: bool = False) -> bytes:
     """overview.png, the evaluation table (evaluation.xlsx and its PNG pages) and one PNG per non-qualitative target
     of the plan, with a README.
 
@@ -250,7 +250,8 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
     from tracker.views.story import build_story
 
     require_ready()
-    snap = snap or Snapshot.read(store)
+    snap = snap or Snapshot.read(store, pending=pending)
+    values = t("values_with_pending" if snap.include_pending else "values_approved", lang)
     plan = snap.plan(plan_id)
     targets = snap.plan_targets(plan_id)
     parts = target_parts(targets)
@@ -297,7 +298,7 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
                                          lang=lang))
         step(t("nav_overview", lang))
 
-        put("evaluation.xlsx", evaluation_xlsx(report, source=caption.source, generated_at=generated))
+        put("evaluation.xlsx", evaluation_xlsx(report, source=caption.source, generated_at=generated, values=values))
         step("evaluation.xlsx")
         for name, page in zip(page_names("evaluation", len(table_pages)), table_pages, strict=True):
             put(name, render(table_figure(report.display, page), 1600, 900, 2, caption))
@@ -326,12 +327,15 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
             put(name, png)
             step(label)
         put("README.txt", _readme(plan, caption, names, repeats, without_chart, left_out=left_out,
+                                          values=t("values_with_pending" if snap.include_pending
+                                                   else "values_approved", "zh"),
                                   table_rows=len(report.display)).encode("utf-8-sig"))
     return buffer.getvalue()
 
 
 def _readme(plan: pd.Series, caption: Caption, names: list[str], repeats: list[tuple[str, str]],
-            without_chart: list[str] = (), *, left_out: int = 0, table_rows: int = 0) -> str:
+            without_chart: list[str] = (), *, left_out: int = 0, table_rows: int = 0,
+            values: str = "实际值:仅已审核数值") -> str:
     """README.txt of the ZIP (in Chinese: the officials' language, whatever the pictures' language)."""
     indicators = [n for n in names if n.startswith("indicators/")]
     pages = [n for n in names if n.startswith("evaluation") and n.endswith(".png")]
@@ -344,6 +348,7 @@ def _readme(plan: pd.Series, caption: Caption, names: list[str], repeats: list[t
         f"评估年份:{when}",
         f"生成时间:{generated:%Y-%m-%d %H:%M}",
         f"数据来源:{source}。基期值与目标值取自规划原文,实际值为统计人员录入或上传的数据(以最新修订为准)。",
+        f"{values}。",
         "",
         "内容:",
         "  overview.png      总览:各状态目标数、评价分布、各年度评价热力图(16:9,可直接用于幻灯片)",

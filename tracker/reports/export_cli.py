@@ -1,6 +1,9 @@
 """python -m tracker export: one ZIP of PNG snapshots per plan (overview, evaluation table, every indicator).
 
-  python -m tracker export --out DIR [--plan PLAN_ID …] [--as-of YEAR] [--lang zh|en] [--db FILE]
+  python -m tracker export --out DIR [--plan PLAN_ID …] [--as-of YEAR] [--lang zh|en] [--pending include|exclude]
+                           [--db FILE]
+
+The pictures use approved values only unless --pending include; the README of each ZIP and stderr say which.
 
 Exit status: 0 written; 2 unknown plan; 3 database held by another process past the wait; 4 PNG export unavailable
 on this machine (the message names the apt command); 1 a picture failed to render.
@@ -57,7 +60,11 @@ def main_export(argv: list[str]) -> int:
     parser.add_argument("--as-of", type=int, dest="as_of", help="评估年份 (默认: 最新数据年份)")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
     parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    from tracker.cli import add_pending_option, values_used
+
+    add_pending_option(parser)
     args = parser.parse_args(argv)
+    pending = args.pending == "include"
 
     ready = snapshot.export_readiness()
     if not ready.ok:
@@ -73,11 +80,13 @@ def main_export(argv: list[str]) -> int:
             print(f"未知规划 {', '.join(unknown)};可选: {', '.join(sorted(known))}", file=sys.stderr)
             return 2
         args.out.mkdir(parents=True, exist_ok=True)
+        print(values_used(pending, args.lang, store.pending_count()), file=sys.stderr)
         bar = ProgressBar()
         for plan_id in dict.fromkeys(args.plan or known):
             print(f"{plan_id}:", file=sys.stderr)
             started = time.perf_counter()
-            data = bundle.plan_zip(store, plan_id, as_of=args.as_of, lang=args.lang, progress=bar)
+            data = bundle.plan_zip(store, plan_id, as_of=args.as_of, lang=args.lang, progress=bar,
+                                   pending=pending)
             path = args.out / f"{plan_id}.zip"
             _write_atomically(path, data)
             print(f"{path}\t{len(data) / 1e6:.1f} MB\t{time.perf_counter() - started:.1f} s")

@@ -30,8 +30,10 @@ def value_format(value: float) -> str:
     return "#,##0" if float(value).is_integer() or abs(value) >= 1000 else "#,##0.0#"
 
 
-def evaluation_xlsx(report: Report, *, source: str, generated_at: datetime | None = None) -> bytes:
-    """The report's data table as a formatted, printable workbook."""
+def evaluation_xlsx(report: Report, *, source: str, generated_at: datetime | None = None,
+                    values: str | None = None) -> bytes:
+    """The report's data table as a formatted, printable workbook; values: which actual values it used (approved
+    only, or pending ones too), printed in the header."""
     lang, data = report.lang, report.data
     wb = Workbook()
     ws = wb.active
@@ -46,7 +48,7 @@ def evaluation_xlsx(report: Report, *, source: str, generated_at: datetime | Non
     ws.row_dimensions[1].height = 24
     generated = generated_at or datetime.now()
     meta = "    ".join([t("pic_as_of", lang, as_of=report.as_of_label), t("pic_source", lang, source=source),
-                        t("pic_generated", lang, at=f"{generated:%Y-%m-%d %H:%M}")])
+                        t("pic_generated", lang, at=f"{generated:%Y-%m-%d %H:%M}"), *([values] if values else [])])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncol)
     ws.cell(2, 1, neutralise(meta)).font = Font(size=9, color="555555")
     ws.cell(2, 1).alignment = Alignment(wrap_text=True, vertical="center")

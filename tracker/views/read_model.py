@@ -27,7 +27,9 @@ class Snapshot:
     ``number`` — the target's 1-based position in its plan, the 序号 of the evaluation table, the ZIP's file
     names and the indicator page. actuals: the current value of every (region, indicator, year), those four
     columns only. stated: the current values a plan's text states, with that plan (source_plan_id) and source.
-    statuses: every assessment of a qualitative target, oldest first.
+    statuses: every assessment of a qualitative target, oldest first. include_pending: whether values waiting for
+    review count (False, the default: approved values only); pending: region, indicator and year of every value
+    waiting for review (whichever values count), for the pages' note.
     """
 
     version: str
@@ -37,12 +39,15 @@ class Snapshot:
     stated: pd.DataFrame
     statuses: pd.DataFrame
     thresholds: Thresholds
+    include_pending: bool = False
+    pending: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["region", "indicator", "year"]))
     _by_plan: dict = field(default_factory=dict, compare=False, repr=False)   # plan_targets, taken once
 
     @classmethod
-    def read(cls, store) -> Snapshot:
-        """Read the inputs of every view in one transaction (one query each)."""
-        frames = store.read_model_frames()
+    def read(cls, store, *, pending: bool = False) -> Snapshot:
+        """Read the inputs of every view in one transaction (one query each); pending: values waiting for review
+        count too."""
+        frames = store.read_model_frames(pending=pending)
         targets = frames["targets"]
         targets = targets.assign(number=targets.groupby("plan_id", sort=False).cumcount() + 1)
         return cls(
@@ -53,6 +58,8 @@ class Snapshot:
             stated=frames["stated"],
             statuses=frames["statuses"],
             thresholds=store.thresholds(),
+            include_pending=pending,
+            pending=frames["pending"],
         )
 
     def plan(self, plan_id: str) -> pd.Series:
@@ -79,6 +86,13 @@ class Snapshot:
         if row.empty:
             raise KeyError(target_id)
         return row.reset_index(drop=True)
+
+    def pending_count(self, plan_id: str | None = None) -> int:
+        """How many values wait for review among the series the plan targets (all of them when None)."""
+        if plan_id is None or self.pending.empty:
+            return len(self.pending)
+        series = self.plan_targets(plan_id)[["region", "indicator"]].drop_duplicates()
+        return len(self.pending.merge(series, on=["region", "indicator"]))
 
     @property
     def latest_year(self) -> int | None:

@@ -4,7 +4,8 @@ are missing and from whom.
 A value is due for every quantitative target of the plan whose period covers the year: one per series (region,
 indicator), whatever the number of targets on it. Its units are the targets' 牵头单位 and 责任单位 (a series without
 named units is the planning office's own, NO_UNIT). A value has arrived when a value entered by a person counts for
-that series and year (a plan's own text stating it does not count as a report); who entered it, and when, is kept.
+that series and year (a plan's own text stating it does not count as a report), approved or waiting for review
+(a returned value has not arrived: the unit sends it again); who entered it, and when, is kept.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import pandas as pd
 from tracker.actuals.validate import QUALITATIVE_UNITS
 
 NO_UNIT = ""            # the series of targets whose plan names no unit: the planning office collects them itself
-DUE_COLUMNS = ["region", "indicator", "unit", "lead_units", "responsible_units", "received", "value", "entered_by",
-               "entered_at", "batch_id"]
+DUE_COLUMNS = ["region", "indicator", "unit", "lead_units", "responsible_units", "received", "review_status", "value",
+               "entered_by", "entered_at", "batch_id"]
 
 
 def round_years(plan: pd.Series) -> list[int]:
@@ -28,7 +29,8 @@ def values_due(targets: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFr
                year: int) -> pd.DataFrame:
     """One row per series due for year (targets: the plan's; current: Store.current_values()), with its units, whether
     it has arrived and the entry that counts: region, indicator, unit (of measure), lead_units and responsible_units
-    (tuples of names), received, value, entered_by, entered_at, batch_id. Missing first, then in plan order."""
+    (tuples of names), received, review_status (pending | approved, None when missing), value, entered_by, entered_at,
+    batch_id. Missing first, then in plan order."""
     unit_of = indicators.set_index("indicator")["unit"]
     own = targets[(targets["kind"] != "qualitative") & (targets["target_year"].fillna(year) >= year)].copy()
     own["unit"] = own["indicator"].map(unit_of)
@@ -47,7 +49,9 @@ def values_due(targets: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFr
                                             dtype=object)
     entered = current[(current["year"] == year) & (current["entered_by"].notna())
                       & (current["batch_id"] != "seed")].set_index(["region", "indicator"])
-    series = series.join(entered[["value", "entered_by", "entered_at", "batch_id"]], how="left")
+    if "review_status" not in entered:
+        entered = entered.assign(review_status="approved")
+    series = series.join(entered[["value", "review_status", "entered_by", "entered_at", "batch_id"]], how="left")
     series["received"] = series["value"].notna()
     out = series.reset_index()
     out["_order"] = range(len(out))
