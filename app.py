@@ -8,6 +8,7 @@ from tracker.intake import stored
 
 st.set_page_config(page_title="规划指标目标监测", page_icon=":material/monitoring:", layout="wide")
 ui.language_switch()
+ui.pending_switch()
 with ui.store_busy_notice():          # another process held the file past the wait: say so, not a traceback
     stored.read_documents_from(ui.get_store())     # quotes of plans staff added are shown in their stored text
     user = ui.current_user()
@@ -44,6 +45,7 @@ data_pages = [
     restricted(Action.WRITE_ACTUALS, "screens/batches.py", ui.t("nav_batches"), ":material/history:", "data-batches"),
     restricted(Action.WRITE_ACTUALS, "screens/reporting.py", ui.t("nav_reporting"), ":material/assignment:",
                "reporting-round"),
+    restricted(Action.REVIEW_VALUES, "screens/review.py", ui.t("nav_review"), ":material/fact_check:", "data-review"),
     restricted(Action.ADD_PLANS, "screens/new_plan.py", ui.t("nav_new_plan"), ":material/post_add:", "new-plan"),
 ]
 admin_pages = [

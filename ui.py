@@ -48,14 +48,21 @@ def store_busy_notice():
         st.stop()
 
 
+# The end of the view key when values waiting for review count (the sidebar switch).
+WITH_PENDING = "|with-pending"
+
+
 def version() -> str:
-    return get_store().data_version()
+    """The key of what the views show, every loader's cache key: the data version, and whether values waiting for
+    review count."""
+    current = get_store().data_version()
+    return current + WITH_PENDING if include_pending() else current
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def load_snapshot(version: str) -> Snapshot:  # noqa: ARG001
-    """The read model of one data version, shared by every session and view (views never change its frames)."""
-    return Snapshot.read(get_store())
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_snapshot(version: str) -> Snapshot:
+    """The read model of one view key, shared by every session and view (views never change its frames)."""
+    return Snapshot.read(get_store(), pending=version.endswith(WITH_PENDING))
 
 
 # noqa comments: the version argument is the cache key and is deliberately unused in the body.
@@ -202,6 +209,39 @@ def language_switch() -> None:
         st.query_params["lang"] = lang()
 
 
+def pending_switch() -> None:
+    """包括待审核数值 in the sidebar, off by default: officials see approved values. Kept in the URL
+    (?pending=include), so that a shared link shows what its sender saw."""
+    if "include_pending" not in st.session_state:
+        st.session_state["include_pending"] = st.query_params.get("pending") == "include"
+    st.sidebar.toggle(t("include_pending"), key="include_pending", help=t("include_pending_help"))
+    if include_pending():
+        st.query_params["pending"] = "include"
+    else:
+        st.query_params.pop("pending", None)
+
+
+def include_pending() -> bool:
+    return bool(st.session_state.get("include_pending"))
+
+
+def saved_message(user: User, batch_id: str, n: int) -> str:
+    """What a clerk is told after saving: the batch, and that an editor's values wait for review."""
+    message = t("saved", batch=batch_id, n=n)
+    return message if allowed(user, Action.REVIEW_VALUES) else f"{message} {t('saved_pending')}"
+
+
+def values_note(plan_id: str | None = None) -> None:
+    """Which actual values the page counts: a warning when values waiting for review count, a note of how many
+    wait (of the plan's series) when they do not."""
+    snap = load_snapshot(version())
+    waiting = snap.pending_count(plan_id)
+    if snap.include_pending:
+        st.warning(t("values_note_with_pending", n=waiting), icon=":material/pending_actions:")
+    elif waiting:
+        st.caption(t("values_note_approved", n=waiting))
+
+
 # The chart toolbar keeps the buttons people use (a picture, zoom back) so that it does not cover a chart's title on a
 # narrow screen; the report-ready picture is the page's own PNG button.
 CHART_CONFIG = {"displaylogo": False, "modeBarButtons": [["toImage", "resetScale2d"]], "responsive": True}
@@ -281,6 +321,7 @@ def plan_and_year(prefix: str) -> tuple[str, pd.Series, int | None] | None:
     left, right = st.columns([3, 1])
     plan = plan_picker(plans, key=f"{prefix}_plan", container=left)
     as_of = as_of_picker(load_plan_years(current, plan.name), key=f"{prefix}_as_of", container=right)
+    values_note(plan.name)
     return current, plan, as_of
 
 

@@ -30,6 +30,7 @@ def main() -> None:
     with left:
         indicator = pick_indicator(indicators)
     as_of = ui.as_of_picker(ui.load_all_years(version), key="compare_as_of", container=right)
+    ui.values_note()
     lang = ui.lang()
     series, ranking = ui.load_comparison(version, indicator.name, as_of, lang)
     drawn, partial = service.chart_series(series, ranking)
@@ -40,7 +41,8 @@ def main() -> None:
         st.caption(ui.t("compare_chart_partial", shown=service.COMPARISON_SERIES_LIMIT // 2,
                         total=f"{series['series'].nunique():,}"))
     caption = snapshot.Caption(plan=ui.t("compare_caption_plan"), indicator=indicator["indicator"],
-                               unit=indicator["unit"], source=ui.t("compare_caption_source"), as_of=as_of, lang=lang)
+                               unit=indicator["unit"], source=ui.t("compare_caption_source"), as_of=as_of, lang=lang,
+                               pending=ui.include_pending())
     ui.png_download(lambda: snapshot.figure_png(fig, caption=caption), key="compare_png",
                     file_name=f"comparison-{indicator.name}.png")
     st.subheader(ui.t("ranking_title"))

@@ -99,7 +99,8 @@ def save(store, validation, user, note: str | None, plan_id: str) -> None:
     before = ui.load_verdicts(ui.version(), plan_id, None, ui.lang())
     batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note)
     after = ui.load_verdicts(ui.version(), plan_id, None, ui.lang())
-    ui.flash("data-entry", ui.t("saved", batch=batch_id, n=len(validation.changes)), service.verdict_moves(before, after))
+    ui.flash("data-entry", ui.saved_message(user, batch_id, len(validation.changes)),
+             service.verdict_moves(before, after))
     for key in (EDITOR, "entry_confirm_unusual", "entry_confirm_stated"):
         st.session_state.pop(key, None)      # a confirmation holds for the values it was given for only
     st.rerun()

@@ -38,7 +38,9 @@ def downloads(rep: report.Report, caption: snapshot.Caption, stem: str) -> None:
     """Excel and CSV (numbers as numbers, formulas neutralised), the pictures and the PDF (made on click)."""
     excel, csv, pictures, pdf = st.columns(4)
     # Made when clicked, not on every rerun of the page (openpyxl takes a while).
-    excel.download_button(ui.t("download_xlsx"), lambda: workbook.evaluation_xlsx(rep, source=caption.source),
+    values = ui.t("values_with_pending" if caption.pending else "values_approved")
+    excel.download_button(ui.t("download_xlsx"), lambda: workbook.evaluation_xlsx(rep, source=caption.source,
+                                                                                values=values),
                           key="evaluation_download", file_name=f"{stem}.xlsx", on_click="ignore",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     csv.download_button(ui.t("download_eval_csv"), lambda: report.evaluation_csv(rep), key="evaluation_csv",
@@ -71,7 +73,8 @@ def main() -> None:
     with st.container(key="evaluation_grid"):
         st.dataframe(rep.display, hide_index=True, width="stretch", height=560, key="evaluation_table")
     st.caption(ui.t("eval_definitions"))
-    downloads(rep, bundle.plan_caption(plan, verdicts, as_of, lang), f"{plan.name}-evaluation-{rep.year or 'latest'}")
+    downloads(rep, bundle.plan_caption(plan, verdicts, as_of, lang, pending=ui.include_pending()),
+              f"{plan.name}-evaluation-{rep.year or 'latest'}")
     st.caption(ui.t("eval_print_hint"))
     with st.container(key="evaluation_print"):
         st.markdown(report.print_html(rep), unsafe_allow_html=True)   # every cell escaped by print_html

@@ -152,7 +152,7 @@ def main() -> None:
         part = target_parts(same).get(target_id, "")
         fig = charts.get_indicator_chart(story, lang, charts.plain(bundle.indicator_title(story, part, lang)))
         st.plotly_chart(fig, config=ui.CHART_CONFIG, key="indicator_chart")
-        caption = bundle.indicator_caption(plan, story, as_of, lang, part=part)
+        caption = bundle.indicator_caption(plan, story, as_of, lang, part=part, pending=ui.include_pending())
         ui.png_download(lambda: snapshot.figure_png(fig, caption=caption),
                         key="indicator_png",
                         file_name=f"{plan.name}-{bundle.indicator_file_name(story.target['number'], story)}")

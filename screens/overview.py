@@ -161,7 +161,7 @@ def main() -> None:
     if not has_progress:
         st.info(ui.t("no_actuals_yet"))
     status_fig = charts.get_status_chart(table, lang, ui.t("status_chart_title"))
-    caption = bundle.plan_caption(plan, table, as_of, lang)
+    caption = bundle.plan_caption(plan, table, as_of, lang, pending=ui.include_pending())
     left, right = st.columns([2, 3])
     left.plotly_chart(status_fig, config=ui.CHART_CONFIG, key="overview_status")
     ui.png_download(lambda: snapshot.figure_png(status_fig, caption=caption), key="overview_status_png",

@@ -135,7 +135,7 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
         batch_id = commands.commit_validation(store, opts["user"], fresh.validation, kind="upload",
                                               note=opts["note"], file_name=name, file_sha256=fresh.read.sha256)
         st.session_state["upload_committed"] = (fresh.read.sha256, batch_id)
-        st.session_state["upload_flash"] = ui.t("saved", batch=batch_id, n=n)
+        st.session_state["upload_flash"] = ui.saved_message(opts["user"], batch_id, n)
         for key in ("upload_confirm", "upload_confirm_unusual", "upload_confirm_stated"):
             st.session_state.pop(key, None)   # a confirmation holds for the file it was given for only
         st.rerun()

@@ -257,3 +257,57 @@ def page_db(tmp_path, built, monkeypatch):
     yield s
     st.cache_resource.clear()
     s.close()
+
+
+def test_a_reviewer_approves_and_returns_on_the_review_page(page_db):
+    store = page_db
+    commands.commit_actuals(store, CLERK, one(2016, 1.80), kind="entry")
+    commands.commit_actuals(store, CLERK, one(2017, 1.95), kind="entry")
+    review = page("screens/review.py", CHECKER).run()
+    assert not review.exception, review.exception
+    assert "1.8" in review.dataframe[0].value.to_csv() or len(review.get("arrow_data_frame")) >= 1
+    review.checkbox(key="review_all").check().run()
+    review.text_input(key="review_reason").input("口径不对,请按年报数重报").run()
+    review.button(key="review_return").click().run()
+    assert not review.exception, review.exception
+    assert "已退回 2 个" in review.success[0].value
+    assert store.pending_count() == 0 and counted(store, 2016) is None
+    commands.commit_actuals(store, CLERK, one(2016, 1.72), kind="entry")
+    review.run()
+    review.checkbox(key="review_all").check().run()
+    review.button(key="review_approve").click().run()
+    assert "已审核通过 1 个" in review.success[0].value
+    assert counted(store, 2016) == 1.72
+    # a plan's year approved and locked at once, then unlocked with a reason
+    commands.commit_actuals(store, CLERK, one(2018, 2.01), kind="entry")
+    review.run()
+    review.selectbox(key="review_year_plan").set_value(PLAN).run()
+    review.selectbox(key=f"review_year_{PLAN}").set_value(2018).run()
+    review.button(key="review_year_approve").click().run()
+    assert "已通过 1 个数值并锁定" in review.success[0].value
+    assert store.locked_years(PLAN)["year"].tolist() == [2018]
+    review.text_input(key="review_unlock_reason").input("统计局修订了2018年数据").run()
+    review.button(key="review_unlock").click().run()
+    assert store.locked_years(PLAN).empty
+    assert store.audit_log(action="unlock").iloc[0]["actor"] == CHECKER.username
+
+
+@pytest.mark.usefixtures("page_db")
+def test_an_editor_cannot_open_the_review_page():
+    review = page("screens/review.py", CLERK).run()
+    assert not review.exception and not review.button
+    assert "审核" in review.warning[0].value                       # names the role it needs
+
+
+def test_officials_see_approved_values_and_a_switch_shows_the_pending_ones(page_db):
+    store = page_db
+    commands.commit_actuals(store, CLERK, one(2016, 1.80), kind="entry")
+    evaluation = page("screens/evaluation.py", VIEWER)
+    evaluation.query_params["plan"] = PLAN
+    evaluation.run()
+    assert not evaluation.exception, evaluation.exception
+    assert "另有 1 个待审核数值未计入" in " ".join(c.value for c in evaluation.caption)
+    assert not evaluation.warning
+    evaluation.session_state["include_pending"] = True
+    evaluation.run()
+    assert "计入了待审核数值(1 个)" in evaluation.warning[0].value

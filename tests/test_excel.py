@@ -491,7 +491,8 @@ def test_cli_unreadable_file_exits_2(tmp_path, db_file, capsys):
     assert main_import([str(tmp_path / "missing.xlsx"), "--db", str(db_file)]) == 2
 
 
-def test_cli_locked_database_exits_3(tmp_path, db_file):
+def test_cli_locked_database_exits_3(tmp_path, db_file, monkeypatch):
+    monkeypatch.setenv("TRACKER_LOCK_WAIT", "1")      # gives up after a second's wait, not the default 30
     holder = subprocess.Popen(
         [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db_file)!r}); print('ok', flush=True); "
                                "time.sleep(60)"],

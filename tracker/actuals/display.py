@@ -123,3 +123,27 @@ def history_table(history: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         t("tbl_when"): history["entered_at"].dt.strftime("%Y-%m-%d %H:%M"),
         t("col_is_current"): history["is_current"],
     })
+
+
+def pending_table(pending: pd.DataFrame, lang: str = "zh", plan_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Values waiting for review (Store.pending_revisions): the approved value that counts now and the one
+    submitted, who submitted it, when and from which file, the plans that target the series (by their names)."""
+    def t(key):
+        return i18n_t(key, lang)
+
+    return pd.DataFrame({
+        t("tbl_region"): pending["region"],
+        t("tbl_indicator"): pending["indicator"],
+        t("tbl_year"): pending["year"],
+        t("review_col_old"): pending["old_value"].map(exact),
+        t("review_col_new"): pending["value"].map(exact),
+        t("tbl_unit"): pending["unit"].fillna(""),
+        t("review_col_by"): pending["created_by"],
+        t("review_col_at"): pending["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        t("review_col_batch"): [f"{b} · {data_label(k, lang)}" + (f" · {f}" if isinstance(f, str) else "")
+                                for b, k, f in zip(pending["batch_id"], pending["batch_kind"], pending["file_name"],
+                                                   strict=True)],
+        t("tbl_source"): pending["source"],
+        t("review_col_plans"): pending["plan_ids"].fillna("").map(
+            lambda ids: "、".join((plan_names or {}).get(p, p) for p in ids.split(",") if p)),
+    }).reset_index(drop=True)

@@ -507,13 +507,14 @@ class Store(AccountsMixin):
                ORDER BY b.created_at, a.batch_id, a.region, a.indicator, a.year""",
             [batch_id, batch_id])
 
-    def pending_count(self, plan_id: str | None = None) -> int:
-        """How many values wait for review (of the series a plan targets, or all)."""
+    def pending_count(self, plan_id: str | None = None, year: int | None = None) -> int:
+        """How many values wait for review (of the series a plan targets, or all; of one year, or all)."""
         return int(self.scalar(
             f"""SELECT count(*) FROM ({PENDING_VALUES_SQL}) p
-                WHERE ? IS NULL OR EXISTS (SELECT 1 FROM targets t WHERE t.plan_id = ? AND t.region = p.region
-                                           AND t.indicator = p.indicator)""",  # noqa: S608
-            [plan_id, plan_id]) or 0)
+                WHERE (? IS NULL OR EXISTS (SELECT 1 FROM targets t WHERE t.plan_id = ? AND t.region = p.region
+                                            AND t.indicator = p.indicator))
+                  AND (? IS NULL OR p.year = ?)""",  # noqa: S608
+            [plan_id, plan_id, year, year]) or 0)
 
     def locked_years(self, plan_id: str | None = None) -> pd.DataFrame:
         """The (plan_id, year) pairs locked now, with who locked them, when and why."""

@@ -190,7 +190,7 @@ def _year(value) -> int | None:
 
 
 def plan_caption(plan: pd.Series, verdicts: pd.DataFrame, as_of: int | None, lang: str = "zh",
-                 generated_at: datetime | None = None) -> Caption:
+                 generated_at: datetime | None = None, *, pending: bool = False) -> Caption:
     """The caption of a plan-wide picture (overview, status chart, heatmap, evaluation table).
 
     plan: a row of store.plans() indexed by plan_id (what ui.plan_picker returns); verdicts: service.verdicts.
@@ -200,7 +200,7 @@ def plan_caption(plan: pd.Series, verdicts: pd.DataFrame, as_of: int | None, lan
     # 2020 even when the data run to 2023, so the targets' own latest years would understate it).
     latest = verdicts["as_of"].max() if len(verdicts) else None
     return Caption(plan=plan["title"], source=source, as_of=as_of, latest_year=_year(latest), lang=lang,
-                   generated_at=generated_at or datetime.now().replace(microsecond=0))
+                   generated_at=generated_at or datetime.now().replace(microsecond=0), pending=pending)
 
 
 def indicator_title(story, part: str = "", lang: str = "zh") -> str:
@@ -210,7 +210,7 @@ def indicator_title(story, part: str = "", lang: str = "zh") -> str:
 
 
 def indicator_caption(plan: pd.Series, story, as_of: int | None, lang: str = "zh",
-                      generated_at: datetime | None = None, part: str = "") -> Caption:
+                      generated_at: datetime | None = None, part: str = "", *, pending: bool = False) -> Caption:
     """The caption of one target's chart: the plan, the target (as in its title), unit, where target and actuals
     come from."""
     actual_source = _actual_sources(story.history)
@@ -219,7 +219,7 @@ def indicator_caption(plan: pd.Series, story, as_of: int | None, lang: str = "zh
     return Caption(
         plan=plan["title"], indicator=indicator_title(story, part, lang), unit=story.unit, source=source,
         as_of=as_of, latest_year=_year(story.verdict.get("as_of")), lang=lang,
-        generated_at=generated_at or datetime.now().replace(microsecond=0))
+        generated_at=generated_at or datetime.now().replace(microsecond=0), pending=pending)
 
 
 def indicator_file_name(number: int, story) -> str:
@@ -262,7 +262,7 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
         quantified = service.most_behind(quantified, ZIP_CHART_LIMIT).sort_values("number")
     charted = [(int(r["number"]), r) for r in quantified.to_dict("records")]
     generated = datetime.now().replace(microsecond=0)
-    caption = plan_caption(plan, verdicts, as_of, lang, generated)
+    caption = plan_caption(plan, verdicts, as_of, lang, generated, pending=snap.include_pending)
     report = build_report(verdicts, plan["title"], as_of, lang, targets)
     table_pages = paginate(report.display, report.title, caption, lang=lang) \
         if len(report.display) <= ZIP_TABLE_PICTURE_ROWS else []
@@ -316,7 +316,7 @@ def plan_zip(store, plan_id: str, *, as_of: int | None = None, lang: str = "zh",
                 part = parts.get(row["target_id"], "")
                 labels.append((f"indicators/{indicator_file_name(n, story)}", story.indicator))
                 yield (charts.get_indicator_chart(story, lang, plain(indicator_title(story, part, lang))),
-                       indicator_caption(plan, story, as_of, lang, generated, part))
+                       indicator_caption(plan, story, as_of, lang, generated, part, pending=snap.include_pending))
 
         labels: list[tuple[str, str]] = []
         without_chart: list[str] = []

@@ -44,6 +44,7 @@ class Caption:
     generated_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     latest_year: int | None = None    # shown beside "latest data" when as_of is None
     lang: str = "zh"
+    pending: bool = False             # values waiting for review counted: the picture says so
 
     def lines(self) -> list[str]:
         """The caption as text lines (before wrapping)."""
@@ -57,7 +58,8 @@ class Caption:
             first += s("pic_unit", unit=self.unit)
         as_of = as_of_text(self.as_of, self.latest_year, self.lang)
         second = "    ".join([s("pic_source", source=self.source or "—"), s("pic_as_of", as_of=as_of),
-                              s("pic_generated", at=f"{self.generated_at:%Y-%m-%d %H:%M}")])
+                              s("pic_generated", at=f"{self.generated_at:%Y-%m-%d %H:%M}"),
+                              *([s("values_with_pending")] if self.pending else [])])
         return [first, second]
 
 
