@@ -52,11 +52,11 @@ def store_busy_notice():
 WITH_PENDING = "|with-pending"
 
 
-def version() -> str:
+def version(pending: bool | None = None) -> str:
     """The key of what the views show, every loader's cache key: the data version, and whether values waiting for
-    review count."""
+    review count (pending; None: as the sidebar switch says)."""
     current = get_store().data_version()
-    return current + WITH_PENDING if include_pending() else current
+    return current + WITH_PENDING if (include_pending() if pending is None else pending) else current
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -527,10 +527,10 @@ def sign_in_form(stay: bool = False) -> None:
         st.rerun()                      # the page asked for is registered for this account now
 
 
-def flash(page: str, message: str, moves: pd.DataFrame | None = None) -> None:
+def flash(page: str, message: str, moves: pd.DataFrame | None = None, *, once_approved: bool = False) -> None:
     """A confirmation of a write on the page at url path page, shown there until it is dismissed, replaced by the
-    next write's, or the page is left."""
-    st.session_state["flash"] = {"page": page, "message": message, "moves": moves}
+    next write's, or the page is left. once_approved: the moves are those the values make when approved."""
+    st.session_state["flash"] = {"page": page, "message": message, "moves": moves, "once_approved": once_approved}
 
 
 def drop_flash_unless_on(page: str) -> None:
@@ -550,7 +550,7 @@ def show_flash(page: str) -> None:
     box.success(note["message"])
     moves = note["moves"]
     if moves is not None and not moves.empty:
-        box.caption(t("moves_title", n=len(moves)))
+        box.caption(t("moves_title_once_approved" if note.get("once_approved") else "moves_title", n=len(moves)))
         box.dataframe(pd.DataFrame({
             t("eval_col_number"): moves["number"], t("col_indicator"): moves["indicator"],
             t("col_region"): moves["region"],

@@ -48,7 +48,11 @@ def revert(store, batch: pd.Series) -> None:
     reason = st.text_input(ui.t("revert_reason"), key="batches_reason").strip()
     agreed = st.checkbox(ui.t("revert_confirm", batch=batch.name, n=int(batch["revisions"])), key="batches_confirm")
     if st.button(ui.t("revert_button"), key="batches_revert", disabled=not (agreed and reason)):
-        revert_id = commands.revert_batch(store, user, batch.name, reason=reason)
+        try:
+            revert_id = commands.revert_batch(store, user, batch.name, reason=reason)
+        except commands.LockedError as exc:      # it would change a value of a locked year: nothing was written
+            st.error(str(exc))
+            return
         st.session_state["batches_flash"] = ui.t("reverted", batch=batch.name, revert=revert_id)
         st.session_state.pop("batches_confirm", None)
         st.rerun()

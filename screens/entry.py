@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from tracker import commands
-from tracker.access.actions import Action
+from tracker.access.actions import Action, allowed
 from tracker.actuals.display import changes_table, problems_table
 from tracker.actuals.validate import VINTAGES, Reference, entry_grid, entry_rows, validate
 from tracker.views import service
@@ -96,11 +96,17 @@ def ask_confirmations(validation) -> None:
 
 def save(store, validation, user, note: str | None, plan_id: str) -> None:
     """Write the batch, then confirm it where the clerk is looking: what was saved and the verdicts it moved."""
-    before = ui.load_verdicts(ui.version(), plan_id, None, ui.lang())
-    batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note)
-    after = ui.load_verdicts(ui.version(), plan_id, None, ui.lang())
+    # An editor's values wait for review: the verdicts they move are those they will move once approved.
+    waits = not allowed(user, Action.REVIEW_VALUES)
+    before = ui.load_verdicts(ui.version(pending=waits or None), plan_id, None, ui.lang())
+    try:
+        batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note)
+    except commands.LockedError as exc:          # a reviewer locked the year since the check: nothing was written
+        st.error(str(exc))
+        return
+    after = ui.load_verdicts(ui.version(pending=waits or None), plan_id, None, ui.lang())
     ui.flash("data-entry", ui.saved_message(user, batch_id, len(validation.changes)),
-             service.verdict_moves(before, after))
+             service.verdict_moves(before, after), once_approved=waits)
     for key in (EDITOR, "entry_confirm_unusual", "entry_confirm_stated"):
         st.session_state.pop(key, None)      # a confirmation holds for the values it was given for only
     st.rerun()

@@ -132,8 +132,12 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
                 check.validation.changes[["region", "indicator", "year", "value"]]):
             st.warning(ui.t("stale"))
             return
-        batch_id = commands.commit_validation(store, opts["user"], fresh.validation, kind="upload",
-                                              note=opts["note"], file_name=name, file_sha256=fresh.read.sha256)
+        try:
+            batch_id = commands.commit_validation(store, opts["user"], fresh.validation, kind="upload",
+                                                  note=opts["note"], file_name=name, file_sha256=fresh.read.sha256)
+        except commands.LockedError as exc:      # a reviewer locked the year a moment ago: nothing was written
+            st.error(str(exc))
+            return
         st.session_state["upload_committed"] = (fresh.read.sha256, batch_id)
         st.session_state["upload_flash"] = ui.saved_message(opts["user"], batch_id, n)
         for key in ("upload_confirm", "upload_confirm_unusual", "upload_confirm_stated"):

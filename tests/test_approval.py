@@ -311,3 +311,29 @@ def test_officials_see_approved_values_and_a_switch_shows_the_pending_ones(page_
     evaluation.session_state["include_pending"] = True
     evaluation.run()
     assert "计入了待审核数值(1 个)" in evaluation.warning[0].value
+
+
+def test_an_upload_into_a_locked_year_names_the_cell_and_writes_nothing(reviewing):
+    from tracker.actuals.validate import Reference, empty_raw, validate
+
+    store = reviewing
+    commands.commit_actuals(store, CLERK, one(2016, 1.80), kind="entry")
+    commands.approve_plan_year(store, CHECKER, PLAN, 2016)
+    raw = empty_raw()
+    raw = pd.concat([raw, pd.DataFrame([
+        {"sheet": "Sheet1", "value_row": 3, "value_col": "D", "region": RD[0], "indicator": RD[1], "year": "2016",
+         "value": "1.85", "withdraw": False},
+        {"sheet": "Sheet1", "value_row": 4, "value_col": "D", "region": RD[0], "indicator": RD[1], "year": "2016",
+         "value": "1.80", "withdraw": False},
+        {"sheet": "Sheet1", "value_row": 5, "value_col": "D", "region": RD[0], "indicator": RD[1], "year": "2017",
+         "value": "1.90", "withdraw": False}])], ignore_index=True)
+    checked = validate(raw.iloc[[0, 2]], Reference.from_store(store))
+    errors = checked.problems[checked.problems["level"] == "error"]
+    assert errors[["row", "column", "code"]].values.tolist() == [[3, "D", "year_locked"]]   # 2017 is open
+    unchanged = validate(raw.iloc[[1]], Reference.from_store(store))
+    assert unchanged.problems.empty                           # the same value again is not a change
+    with pytest.raises(ValueError, match="未写入"):
+        commands.commit_validation(store, CLERK, checked, kind="upload")
+    with pytest.raises(commands.LockedError, match="已审核锁定"):       # locked after the check: refused too
+        commands.commit_actuals(store, CLERK, one(2016, 1.85), kind="entry")
+    assert counted(store, 2016) == 1.80

@@ -78,6 +78,8 @@ class Reference:
     indicator_info: pd.DataFrame      # indexed by indicator: indicator_id, unit, measure
     current: pd.DataFrame             # region, indicator, year, value, unit, vintage, source, batch_id
     region_names: tuple[str, ...]     # canonical names, longest first (to find a region in a title)
+    # region, indicator, year, plan title of every value in a locked year of a plan that targets its series
+    locked: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["region", "indicator", "year", "title"]))
 
     @classmethod
     def from_store(cls, store) -> Reference:
@@ -93,6 +95,7 @@ class Reference:
             indicator_info=indicators.set_index("indicator")[["indicator_id", "unit", "measure"]],
             current=store.current_values(),
             region_names=tuple(sorted(regions["region"], key=len, reverse=True)),
+            locked=store.locked_series(),
         )
 
     def region_in_text(self, text: str) -> str | None:
@@ -266,7 +269,7 @@ def validate(raw: pd.DataFrame, ref: Reference, *, default_region: str | None = 
     unusual = unusual_values(rows, ref.current, confirmed=confirm_unusual)
     jumps = _jumps(rows, ref.current)         # only values that would change are worth a second look
     found += [unusual, jumps[~jumps.index.isin(unusual.index)],
-              stated_replacements(rows, confirmed=confirm_stated)]
+              stated_replacements(rows, confirmed=confirm_stated), _locked(rows, ref.locked)]
 
     problems = pd.concat([p for p in found if not p.empty] or [empty_problems()], ignore_index=True)
     problems = problems.sort_values(["sheet", "row", "column"], kind="stable", na_position="first")
@@ -443,6 +446,24 @@ def _jumps(rows: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
             "year": sub["year"] - 1, "previous": sub["previous"].map(exact), "unit": sub["unit"].fillna(""),
             "change": change, "fraction": sub["value"].map(exact).where(fraction, ""),
             "percent": (sub["value"] * 100).map(exact).where(fraction, "")}),
+    })
+
+
+def _locked(rows: pd.DataFrame, locked: pd.DataFrame) -> pd.DataFrame:
+    """A change to a value of a year a reviewer has locked is an error naming the plan and year (the command layer
+    refuses it too); an unchanged value is not a change."""
+    changing = rows[rows["change"] != "unchanged"]
+    if changing.empty or locked.empty:
+        return empty_problems()
+    first = locked.drop_duplicates(KEY).astype({"year": "Int64"})
+    merged = changing.merge(first[[*KEY, "title"]], on=KEY, how="left")
+    merged.index = changing.index
+    sub = merged[merged["title"].notna()]
+    if sub.empty:
+        return empty_problems()
+    return pd.DataFrame({
+        "sheet": sub["sheet"], "row": sub["row"], "column": sub["column"], "cell": sub["cell"], "level": "error",
+        "code": "year_locked", "params": encode_params(sub.index, {"plan": sub["title"], "year": sub["year"]}),
     })
 
 

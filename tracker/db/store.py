@@ -521,6 +521,14 @@ class Store(AccountsMixin):
         return self.query_df(f"SELECT * FROM ({LOCKED_YEARS_SQL}) WHERE ? IS NULL OR plan_id = ? "  # noqa: S608
                              "ORDER BY plan_id, year", [plan_id, plan_id])
 
+    def locked_series(self) -> pd.DataFrame:
+        """region, indicator, year, plan_id, title of every series value in a locked year of a plan that targets
+        the series (what validation refuses to change)."""
+        return self.query_df(
+            f"""SELECT DISTINCT t.region, t.indicator, l.year, l.plan_id, p.title
+                FROM ({LOCKED_YEARS_SQL}) l JOIN targets t USING (plan_id) LEFT JOIN plans p USING (plan_id)
+                ORDER BY t.region, t.indicator, l.year""")  # noqa: S608
+
     def lock_history(self, plan_id: str | None = None) -> pd.DataFrame:
         """Every lock and unlock, newest first."""
         return self.query_df("SELECT * FROM year_locks WHERE ? IS NULL OR plan_id = ? ORDER BY lock_id DESC",

@@ -135,6 +135,9 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
                       "{reference} {unit})[; a percentage written as a fraction would be {percent}]"
                       ". If it is right, tick “confirm unusual values” "
                       "(--confirm-unusual on the command line)"),
+    "year_locked": ("《{plan}》{year}年已审核锁定,此数值不能修改;如需修改,请审核人先在“数据审核”页解锁该年度(须填写原因)",
+                    "{plan} {year} is approved and locked: this value cannot change; a reviewer must unlock that "
+                    "year on the Review values page first (with a reason)"),
     "replaces_stated": ("此数值将替换规划文本陈述的 {old} {unit}。"
                         "确认要替换请勾选“确认替换规划文本数值”(命令行 --confirm-stated)",
                         "This replaces the {old} {unit} the plan text states."

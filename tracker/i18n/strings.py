@@ -301,6 +301,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "qualitative_saved": ("已保存评定。", "Assessment saved."),
     "qualitative_saved_as": ("已保存评定:{status}。", "Assessment saved: {status}."),
     "moves_title": ("评价因此改变的目标({n} 项):", "Verdicts this changed ({n}):"),
+    "moves_title_once_approved": ("审核通过后,评价因此改变的目标({n} 项):", "Verdicts this changes once approved ({n}):"),
     "moves_none": ("没有目标的评价因此改变。", "No target's verdict changed."),
     "flash_dismiss": ("知道了", "OK"),
     "all": ("全部", "All"),
