@@ -216,8 +216,8 @@ def test_journey_a_clerk_saves_a_value_and_the_confirmation_stays(server, browse
 
 
 def test_the_command_line_works_while_the_server_runs_and_the_page_shows_its_data(server, served_db, page):
-    """With a page open (the app has used the file), a scheduled import, the account tool, a status report and a
-    catalogue rebuild run without stopping the app; the next visit shows the imported value."""
+    """With a page open (the app has used the file), a scheduled import, the account tool, status reports, an
+    approval and a catalogue rebuild run without stopping the app; the next visit shows the approved value."""
     target = server + "/indicator-detail?plan=cq_sti_13fyp&target=cq13-table2-04"       # 高新技术企业, 2020
     page.goto(target)
     page.locator(".js-plotly-plot").first.wait_for()
@@ -232,9 +232,11 @@ def test_the_command_line_works_while_the_server_runs_and_the_page_shows_its_dat
         assert done.returncode == 0, (args, done.stderr)
         return done
 
-    cli("tracker", "import", str(values), "--user", "张三")
+    cli("tracker", "import", str(values), "--user", "张三")                 # an editor's values wait for review
     assert "张三" in cli("tracker", "user", "list").stdout
-    assert "4321" in cli("tracker", "status", "--plan", "cq_sti_13fyp").stdout
+    assert "4321" not in cli("tracker", "status", "--plan", "cq_sti_13fyp").stdout
+    assert "4321" in cli("tracker", "status", "--plan", "cq_sti_13fyp", "--pending", "include").stdout
+    cli("tracker", "approve", "--plan", "cq_sti_13fyp", "--year", "2020", "--user", "admin")
     cli("etl")
     page.goto(target)
     page.locator(".js-plotly-plot").first.wait_for()

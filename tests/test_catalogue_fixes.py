@@ -154,6 +154,9 @@ def old_file(path):
                    ALTER TABLE targets DROP COLUMN revision;
                    ALTER TABLE regions DROP COLUMN origin; ALTER TABLE region_aliases DROP COLUMN origin;
                    ALTER TABLE indicators DROP COLUMN origin; ALTER TABLE indicator_aliases DROP COLUMN origin;
+                   ALTER TABLE actuals DROP COLUMN review_status; ALTER TABLE actuals DROP COLUMN reviewed_by;
+                   ALTER TABLE actuals DROP COLUMN reviewed_at; ALTER TABLE actuals DROP COLUMN review_note;
+                   DROP TABLE year_locks;
                    DELETE FROM meta WHERE key = 'data_version';
                    UPDATE meta SET value = '2' WHERE key = 'schema_version'""")
     con.execute(DDL_BEFORE_VIEWS_OF_VERSION_2)
