@@ -26,7 +26,7 @@ from tracker.db.store import DatabaseLockedError, Store
 from tracker.formatting import MISSING
 from tracker.reports import bundle, snapshot
 from tracker.reports.cells import markdown_literal
-from tracker.views import service
+from tracker.views import breakdown, service
 from tracker.views.read_model import Snapshot
 
 
@@ -120,6 +120,15 @@ def load_heatmap(version: str, plan_id: str, as_of: int | None) -> tuple[pd.Data
     """The heatmap's rows (at most service.HEATMAP_LIMIT targets) and how many targets have data."""
     return service.heatmap(load_snapshot(version), plan_id=plan_id, table=load_judged(version, plan_id, as_of),
                            as_of=as_of)
+
+
+@st.cache_data(show_spinner=False)
+def load_sum_checks(version: str, plan_id: str, as_of: int | None) -> pd.DataFrame:
+    """The plan's targets decomposed over units: the parent's values against the sums of its units' values."""
+    snap = load_snapshot(version)
+    regions = get_store().regions()
+    parents = dict(zip(regions["region"], regions["parent_region"], strict=True))
+    return breakdown.sum_checks(snap.plan_targets(plan_id), snap.actuals, parents, as_of)
 
 
 @st.cache_data(show_spinner=False)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from tracker.formatting import MISSING, percent
+from tracker.formatting import MISSING, exact, percent
 from tracker.methodology.verdicts import SCHEDULE_ORDER, STATUS_COLOURS, schedule_label
 from tracker.reports import bundle, charts, snapshot
 from tracker.views import service, tables
@@ -146,6 +146,26 @@ def show_table(table: pd.DataFrame, as_of: int | None) -> None:
         st.switch_page("screens/indicator.py", query_params=params)
 
 
+def show_sums(version: str, plan_id: str, as_of: int | None) -> None:
+    """A plan's targets decomposed over units (X区's bases): each year, the parent's own value against the sum of its
+    units' values, and which units have not reported."""
+    checks = ui.load_sum_checks(version, plan_id, as_of)
+    if checks.empty:
+        return
+    st.subheader(ui.t("sums_title"))
+    st.caption(ui.t("sums_intro"))
+    st.dataframe(pd.DataFrame({
+        ui.t("col_region"): checks["region"],
+        ui.t("col_indicator"): checks["indicator"],
+        ui.t("year"): checks["year"],
+        ui.t("sums_col_parent"): checks["parent_value"].map(exact, na_action="ignore"),
+        ui.t("sums_col_sum"): checks["children_sum"].map(exact, na_action="ignore"),
+        ui.t("sums_col_reported"): [f"{r}/{n}" for r, n in zip(checks["reported"], checks["children"], strict=True)],
+        ui.t("sums_col_missing"): checks["missing_units"].map("、".join),
+        ui.t("sums_col_status"): checks["status"].map(lambda s: ui.t(f"sums_status_{s}")),
+    }), hide_index=True, width="stretch", placeholder=MISSING, key="overview_sums")
+
+
 def main() -> None:
     st.title(ui.t("nav_overview"))
     header = ui.plan_and_year("overview")
@@ -183,6 +203,7 @@ def main() -> None:
     ui.plan_zip_export(plan, as_of, container=pack)
     show_groups(table, version, plan.name, as_of)
     show_table(table, as_of)
+    show_sums(version, plan.name, as_of)
     ui.prefetch_years(version, plan.name, [None, *ui.load_plan_years(version, plan.name)])
 
 

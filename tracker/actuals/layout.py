@@ -31,6 +31,8 @@ HEADER_WORDS = {
     "note": {"备注", "说明", "注"},
     "vintage": {"快报/年报", "数据类型", "版本", "快报年报", "数据版本", "数据性质"},
     "reason": {"修订原因", "原因", "修订说明", "调整原因"},
+    # a unit below the region with its own series (an industry base, a park): the row's value is that unit's
+    "breakdown": {"基地", "产业基地", "所属基地", "基地名称", "园区", "园区名称", "分解单位", "下级单位"},
 }
 # Traditional spellings too, converted once here: looking a header up through to_simplified alone is not enough,
 # because the Taiwan-phrase converter turns 指標 into 指针 ("pointer").
@@ -108,6 +110,15 @@ def to_long(texts: pd.DataFrame, header: int, layout: str, found: dict, sheet: s
         base[f] = text
         if f in POSITIONED:
             base[f"{f}_row"], base[f"{f}_col"] = row, col
+    if "breakdown" in roles:      # a row naming its base is that base's value: the base is its region
+        text, row, col = column("breakdown")
+        named = text.fillna("").astype(str).str.strip() != ""
+        if isinstance(base["region"], pd.Series):
+            base["region"] = base["region"].where(~named, text)
+        else:
+            base["region"] = text.where(named, base["region"])
+        base["region_col"] = pd.Series(col, index=body.index).where(named, base["region_col"])
+        base["region_row"] = excel_row.where(named, base["region_row"])
     chunks = []
     if layout == "long":
         text, row, col = column("value")

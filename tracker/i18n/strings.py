@@ -801,6 +801,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "saved_pending": ("这些数值待审核:审核通过后才计入官员看到的结论。",
                       "These values wait for review: officials' verdicts count them once approved."),
+    "sums_title": ("分解核对:总目标与各单位之和", "Breakdown check: each total against the sum of its units"),
+    "sums_intro": (
+        "目标分解到下级单位(如四个产业基地)时,每个单位按自己的数值评价;这里逐年核对总目标所在地区的数值与各单位数值之和,"
+        "并列出尚未报送的单位。",
+        "Where a target is decomposed over units (such as the four industry bases), each unit is judged on its own "
+        "values; here each year's value of the total is checked against the sum of its units' values, with the units "
+        "that have not reported.",
+    ),
+    "sums_col_parent": ("总数(本级填报)", "Total (as reported)"),
+    "sums_col_sum": ("各单位之和", "Sum of the units"),
+    "sums_col_reported": ("已报单位", "Units reported"),
+    "sums_col_missing": ("未报单位", "Not reported"),
+    "sums_col_status": ("核对结果", "Check"),
+    "sums_status_consistent": ("一致", "consistent"),
+    "sums_status_mismatch": ("不一致:总数与各单位之和不同", "mismatch: the total differs from the units' sum"),
+    "sums_status_incomplete": ("单位未报齐", "units missing"),
+    "sums_status_no_parent_value": ("本级未填报(可取各单位之和)", "no total reported (the units' sum would be it)"),
     "nav_review": ("数据审核", "Review values"),
     "review_intro": (
         "填报人员提交的数值在审核通过前不计入官员看到的结论。勾选数值后通过或退回(须写明原因);"
