@@ -103,8 +103,9 @@ def test_an_upload_with_a_base_column_writes_each_base_and_names_an_unknown_one(
         [BASES[0], 31.0], [BASES[1], 30.0], ["X区", 95.0]]
 
 
+@pytest.mark.usefixtures("page_db_with_bases")
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_overview_shows_the_sum_check(lang, page_db_with_bases):
+def test_the_overview_shows_the_sum_check(lang):
     from tests.test_approval import page
 
     at = page("screens/overview.py", None)
