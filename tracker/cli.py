@@ -7,7 +7,8 @@
   python -m tracker export --out DIR [--plan …] [--as-of YEAR] [--lang zh|en] [--pending include|exclude] [--db FILE]
   python -m tracker user add NAME --role viewer|editor|reviewer|admin | passwd NAME | disable NAME | enable NAME
                     | list
-  python -m tracker plan extract FILE [--region …] [--start YEAR] [--end YEAR] [--format csv|json]
+  python -m tracker plan extract FILE [--region …] [--start YEAR] [--end YEAR] [--format csv|json|review]
+  python -m tracker plan add FILE --reviewed REVIEWED.csv --user NAME [--title …] [--region …] [--start …] [--end …]
   python -m tracker backup OUT.zip [--db FILE]      python -m tracker restore IN.zip [--db FILE] [--replace]
 """
 
@@ -156,13 +157,15 @@ def run_user(argv: list[str]) -> int:
 
 
 def run_plan(argv: list[str]) -> int:
-    if not argv or argv[0] != "extract":
+    if not argv or argv[0] not in ("extract", "add"):
         print("用法 / usage: python -m tracker plan extract FILE [--region …] [--start YEAR] [--end YEAR] "
-              "[--format csv|json]", file=sys.stderr)
+              "[--format csv|json|review]\n"
+              "              python -m tracker plan add FILE --reviewed REVIEWED.csv --user NAME [--title …] …",
+              file=sys.stderr)
         return 2
-    from tracker.intake.cli import main_extract
+    from tracker.intake.cli import main_add, main_extract
 
-    return main_extract(argv[1:])
+    return (main_extract if argv[0] == "extract" else main_add)(argv[1:])
 
 
 def run_backup(argv: list[str]) -> int:
