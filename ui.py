@@ -27,6 +27,7 @@ from tracker.formatting import MISSING
 from tracker.reports import bundle, snapshot
 from tracker.reports.cells import markdown_literal
 from tracker.views import breakdown, service
+from tracker.views import units as unit_views
 from tracker.views.read_model import Snapshot
 
 
@@ -232,6 +233,21 @@ def pending_switch() -> None:
 
 def include_pending() -> bool:
     return bool(st.session_state.get("include_pending"))
+
+
+def unit_filter(rows: pd.DataFrame, key: str, container=st) -> pd.DataFrame:
+    """For a plan that names who delivers its targets (X区's 牵头/责任单位): a 责任单位 picker, kept across pages; rows
+    (any table with target_id) narrowed to the targets of the chosen units. Rows unchanged for other plans."""
+    units = load_units(version())
+    names = unit_views.unit_names(units, rows["target_id"])
+    if not names:
+        return rows
+    kept = [n for n in st.session_state.get("selected:units", []) if n in names]
+    if key not in st.session_state:
+        st.session_state[key] = kept
+    chosen = container.multiselect(t("filter_units"), names, key=key, placeholder=t("all"))
+    st.session_state["selected:units"] = chosen
+    return unit_views.filter_by_units(rows, units, chosen)
 
 
 def saved_message(user: User, batch_id: str, n: int) -> str:

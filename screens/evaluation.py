@@ -1,5 +1,7 @@
 """评估表 (中期/终期): the table officials paste into reports, with Excel, CSV, picture and PDF downloads."""
 
+import dataclasses
+
 import streamlit as st
 
 import ui
@@ -67,8 +69,10 @@ def main() -> None:
         return
     version, plan, as_of = header
     lang = ui.lang()
-    verdicts = ui.load_verdicts(version, plan.name, as_of, lang)
+    verdicts = ui.unit_filter(ui.load_verdicts(version, plan.name, as_of, lang), "evaluation_units")
     rep = report.build_report(verdicts, plan["title"], as_of, lang, ui.load_targets(version, plan.name))
+    if units := st.session_state.get("evaluation_units"):   # the table of some units says whose it is
+        rep = dataclasses.replace(rep, title=f"{rep.title} · {'、'.join(units)}")
     st.subheader(cells.markdown_literal(rep.title))
     with st.container(key="evaluation_grid"):
         st.dataframe(rep.display, hide_index=True, width="stretch", height=560, key="evaluation_table")

@@ -138,7 +138,8 @@ def main() -> None:
     version, plan, as_of = header
     lang = ui.lang()
     plan_targets = ui.load_targets(version, plan.name)
-    target_id = pick_target(plan_targets, version, plan.name, as_of)
+    pickable = ui.unit_filter(plan_targets, "indicator_units")
+    target_id = pick_target(pickable if len(pickable) else plan_targets, version, plan.name, as_of)
     story = ui.load_story(version, target_id, as_of, lang)
     st.caption(" · ".join([story.target["region"], plan["title"],
                            ui.t("labelled", label=ui.t("col_schedule"), value=story.verdict["schedule_label"]),

@@ -10,7 +10,6 @@ from tracker.formatting import MISSING, exact, percent
 from tracker.methodology.verdicts import SCHEDULE_ORDER, STATUS_COLOURS, schedule_label
 from tracker.reports import bundle, charts, snapshot
 from tracker.views import service, tables
-from tracker.views import units as unit_views
 
 
 def show_kpis(table: pd.DataFrame) -> None:
@@ -43,11 +42,7 @@ def pick_filters(table: pd.DataFrame) -> pd.DataFrame:
                                       placeholder=ui.t("all"))
     shown = tables.filter_verdicts(table, sections=sections, statuses=tables.BEHIND if behind else statuses,
                                    regions=chosen_regions, indicators=chosen_indicators)
-    units = ui.load_units(ui.version())
-    names = unit_views.unit_names(units, table["target_id"])
-    if names:   # a plan that names who delivers its targets (X区's tasks) is read unit by unit too
-        chosen_units = st.multiselect(ui.t("filter_units"), names, key="overview_units", placeholder=ui.t("all"))
-        shown = unit_views.filter_by_units(shown, units, chosen_units)
+    shown = ui.unit_filter(shown, "overview_units")   # a plan naming who delivers its targets: unit by unit too
     st.caption(ui.t("filter_count", shown=f"{len(shown):,}", total=f"{len(table):,}"))
     return shown
 

@@ -138,7 +138,7 @@ def main() -> None:
     checks, notes = ui.load_plan_notes(version, plan.name)
     stated = ui.load_seed_actuals(version, plan.name)
     show_plan_header(plan, targets, checks, stated)
-    shown = filter_targets(targets)
+    shown = ui.unit_filter(filter_targets(targets), "sources_units")
     if shown.empty:
         st.info(ui.t("no_match"))
     else:

@@ -124,6 +124,24 @@ def test_the_unit_page_and_the_overview_filter(progress_db_path, monkeypatch):
     assert not [w for w in at.multiselect if w.key == "overview_units"]
 
 
+def test_every_dashboard_page_filters_by_responsible_unit(progress_db_path, monkeypatch):
+    from test_app import _app, open_page
+
+    at = open_page(_app(progress_db_path, monkeypatch), "evaluation", plan="xq_collab_2022")
+    at.multiselect(key="evaluation_units").set_value(["区农业农村委"]).run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 3
+    assert "区农业农村委" in at.subheader[0].value                 # the exported table says whose it is
+    # the choice goes with the clerk to the next page
+    at.switch_page("screens/sources.py").run()
+    assert not at.exception and at.multiselect(key="sources_units").value == ["区农业农村委"]
+    assert any(len(df.value) == 3 for df in at.dataframe)
+    at.switch_page("screens/indicator.py").run()
+    assert not at.exception
+    picker = next(s for s in at.selectbox if s.key and s.key.startswith("indicator_target"))
+    assert len(picker.options) == 3
+
+
 def test_a_plan_staff_add_gets_the_units_its_text_names(fresh_store):
     """The review of a new plan reads 牵头单位/责任单位 from its document as the ETL reads X区's."""
     from test_new_plan import META, table_of
