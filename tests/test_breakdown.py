@@ -135,3 +135,25 @@ def page_db_with_bases(tmp_path, built, monkeypatch):
     st.cache_data.clear()
     yield path
     st.cache_resource.clear()
+
+
+def test_a_workbook_with_one_sheet_per_base_reads_every_sheet_as_its_base(store):
+    book = openpyxl.Workbook()
+    book.active.title = "汽车产业基地"
+    for name, value in (("汽车产业基地", 31), ("医药基地", 30), ("信息安全产业基地", 29)):
+        sheet = book[name] if name in book.sheetnames else book.create_sheet(name)
+        sheet.append(["指标", "年份", "数值"])
+        sheet.append([TEAMS, 2022, value])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    check = check_upload(store, "各基地.xlsx", buffer.getvalue())
+    assert not check.has_errors, check.validation.problems
+    assert check.validation.changes[["region", "value"]].values.tolist() == [
+        [BASES[0], 31.0], [BASES[1], 30.0], [BASES[2], 29.0]]
+    assert "sheets_per_unit" in set(check.read.problems["code"])
+    # sheets not named after units: one is read, as ever, and the file says so
+    book["医药基地"].title = "Sheet2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    one = check_upload(store, "各基地.xlsx", buffer.getvalue(), default_region="X区")
+    assert "several_sheets" in set(one.read.problems["code"]) and len(one.validation.changes) == 1

@@ -148,16 +148,62 @@ def read_file(file_name: str, data: bytes, ref: Reference, *, sheet: str | None 
         problems.append(problem("error", "no_header", sheet=chosen or "、".join(names)))
         return ReadResult(file_name, sha, tuple(names), recognised, chosen, None, None, empty_raw(),
                           pd.concat(problems, ignore_index=True))
-    if len(recognised) > 1 and sheet is None:
+    per_unit = _sheets_per_unit(recognised, ref) if sheet is None else {}
+    if len(recognised) > 1 and sheet is None and not per_unit:
         problems.append(problem("warning", "several_sheets", sheet=chosen, n=len(recognised), sheets=recognised,
                                 chosen=chosen))
     problems += [problem("warning", "unused_sheet", sheet=n, name=n,
                          state="hidden_sheet" if n in book.hidden else "")
                  for n in names if n not in recognised and findings.holds_numbers(book.grid(n))]
+    if per_unit:       # one sheet per unit (a base, a district): every sheet is read, its rows that unit's
+        problems.append(problem("warning", "sheets_per_unit", sheet="", n=len(per_unit),
+                                sheets="、".join(f"{s}→{r}" for s, r in per_unit.items())))
+        parts = [_read_sheet(book, s, dict(found)[s], file_name, ref) for s in per_unit]
+        raws = [part.raw.assign(region=part.raw["region"].where(
+            part.raw["region"].astype("str").str.strip() != "", region)) for part, region in
+            zip(parts, per_unit.values(), strict=True)]
+        problems += [part.problems for part in parts]
+        problems = [p for p in problems if not p.empty]
+        first = parts[0]
+        return ReadResult(file_name, sha, tuple(names), recognised, "、".join(per_unit), first.layout,
+                          first.header_row, pd.concat(raws, ignore_index=True),
+                          pd.concat(problems, ignore_index=True) if problems else empty_problems(),
+                          None, first.title_year, first.source)
+    part = _read_sheet(book, chosen, dict(found)[chosen], file_name, ref)
+    problems = [p for p in [*problems, part.problems] if not p.empty]
+    return ReadResult(file_name, sha, tuple(names), recognised, chosen, part.layout, part.header_row, part.raw,
+                      pd.concat(problems, ignore_index=True) if problems else empty_problems(),
+                      part.title_region, part.title_year, part.source)
+
+
+def _sheets_per_unit(recognised: tuple[str, ...], ref: Reference) -> dict[str, str]:
+    """sheet → region when a workbook has one readable sheet per region or unit, each sheet named after a
+    different one (汽车产业基地, 医药基地 …); {} otherwise (then one sheet is read, as ever)."""
+    if len(recognised) < 2:
+        return {}
+    regions = {name: ref.regions.resolve(name.strip()) for name in recognised}
+    if any(r is None for r in regions.values()) or len(set(regions.values())) < len(regions):
+        return {}
+    return regions
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    raw: pd.DataFrame
+    problems: pd.DataFrame
+    layout: str
+    header_row: int
+    title_region: str | None
+    title_year: int | None
+    source: str
+
+
+def _read_sheet(book, chosen: str, detected, file_name: str, ref: Reference) -> _Sheet:
+    """One recognised sheet as raw long rows, with its findings."""
+    problems = []
     if chosen in book.hidden:
         problems.append(problem("warning", "hidden_sheet_read", sheet=chosen, name=chosen))
-
-    header_row, layout, roles = dict(found)[chosen]
+    header_row, layout, roles = detected
     texts = _text_frame(book.grid(chosen))
     title = " ".join(t for r in texts.iloc[:header_row].itertuples(index=False) for t in r if t) + " " + chosen
     used = set(roles["roles"]) | (set(roles["years"]) if layout == "wide_years" else set()) | (
@@ -177,9 +223,8 @@ def read_file(file_name: str, data: bytes, ref: Reference, *, sheet: str | None 
     if not raw.empty:
         raw = raw.assign(source=raw["source"].where(raw["source"].astype("str").str.strip() != "", source))
     problems = [p for p in problems if not p.empty]
-    return ReadResult(file_name, sha, tuple(names), recognised, chosen, layout, header_row + 1, raw,
-                      pd.concat(problems, ignore_index=True) if problems else empty_problems(),
-                      ref.region_in_text(title), _year_in(title), source)
+    return _Sheet(raw, pd.concat(problems, ignore_index=True) if problems else empty_problems(), layout,
+                  header_row + 1, ref.region_in_text(title), _year_in(title), source)
 
 
 def _content_kind(data: bytes) -> str:

@@ -210,6 +210,9 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
                   "或以指标名称为列标题、含「年份」或「地区」列的表",
                   "No header found: the sheet needs 指标 and 数值 columns (long), an 指标 column with years as "
                   "column titles (wide), or indicators as column titles with a 年份 or 地区 column"),
+    "sheets_per_unit": ("文件中 {n} 个工作表各对应一个单位,已全部读取:{sheets}(表内未填地区的行按工作表名称的单位处理)",
+                        "Each of the file's {n} sheets is one unit's and all were read: {sheets} (rows without a "
+                        "region are that sheet's unit)"),
     "several_sheets": ("文件中有 {n} 个可识别的工作表({sheets}),已读取「{chosen}」;如需读取其他工作表,请选择工作表"
                        "(命令行用 --sheet)",
                        "The file has {n} readable sheets ({sheets}); “{chosen}” was read. Choose another sheet to "
