@@ -87,8 +87,11 @@ def main() -> None:
     default = max((y for y in years if y <= last_complete), default=years[0])
     year = b.selectbox(ui.t("reporting_year"), years, index=years.index(default), key=f"reporting_year_{plan.name}")
     store = ui.get_store()
-    due = reporting.values_due(ui.load_targets(version, plan.name), store.indicators(), ui.load_units(version),
-                               store.current_values(), year)
+    targets = ui.load_targets(version, plan.name)
+    regions = store.regions()
+    below = regions.loc[regions["parent_region"].isin(set(targets["region"])), "region"]   # bases, districts
+    due = reporting.values_due(targets, store.indicators(), ui.load_units(version), store.current_values(), year,
+                               sub_units=below)
     if due.empty:
         st.info(ui.t("reporting_nothing_due", year=year))
         return

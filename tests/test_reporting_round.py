@@ -68,6 +68,24 @@ def test_a_submitted_value_is_received_pending_until_reviewed_and_missing_again_
     assert not due_for(store, PLAN, 2022)["received"].any()      # the unit sends it again
 
 
+def test_each_base_is_asked_for_its_own_values_beside_the_departments(store):
+    import io
+
+    import openpyxl
+
+    from tracker.actuals.excel import TemplateSpec
+
+    bases = ["X区汽车产业基地", "X区医药健康产业基地", "X区信息安全产业基地", "X区农业优势特色产业基地"]
+    due = reporting.values_due(store.targets(PLAN), store.indicators(), store.responsible_units(),
+                               store.current_values(), 2022, sub_units=bases)
+    units = reporting.by_unit(due).set_index("unit_name")
+    assert units.loc["X区汽车产业基地", "due"] == 4 and units.loc["X区农业优势特色产业基地", "due"] == 3
+    sheet = openpyxl.load_workbook(io.BytesIO(reporting.unit_workbook(
+        TemplateSpec.from_store(store, PLAN, 2022), due, "X区汽车产业基地"))).worksheets[0]
+    regions = {row[0] for row in sheet.iter_rows(values_only=True) if row and row[0] in bases}
+    assert regions == {"X区汽车产业基地"}
+
+
 def test_the_planning_office_collects_the_series_of_plans_naming_no_unit(store):
     due = due_for(store, "cq_sti_13fyp", 2018)
     units = reporting.by_unit(due)

@@ -6,6 +6,9 @@ indicator), whatever the number of targets on it. Its units are the targets' 牵
 named units is the planning office's own, NO_UNIT). A value has arrived when a value entered by a person counts for
 that series and year (a plan's own text stating it does not count as a report), approved or waiting for review
 (a returned value has not arrived: the unit sends it again); who entered it, and when, is kept.
+
+A series of a unit below a region (an industry base: a region whose parent the plan also targets) is asked of that
+unit too, so each base gets its own sheet beside the departments.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import pandas as pd
 from tracker.actuals.validate import QUALITATIVE_UNITS
 
 NO_UNIT = ""            # the series of targets whose plan names no unit: the planning office collects them itself
-DUE_COLUMNS = ["region", "indicator", "unit", "lead_units", "responsible_units", "received", "review_status", "value",
+DUE_COLUMNS = ["region", "indicator", "unit", "lead_units", "responsible_units", "region_unit", "received", "review_status", "value",
                "entered_by", "entered_at", "batch_id"]
 
 
@@ -26,11 +29,12 @@ def round_years(plan: pd.Series) -> list[int]:
 
 
 def values_due(targets: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFrame, current: pd.DataFrame,
-               year: int) -> pd.DataFrame:
+               year: int, sub_units=()) -> pd.DataFrame:
     """One row per series due for year (targets: the plan's; current: Store.current_values()), with its units, whether
     it has arrived and the entry that counts: region, indicator, unit (of measure), lead_units and responsible_units
     (tuples of names), received, review_status (pending | approved, None when missing), value, entered_by, entered_at,
-    batch_id. Missing first, then in plan order."""
+    batch_id; region_unit: the series' region when it is one of sub_units (a unit below a region, such as an
+    industry base: its value is asked of the unit itself too), else "". Missing first, then in plan order."""
     unit_of = indicators.set_index("indicator")["unit"]
     own = targets[(targets["kind"] != "qualitative") & (targets["target_year"].fillna(year) >= year)].copy()
     own["unit"] = own["indicator"].map(unit_of)
@@ -54,13 +58,17 @@ def values_due(targets: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFr
     series = series.join(entered[["value", "review_status", "entered_by", "entered_at", "batch_id"]], how="left")
     series["received"] = series["value"].notna()
     out = series.reset_index()
+    wanted = set(sub_units)
+    out["region_unit"] = out["region"].where(out["region"].isin(wanted), "")
     out["_order"] = range(len(out))
     return out.sort_values(["received", "_order"], kind="stable")[DUE_COLUMNS].reset_index(drop=True)
 
 
 def units_of_row(row) -> tuple[str, ...]:
-    """The units a due value is asked of: its lead units and responsible units (NO_UNIT when it names none)."""
-    names = tuple(dict.fromkeys((*row.lead_units, *row.responsible_units)))
+    """The units a due value is asked of: the unit below a region it is of (a base), its lead units and responsible
+    units (NO_UNIT when it names none)."""
+    base = (row.region_unit,) if getattr(row, "region_unit", "") else ()
+    names = tuple(dict.fromkeys((*base, *row.lead_units, *row.responsible_units)))
     return names or (NO_UNIT,)
 
 
