@@ -270,11 +270,51 @@ def manage(store, user) -> None:
     except review.ReviewRejected as exc:
         for problem in exc.problems:
             st.error(problem.message(ui.lang()))
+    correct_details(store, user, plan_id, plan)
     retire(store, user, plan_id, plan)
-    archive = store.target_archive(plan_id)
-    if not archive.empty:
+    history = review.plan_history(store.plan_events(plan_id), store.target_archive(plan_id), ui.lang())
+    if not history.empty:
         st.subheader(ui.t("np_history"))
-        st.dataframe(archive, hide_index=True, width="stretch", key="np_archive")
+        st.dataframe(pd.DataFrame({
+            ui.t("np_history_at"): history["at"].dt.strftime("%Y-%m-%d %H:%M"), ui.t("np_history_who"): history["who"],
+            ui.t("np_history_what"): history["what"], ui.t("np_history_detail"): history["detail"],
+        }), hide_index=True, width="stretch", key="np_archive")
+
+
+def correct_details(store, user, plan_id: str, plan: pd.Series) -> None:
+    """The plan's own details (title, short name, region, period, issuing body, date), corrected with a reason."""
+    st.subheader(ui.t("np_meta_title_correct"))
+    old = review.meta_of(plan)
+    regions = store.regions()["region"].tolist()
+    with st.form(f"np_meta_form_{plan_id}", border=False):
+        a, b, c = st.columns([3, 1, 1])
+        title = a.text_input(ui.t("np_meta_title"), value=old.title)
+        short_name = b.text_input(ui.t("np_meta_short_name"), value=old.short_name, key=f"np_fix_short:{plan_id}")
+        region = c.selectbox(ui.t("np_meta_region"), regions,
+                             index=regions.index(old.region) if old.region in regions else 0)
+        d, e, f, g, h = st.columns(5)
+        body = d.text_input(ui.t("np_meta_issuing_body"), value=old.issuing_body or "")
+        issued = e.date_input(ui.t("np_meta_issued_on"), value=old.issued_on, min_value=dt.date(1949, 1, 1),
+                              max_value=dt.date(2100, 12, 31))
+        start = f.number_input(ui.t("np_meta_start_year"), 1949, 2100, old.start_year)
+        end = g.number_input(ui.t("np_meta_target_year"), 1949, 2100, old.target_year, key=f"np_fix_end:{plan_id}")
+        base = h.number_input(ui.t("np_meta_base_year"), 1949, 2100, old.base_year or old.start_year - 1)
+        reason = st.text_input(ui.t("np_meta_reason"), key=f"np_fix_reason:{plan_id}")
+        saved = st.form_submit_button(ui.t("np_meta_save"))
+    if not saved:
+        return
+    meta = review.PlanMeta(title=title, short_name=short_name, region=region, start_year=int(start),
+                           target_year=int(end), base_year=int(base), issuing_body=body or None, issued_on=issued,
+                           doc_type=old.doc_type)
+    try:
+        done = commands.correct_plan_meta(store, user, plan_id, meta, reason=reason)
+    except review.ReviewRejected as exc:
+        for problem in exc.problems:
+            st.error(problem.message(ui.lang()))
+        return
+    fields = "、".join(ui.t(f"np_meta_{f}") for f in done.counts["changed"])
+    ui.flash(PAGE, ui.t("np_meta_corrected", plan=done.title, revision=done.revision, fields=fields))
+    st.rerun()
 
 
 def retire(store, user, plan_id: str, plan: pd.Series) -> None:

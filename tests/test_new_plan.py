@@ -141,6 +141,36 @@ def test_correction_archives_the_old_row_and_retiring_keeps_history(fresh_store)
         commands.retire_plan(fresh_store, CLERK, "cq_sti_13fyp", reason="x")
 
 
+def test_the_plans_own_details_are_corrected_with_a_reason_and_the_history_reads_in_words(fresh_store):
+    from dataclasses import replace
+
+    done = commands.create_plan(fresh_store, CLERK, META, table_of(fresh_store), read_pasted(TEXT))
+    corrected = replace(META, short_name="X市十四五规划", target_year=2026, issuing_body="X市人民政府")
+    fixed = commands.correct_plan_meta(fresh_store, CLERK, done.plan_id, corrected, reason="按印发稿更正")
+    assert fixed.revision == 2 and fixed.counts["changed"] == ["short_name", "target_year", "issuing_body"]
+    plan = fresh_store.plans().set_index("plan_id").loc[done.plan_id]
+    assert (plan["short_name"], plan["target_year"], plan["issuing_body"]) == ("X市十四五规划", 2026, "X市人民政府")
+    detail = fresh_store.audit_log(action="plan_correct").iloc[0]["detail"]
+    assert "short_name:X市规划 → X市十四五规划" in detail and "target_year:2025 → 2026" in detail
+    for wrong, code in ((replace(corrected, region="火星"), "plan_unknown_region"),
+                        (replace(corrected, start_year=2030), "plan_period_reversed"),
+                        (corrected, "plan_nothing_changed")):
+        with pytest.raises(review.ReviewRejected) as refused:
+            commands.correct_plan_meta(fresh_store, CLERK, done.plan_id, wrong, reason="再改")
+        assert code in {p.code for p in refused.value.problems}
+    with pytest.raises(review.ReviewRejected):
+        commands.correct_plan_meta(fresh_store, CLERK, done.plan_id, replace(corrected, short_name="Y"), reason="")
+    target = fresh_store.targets(done.plan_id).iloc[0]
+    commands.withdraw_plan_target(fresh_store, CLERK, done.plan_id, target["target_id"], reason="重复")
+    history = review.plan_history(fresh_store.plan_events(done.plan_id), fresh_store.target_archive(done.plan_id))
+    assert list(history["what"])[-1] == "新增规划" and "更正规划目标" in set(history["what"])
+    old = history[history["what"] == "被替换或撤下的目标"].iloc[0]
+    assert target["indicator"] in old["detail"] and "重复" in old["detail"]
+    english = review.plan_history(fresh_store.plan_events(done.plan_id), fresh_store.target_archive(done.plan_id),
+                                  "en")
+    assert "Target replaced or withdrawn" in set(english["what"])
+
+
 def test_viewers_cannot_add_plans(fresh_store):
     with pytest.raises(PermissionDenied):
         commands.create_plan(fresh_store, VIEWER, META, table_of(fresh_store), read_pasted(TEXT))

@@ -33,7 +33,19 @@ def test_paste_review_and_commit_a_plan(db):  # noqa: F811
     assert list(plans["title"]) == ["Y市科技创新行动方案"]
     assert len(db.targets(plans["plan_id"].iloc[0])) == 2
     assert any("已写入规划" in s.value for s in at.success)
-    assert at.selectbox(key="np_manage_plan").value == plans["plan_id"].iloc[0]
+    plan_id = plans["plan_id"].iloc[0]
+    assert at.selectbox(key="np_manage_plan").value == plan_id
+    # the plan's details corrected later, with a reason, and the history says so in words
+    at.text_input(key=f"np_fix_short:{plan_id}").input("Y市方案(修订)")
+    at.number_input(key=f"np_fix_end:{plan_id}").set_value(2026)
+    at.text_input(key=f"np_fix_reason:{plan_id}").input("印发稿目标年为2026年")
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception, at.exception
+    assert any("已更正规划信息" in s.value for s in at.success), [s.value for s in at.success]
+    plan = db.plans().set_index("plan_id").loc[plan_id]
+    assert (plan["short_name"], plan["target_year"]) == ("Y市方案(修订)", 2026)
+    history = at.dataframe[-1].value
+    assert "更正规划目标" in set(history["操作"]) and "新增规划" in set(history["操作"])
 
 
 def test_an_error_in_the_table_blocks_the_commit(db):  # noqa: ARG001, F811

@@ -565,6 +565,13 @@ class Store(AccountsMixin):
         """Every plan that is not retired (what pickers offer by default)."""
         return self.query_df("SELECT * FROM plans WHERE status IS DISTINCT FROM 'retired' ORDER BY plan_id")
 
+    def plan_events(self, plan_id: str) -> pd.DataFrame:
+        """The audit rows of a plan staff added (added, corrected, retired, reactivated), newest first."""
+        return self.query_df(
+            """SELECT occurred_at, actor, role, action, detail FROM audit_log
+               WHERE object = ? AND action IN ('plan_add', 'plan_correct', 'plan_retire', 'plan_reactivate')
+               ORDER BY audit_id DESC""", [plan_id])
+
     def target_archive(self, plan_id: str) -> pd.DataFrame:
         """The target rows corrections replaced or withdrew, newest first."""
         return self.query_df(

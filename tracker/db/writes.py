@@ -317,6 +317,15 @@ def bump_plan_revision(cur: duckdb.DuckDBPyConnection, plan_id: str, who: str, n
     return cur.execute("SELECT revision FROM plans WHERE plan_id = ?", [plan_id]).fetchone()[0]
 
 
+def update_plan_details(cur: duckdb.DuckDBPyConnection, plan_id: str, details: Mapping) -> None:
+    """Set a plan's own details (title, title_original, short_name, region, start/target/base year, issuing_body,
+    issued_on)."""
+    columns = ("title", "title_original", "short_name", "region", "start_year", "target_year", "base_year",
+               "issuing_body", "issued_on")
+    cur.execute(f"UPDATE plans SET {', '.join(f'{c} = ?' for c in columns)} WHERE plan_id = ?",  # noqa: S608
+                [details[c] for c in columns] + [plan_id])
+
+
 def set_plan_status(cur: duckdb.DuckDBPyConnection, plan_id: str, status: str, who: str, now: datetime) -> None:
     cur.execute("UPDATE plans SET status = ?, updated_by = ?, updated_at = ? WHERE plan_id = ?",
                 [status, who, now, plan_id])

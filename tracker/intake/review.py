@@ -252,7 +252,7 @@ def check_review(meta: PlanMeta, table: pd.DataFrame, text: str, names: Names, *
     """Every problem of a reviewed plan: errors (the commit refuses) and warnings (shown, the commit goes on).
 
     same_document: (plan_id, title, origin) of plans already holding a document with this text."""
-    problems = _check_meta(meta)
+    problems = check_meta(meta)
     for plan_id, title, origin in same_document:
         problems.append(Problem("error" if origin == "reviewed" else "warning",
                                 "plan_same_document" if origin == "reviewed" else "plan_same_as_seed",
@@ -268,7 +268,8 @@ def check_review(meta: PlanMeta, table: pd.DataFrame, text: str, names: Names, *
     return problems
 
 
-def _check_meta(meta: PlanMeta) -> list[Problem]:
+def check_meta(meta: PlanMeta) -> list[Problem]:
+    """The problems of a plan's own details (title, short name, region, period)."""
     problems = []
     for name in ("title", "short_name", "region"):
         if not (getattr(meta, name) or "").strip():
@@ -681,3 +682,23 @@ def guess_meta(text: str, regions: list[str]) -> dict:
     start = target - 4 if five_year else max(min([y for y in years if y <= target] or [target]), target - 4)
     return {"title": title, "short_name": title[:20], "region": region, "start_year": start,
             "target_year": target, "base_year": start - 1}
+
+
+def plan_history(events: pd.DataFrame, archive: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """A reviewed plan's history in words, newest first: when, who, what (added, corrected, retired …) and the
+    details — the audit trail's own sentences, and for every target a correction replaced or withdrew, the target as
+    it read before (indicator, target, year)."""
+    from tracker.i18n.labels import AUDIT_ACTIONS
+
+    rows = [{"at": e.occurred_at, "who": e.actor, "what": label(AUDIT_ACTIONS, e.action, lang), "detail": e.detail}
+            for e in events.itertuples()]
+    for a in archive.itertuples():
+        old = json.loads(a.row_json)
+        value = old.get("target_value")
+        target = "" if value is None else f"{old.get('comparator') or ''} {value:g}{old.get('unit') or ''}".strip()
+        rows.append({"at": a.replaced_at, "who": a.replaced_by, "what": t("np_history_old_row", lang),
+                     "detail": t("np_history_old_detail", lang, target_id=a.target_id, revision=a.revision,
+                                 indicator=old.get("indicator") or "", target=target,
+                                 year=old.get("target_year") or "—", reason=a.reason)})
+    frame = pd.DataFrame(rows, columns=["at", "who", "what", "detail"])
+    return frame.sort_values("at", ascending=False, kind="stable").reset_index(drop=True)

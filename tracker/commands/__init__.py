@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Sequence
+from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -470,197 +470,15 @@ COMMANDS = (commit_actuals, commit_validation, revert_batch, approve_values, ret
             add_account, set_password, set_role, set_active, refresh_catalogue, restore_backup)
 
 
-# -- plans staff add themselves (新增规划) ------------------------------------------------------------------------
-# A reviewed plan is written whole or not at all: its plan row, its document (the text its quotes are exact substrings
-# of), the indicators and regions the review created, its targets marked with the reviewer, the values the document
-# states (seed-like: in the seed batch, with their quote), and its checks. A rebuild from seeds/ keeps all of it
-# (tracker.db.writes.replace_seed_tables replaces seed rows only). A correction is a new revision of the plan; the
-# target row it replaces goes to target_archive first.
-@dataclass(frozen=True)
-class PlanCommit:
-    plan_id: str
-    title: str
-    revision: int
-    counts: dict
+# The plans staff add (新增规划): their own module, the same layer (it uses acting and _audit above).
+from tracker.commands.plans import (  # noqa: E402
+    PlanCommit,
+    correct_plan_meta,
+    correct_plan_target,
+    create_plan,
+    retire_plan,
+    withdraw_plan_target,
+)
 
-
-def create_plan(store: Store, actor: User | None, meta, table: pd.DataFrame, document, *,
-                before_commit: Callable | None = None) -> PlanCommit:
-    """Write a reviewed plan (tracker.intake.review: meta a PlanMeta, table the review table, document a
-    DocumentText) in one transaction; raise ReviewRejected, writing nothing, when the review has errors."""
-    from tracker.intake import review
-
-    with store.transaction(counted=False) as cur:       # refuse before the checks; writes nothing
-        acting(cur, actor, Action.ADD_PLANS)
-    names = review.Names.from_store(store)
-    sha = review.text_sha256(document.text)
-    problems = review.check_review(meta, table, document.text, names, same_document=store.plans_with_text(sha))
-    if review.has_errors(problems):
-        raise review.ReviewRejected(problems)
-    now = datetime.now()
-    with store.transaction() as cur:
-        who = acting(cur, actor, Action.ADD_PLANS)
-        for plan_id, title, _ in sql.active_plans_with_text(cur, sha):   # committed meanwhile by someone else
-            raise review.ReviewRejected([review.Problem("error", "plan_same_document",
-                                                        params={"plan": title, "plan_id": plan_id})])
-        plan_id = review.new_plan_id(document.text, now, sql.taken_plan_ids(cur))
-        rows = review.build_plan(meta, table, document, names, plan_id=plan_id, reviewer=who.username, now=now)
-        sql.insert_frame(cur, "plans", rows.plan)
-        sql.insert_frame(cur, "documents", rows.document)
-        sql.insert_frame(cur, "regions", rows.regions)
-        sql.insert_frame(cur, "indicators", rows.indicators)
-        sql.insert_frame(cur, "targets", rows.targets.drop(columns="table_row"))
-        sql.insert_frame(cur, "target_quotes", rows.target_quotes)
-        units = _units_in_text(rows.targets, document.text, rows.plan["seed_file"].iloc[0])
-        sql.insert_frame(cur, "target_units", units)
-        sql.insert_frame(cur, "checks", rows.checks)
-        sql.ensure_seed_batch(cur, now)
-        sql.insert_stated_values(cur, rows.stated, who.username, now)
-        counts = rows.counts()
-        _audit(cur, who, "plan_add", plan_id,
-               f"《{rows.plan['title'].iloc[0]}》:{counts['targets']} 个目标,{counts['stated']} 个陈述值,"
-               f"新建 {counts['indicators']} 个指标,{units['target_id'].nunique()} 个目标有牵头/责任单位,"
-               f"文件 {rows.document['file_name'].iloc[0]}")
-        if before_commit is not None:
-            before_commit(cur)
-    return PlanCommit(plan_id, rows.plan["title"].iloc[0], 1, counts)
-
-
-def _units_in_text(targets: pd.DataFrame, text: str, seed_file: str) -> pd.DataFrame:
-    """The 牵头单位/责任单位 the document names for the task each target is stated in, as the ETL reads the seeds'."""
-    from tracker.intake.units import units_of_offsets
-
-    offsets = {t.target_id: int(t.quote_offset) for t in targets.itertuples() if pd.notna(t.quote_offset)}
-    rows = [{**row, "seed_file": seed_file} for row in units_of_offsets(text, offsets)]
-    return pd.DataFrame(rows, columns=["target_id", "role", "unit_name", "seq", "quote", "quote_offset", "seed_file"])
-
-
-def _reviewed_plan(store: Store, plan_id: str):
-    """(plan row, its PlanMeta, its DocumentText) of a reviewed plan; ReviewRejected when there is none."""
-    from tracker.intake import review
-    from tracker.intake.documents import DocumentText
-
-    plans = store.plans().set_index("plan_id")
-    if plan_id not in plans.index or plans.loc[plan_id, "origin"] != "reviewed":
-        raise review.ReviewRejected([review.Problem("error", "plan_unknown_plan", params={"plan_id": plan_id})])
-    plan = plans.loc[plan_id]
-    documents = store.documents(plan_id)
-    text = store.document_text(plan["seed_file"]) or ""
-    document = DocumentText(name=documents["file_name"].iloc[0] if not documents.empty else review.PASTED_NAME,
-                            kind=documents["kind"].iloc[0] if not documents.empty else "pasted", text=text,
-                            script=plan["script"] or "simplified")
-    return plan, review.meta_of(plan), document
-
-
-def correct_plan_target(store: Store, actor: User | None, plan_id: str, row: Mapping, *, reason: str,
-                        target_id: str | None = None) -> PlanCommit:
-    """Add a target or a stated value to a reviewed plan, or replace one target (target_id): a new revision of the
-    plan; the replaced row is archived. row holds the columns of the review table."""
-    from tracker.intake import review
-
-    with store.transaction(counted=False) as cur:       # refuse before the checks; writes nothing
-        acting(cur, actor, Action.ADD_PLANS)
-    plan, meta, document = _reviewed_plan(store, plan_id)
-    table = review.normalise(pd.DataFrame([{**dict(row), "accept": True}]))
-    names = review.Names.from_store(store)
-    problems = review.check_review(meta, table, document.text, names)
-    if not (reason or "").strip():
-        problems.append(review.Problem("error", "plan_reason_missing", field="reason"))
-    if review.has_errors(problems):
-        raise review.ReviewRejected(problems)
-    now = datetime.now()
-    with store.transaction() as cur:
-        who = acting(cur, actor, Action.ADD_PLANS)
-        old = sql.stored_target_row(cur, plan_id, target_id) if target_id else None
-        if target_id and old is None:
-            raise review.ReviewRejected([review.Problem("error", "plan_unknown_target",
-                                                        params={"plan_id": plan_id, "target_id": target_id})])
-        revision = sql.bump_plan_revision(cur, plan_id, who.username, now)
-        existing = sql.stored_plan_targets(cur, plan_id)
-        number = _next_target_number(existing["target_id"], plan_id)
-        rows = review.build_plan(meta, table, document, names, plan_id=plan_id, reviewer=who.username, now=now,
-                                 revision=revision, first_row=number)
-        targets = rows.targets.drop(columns="table_row")
-        if old is not None:
-            if targets.empty:            # a target cannot be replaced by a stated value
-                raise review.ReviewRejected([review.Problem("error", "plan_choice_unknown", row=1, field="role",
-                                                            params={"value": row.get("role") or ""})])
-            sql.archive_target(cur, plan_id, target_id, review.archived_row(old), int(old.get("revision") or 1),
-                               who.username, now, reason.strip())
-            sql.delete_target(cur, plan_id, target_id)
-            targets = targets.assign(target_id=target_id)
-        new_ids = set(rows.indicators["indicator_id"]) - {r[0] for r in cur.execute(
-            "SELECT indicator_id FROM indicators").fetchall()}
-        sql.insert_frame(cur, "indicators", rows.indicators[rows.indicators["indicator_id"].isin(new_ids)])
-        sql.insert_frame(cur, "regions", rows.regions[~rows.regions["region"].isin(
-            [r[0] for r in cur.execute("SELECT region FROM regions").fetchall()])])
-        sql.insert_frame(cur, "targets", targets)
-        sql.insert_frame(cur, "target_quotes", pd.DataFrame({"target_id": targets["target_id"], "role": "source",
-                                                             "quote": targets["quote"],
-                                                             "seed_file": targets["seed_file"]}))
-        sql.ensure_seed_batch(cur, now)
-        sql.insert_stated_values(cur, rows.stated, who.username, now)
-        _refresh_plan_checks(cur, plan_id)
-        written = targets["target_id"].iloc[0] if not targets.empty else "stated"
-        _audit(cur, who, "plan_correct", plan_id,
-               f"第 {revision} 版:{'更正' if old is not None else '新增'} {written};原因:{reason.strip()}")
-    return PlanCommit(plan_id, plan["title"], revision, {"targets": len(targets), "stated": len(rows.stated),
-                                                         "indicators": len(new_ids), "target_id": written})
-
-
-def withdraw_plan_target(store: Store, actor: User | None, plan_id: str, target_id: str, *,
-                         reason: str) -> PlanCommit:
-    """Take one target out of a reviewed plan (a new revision; the row is archived, nothing is lost)."""
-    from tracker.intake import review
-
-    with store.transaction() as cur:
-        who = acting(cur, actor, Action.ADD_PLANS)
-        plan = sql.stored_plan_row(cur, plan_id)
-        if plan is None or plan["origin"] != "reviewed":
-            raise review.ReviewRejected([review.Problem("error", "plan_unknown_plan", params={"plan_id": plan_id})])
-        old = sql.stored_target_row(cur, plan_id, target_id)
-        if old is None:
-            raise review.ReviewRejected([review.Problem("error", "plan_unknown_target",
-                                                        params={"plan_id": plan_id, "target_id": target_id})])
-        if not (reason or "").strip():
-            raise review.ReviewRejected([review.Problem("error", "plan_reason_missing", field="reason")])
-        now = datetime.now()
-        revision = sql.bump_plan_revision(cur, plan_id, who.username, now)
-        sql.archive_target(cur, plan_id, target_id, review.archived_row(old), int(old.get("revision") or 1),
-                           who.username, now, reason.strip())
-        sql.delete_target(cur, plan_id, target_id)
-        _refresh_plan_checks(cur, plan_id)
-        _audit(cur, who, "plan_correct", plan_id, f"第 {revision} 版:撤下 {target_id};原因:{reason.strip()}")
-    return PlanCommit(plan_id, plan["title"], revision, {"targets": 0, "withdrawn": 1})
-
-
-def retire_plan(store: Store, actor: User | None, plan_id: str, *, reason: str, retired: bool = True) -> None:
-    """Retire a reviewed plan (hidden from pickers; its targets, document and history are kept), or reactivate it."""
-    from tracker.intake import review
-
-    with store.transaction() as cur:
-        who = acting(cur, actor, Action.ADD_PLANS)
-        plan = sql.stored_plan_row(cur, plan_id)
-        if plan is None or plan["origin"] != "reviewed":
-            raise review.ReviewRejected([review.Problem("error", "plan_unknown_plan", params={"plan_id": plan_id})])
-        if not (reason or "").strip():
-            raise review.ReviewRejected([review.Problem("error", "plan_reason_missing", field="reason")])
-        sql.set_plan_status(cur, plan_id, "retired" if retired else "active", who.username, datetime.now())
-        _audit(cur, who, "plan_retire" if retired else "plan_reactivate", plan_id,
-               f"《{plan['title']}》{'停用' if retired else '恢复'};原因:{reason.strip()}")
-
-
-def _next_target_number(target_ids: pd.Series, plan_id: str) -> int:
-    numbers = target_ids.str.removeprefix(f"{plan_id}-").str.extract(r"^(\d+)$")[0].dropna().astype(int)
-    return int(numbers.max()) + 1 if not numbers.empty else 1
-
-
-def _refresh_plan_checks(cur, plan_id: str) -> None:
-    """The plan's duplicate-target checks on its targets as they now stand."""
-    from etl import checks
-
-    targets = sql.stored_plan_targets(cur, plan_id)
-    sql.replace_plan_checks(cur, plan_id, pd.DataFrame(checks.duplicate_target_checks(targets)))
-
-
-COMMANDS = (*COMMANDS, create_plan, correct_plan_target, withdraw_plan_target, retire_plan)
+__all__ = ["PlanCommit"]      # with the rest of the module's names: `from tracker.commands import *` is not used
+COMMANDS = (*COMMANDS, create_plan, correct_plan_meta, correct_plan_target, withdraw_plan_target, retire_plan)
