@@ -103,3 +103,36 @@ def test_every_problem_the_validator_or_reader_can_raise_has_a_message():
         f"{field}_assumed" for field in ("region", "year")}
     assert len(literal) > 25, literal
     assert literal | dynamic <= set(PROBLEM_MESSAGES), (literal | dynamic) - set(PROBLEM_MESSAGES)
+
+
+@pytest.mark.parametrize("page", ["reporting", "review"])
+def test_english_staff_pages_have_no_chinese_but_data(page, people_db_path, tmp_path, monkeypatch, data_words):
+    """The office's own pages, signed in as an admin, with a value waiting for review."""
+    import shutil
+    from datetime import datetime
+
+    import pandas as pd
+    from conftest import ADMIN, CLERK
+
+    from tracker import commands
+
+    db = tmp_path / "tracker.duckdb"
+    shutil.copyfile(people_db_path, db)
+    store = Store.open(db)
+    try:
+        commands.commit_actuals(store, CLERK, pd.DataFrame([{"region": "X区", "indicator": "组建产学研用合作团队",
+                                                             "year": 2022, "value": 12.0}]), kind="entry")
+    finally:
+        store.close()
+    at = _app(db, monkeypatch)
+    now = datetime.now()
+    at.session_state["auth"] = {"user": ADMIN, "signed_in_at": now, "last_seen_at": now}
+    at.session_state["lang"] = "en"
+    at = open_page(at, page, plan="xq_collab_2022")
+    assert not at.exception, at.exception
+    shown = [text for text in visible_text(at) if text != t("language", "en")]
+    seeds = "".join(path.read_text(encoding="utf-8") for path in sorted(SEEDS_DIR.glob("*.txt")))
+    words = [*data_words, "张三", "管理员", "X区汽车产业基地", "X区医药健康产业基地", "X区信息安全产业基地", "X区农业优势特色产业基地"]
+    leftovers = {text[:60]: chinese_left(text, sorted(words, key=len, reverse=True), seeds) for text in shown}
+    leftovers = {text: left for text, left in leftovers.items() if left}
+    assert not leftovers, leftovers
