@@ -301,7 +301,10 @@ def test_journey_a_clerk_adds_a_plan_from_its_document_and_sees_its_verdicts(ser
     page.get_by_role("heading", name="总览").wait_for()
     page.get_by_label("规划").first.click()
     page.get_by_role("option", name="Z市“十四五”科技创新规划").click()
+    page.get_by_text("另有 3 个待审核数值未计入").first.wait_for()     # an editor's values wait for review
+    page.get_by_text("包括待审核数值").first.click()                   # the clerk previews them
+    page.get_by_text("本页计入了待审核数值(3 个)").first.wait_for()
     page.locator(".js-plotly-plot").first.wait_for()
-    page.get_by_text("研究与试验发展经费投入强度").first.wait_for()
+    page.get_by_text("研究与试验发展经费投入强度").first.wait_for()    # the heatmap's row: judged on the values
     page.screenshot(path=ARTIFACTS / "journey-10-new-plan-overview.png", full_page=True)
     context.close()
