@@ -62,7 +62,8 @@ if user is None:
     pages[ui.t("nav_section_reference")].append(
         st.Page("screens/sign_in.py", title=ui.t("sign_in"), icon=":material/login:", url_path="sign-in"))
 pages[ui.t("nav_section_admin")] = admin_pages
-page = st.navigation(pages)
+# Every page listed: a collapsed menu's "View 3 more" is Streamlit's own English, on a Chinese page too.
+page = st.navigation(pages, expanded=True)
 ui.drop_flash_unless_on(page.url_path)
 with ui.store_busy_notice():
     page.run()
