@@ -9,7 +9,7 @@ import streamlit as st
 import ui
 from tracker.actuals.excel import TemplateSpec
 from tracker.formatting import MISSING
-from tracker.views import reporting
+from tracker.views import breakdown, reporting
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -88,10 +88,9 @@ def main() -> None:
     year = b.selectbox(ui.t("reporting_year"), years, index=years.index(default), key=f"reporting_year_{plan.name}")
     store = ui.get_store()
     targets = ui.load_targets(version, plan.name)
-    regions = store.regions()
-    below = regions.loc[regions["parent_region"].isin(set(targets["region"])), "region"]   # bases, districts
-    due = reporting.values_due(targets, store.indicators(), ui.load_units(version), store.current_values(), year,
-                               sub_units=below)
+    below = breakdown.units_below(ui.load_region_parents(version), targets["region"])   # bases, districts
+    due = reporting.values_due(targets, store.indicators(), ui.load_units(version), ui.load_current_values(version),
+                               year, sub_units=below)
     if due.empty:
         st.info(ui.t("reporting_nothing_due", year=year))
         return

@@ -20,8 +20,7 @@ BASES = ["X区汽车产业基地", "X区医药健康产业基地", "X区信息�
 
 
 def parents(store) -> dict:
-    regions = store.regions()
-    return dict(zip(regions["region"], regions["parent_region"], strict=True))
+    return breakdown.region_parents(store.regions())
 
 
 def checks(store, as_of=None):

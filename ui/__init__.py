@@ -123,9 +123,20 @@ def load_heatmap(version: str, plan_id: str, as_of: int | None) -> tuple[pd.Data
 def load_sum_checks(version: str, plan_id: str, as_of: int | None) -> pd.DataFrame:
     """The plan's targets decomposed over units: the parent's values against the sums of its units' values."""
     snap = load_snapshot(version)
-    regions = get_store().regions()
-    parents = dict(zip(regions["region"], regions["parent_region"], strict=True))
+    parents = load_region_parents(version)
     return breakdown.sum_checks(snap.plan_targets(plan_id), snap.actuals, parents, as_of)
+
+
+@st.cache_data(show_spinner=False)
+def load_region_parents(version: str) -> dict[str, str | None]:  # noqa: ARG001
+    return breakdown.region_parents(get_store().regions())
+
+
+# Every value submitted (pending ones too), shared, not copied: a province's 1.7 million rows would be unpickled
+# on every rerun of the reporting page by st.cache_data. Callers never change it.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def load_current_values(version: str) -> pd.DataFrame:  # noqa: ARG001
+    return get_store().current_values()
 
 
 @st.cache_data(show_spinner=False)

@@ -113,10 +113,7 @@ def to_long(texts: pd.DataFrame, header: int, layout: str, found: dict, sheet: s
     if "breakdown" in roles:      # a row naming its base is that base's value: the base is its region
         text, row, col = column("breakdown")
         named = text.fillna("").astype(str).str.strip() != ""
-        if isinstance(base["region"], pd.Series):
-            base["region"] = base["region"].where(~named, text)
-        else:
-            base["region"] = text.where(named, base["region"])
+        base["region"] = text.where(named, base["region"])
         base["region_col"] = pd.Series(col, index=body.index).where(named, base["region_col"])
         base["region_row"] = excel_row.where(named, base["region_row"])
     chunks = []

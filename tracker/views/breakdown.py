@@ -21,6 +21,17 @@ COLUMNS = ["parent_target_id", "region", "indicator", "unit", "year", "parent_va
            "children", "missing_units", "status"]
 
 
+def region_parents(regions: pd.DataFrame) -> dict[str, str | None]:
+    """region → its parent region (Store.regions())."""
+    return dict(zip(regions["region"], regions["parent_region"], strict=True))
+
+
+def units_below(region_parents: dict[str, str | None], regions) -> list[str]:
+    """The regions whose parent is one of regions: the units below them (X区's bases, a city's districts)."""
+    wanted = set(regions)
+    return [name for name, parent in region_parents.items() if parent in wanted]
+
+
 def decompositions(targets: pd.DataFrame, region_parents: dict[str, str | None]) -> pd.DataFrame:
     """parent_target_id, child target_id and child region of every decomposition over units in targets."""
     children = targets[targets["parent_target_id"].notna()]

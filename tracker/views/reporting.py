@@ -53,8 +53,6 @@ def values_due(targets: pd.DataFrame, indicators: pd.DataFrame, units: pd.DataFr
                                             dtype=object)
     entered = current[(current["year"] == year) & (current["entered_by"].notna())
                       & (current["batch_id"] != "seed")].set_index(["region", "indicator"])
-    if "review_status" not in entered:
-        entered = entered.assign(review_status="approved")
     series = series.join(entered[["value", "review_status", "entered_by", "entered_at", "batch_id"]], how="left")
     series["received"] = series["value"].notna()
     out = series.reset_index()
