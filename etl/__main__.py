@@ -9,7 +9,7 @@ from pathlib import Path
 
 from etl.build import BUILD_FINGERPRINT, build_tables
 from etl.catalogue import CatalogueError
-from tracker.config import CATALOGUE_DIR, SEEDS_DIR, db_path
+from tracker.config import CATALOGUE_DIR, DB_HELP, SEEDS_DIR, database, database_arg
 from tracker.db.store import open_for_command
 
 
@@ -37,13 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m etl", description="从 seeds/ 构建规划目标目录 / build the catalogue"
     )
-    parser.add_argument("--db", type=Path, default=None, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    parser.add_argument("--db", type=database_arg, default=None, help=DB_HELP)
     parser.add_argument("--seeds", type=Path, default=SEEDS_DIR)
     parser.add_argument("--catalogue", type=Path, default=CATALOGUE_DIR)
     parser.add_argument("--if-changed", action="store_true",
                         help="只在构建结果与数据库中已有的不同时写入 / write only when the build differs from the stored one")
     args = parser.parse_args(argv)
-    path = args.db or db_path()
+    path = args.db or database()
     try:
         # Everything is read and checked before the database file is opened (or created).
         result = build_tables(args.catalogue, args.seeds)
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"构建失败 / build failed: {exc}", file=sys.stderr)
         print("数据库未改动 / the database was not changed.", file=sys.stderr)
         return 2
-    missing = _missing_parts(Path(path))
+    missing = [] if isinstance(path, str) else _missing_parts(path)    # a PostgreSQL URL creates no file
     store = None
     try:
         store = open_for_command(path)
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         if store is not None:
             store.close()
             store = None
-        if Path(path) in missing:
+        if missing and path in missing:
             _remove_created(missing)  # a failed first build leaves no half-made file behind
         if not isinstance(exc, ValueError):
             raise

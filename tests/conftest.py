@@ -26,8 +26,38 @@ def environment_needed(ok: bool, reason: str):
     return pytest.mark.skip(reason=reason)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--backend", choices=("duckdb", "postgres"), default="duckdb",
+                     help="the store the store-level tests use: duckdb (the whole suite) or postgres (every test "
+                          "of a store fixture, and the multi-process tests, on a throwaway PostgreSQL cluster; "
+                          "$TRACKER_TEST_PG names an existing server instead)")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "missing_in_ci(reason): the environment lacks what the test needs, under CI")
+    config.addinivalue_line("markers", "duckdb_only: a store-fixture test about the DuckDB file itself")
+    config.addinivalue_line("markers", "postgres_only: runs in the --backend=postgres pass only")
+
+
+# The fixtures that give a test a store: in the PostgreSQL pass, the tests that use them run (on PostgreSQL) and
+# the others, which read DuckDB files or drive pages, are left to the DuckDB pass.
+STORE_FIXTURES = {"store", "fresh_store"}
+
+
+def pytest_collection_modifyitems(config, items):
+    postgres = config.getoption("--backend") == "postgres"
+    keep, drop = [], []
+    for item in items:
+        if postgres:
+            wanted = ("postgres_only" in item.keywords
+                      or (STORE_FIXTURES & set(getattr(item, "fixturenames", ()))
+                          and "duckdb_only" not in item.keywords))
+        else:
+            wanted = "postgres_only" not in item.keywords
+        (keep if wanted else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def pytest_runtest_setup(item):
@@ -56,7 +86,7 @@ def built() -> BuildResult:
     return build_tables()
 
 
-def seeded_file(path: Path, *, entered: bool = False, setup=None) -> Path:
+def seeded_file(path: Path | str, *, entered: bool = False, setup=None) -> Path | str:
     """Build a database file at path from the real seeds; entered adds ENTERED as a clerk's batch; setup(store)
     runs last (accounts, say). The file is closed again, so another process or a page can open it."""
     store = Store.open(path)
@@ -77,9 +107,51 @@ def seeded_db_path(tmp_path_factory) -> Path:
     return seeded_file(tmp_path_factory.mktemp("db") / "tracker.duckdb")
 
 
+@pytest.fixture(scope="session")
+def backend(request) -> str:
+    return request.config.getoption("--backend")
+
+
+@pytest.fixture(scope="session")
+def pg_server(backend):
+    """A PostgreSQL server for the run (tests/pg_cluster.py), as a PgDatabases that creates and drops databases."""
+    if backend != "postgres":
+        pytest.skip("the PostgreSQL pass only (--backend=postgres)")
+    from tests.pg_cluster import PgDatabases, cluster
+
+    given = os.environ.get("TRACKER_TEST_PG")
+    if given:
+        yield PgDatabases(given)
+        return
+    with cluster() as url:
+        yield PgDatabases(url)
+
+
+@pytest.fixture(scope="session")
+def pg_people_template(pg_server) -> str:
+    """A PostgreSQL database built from the real seeds with the test accounts: the template of each test's own."""
+    url = pg_server.create("template_people")
+    seeded_file(url, setup=add_people)
+    return "template_people"
+
+
 @pytest.fixture
-def store(built) -> Store:
-    """An in-memory database holding the real catalogue (quicker than a build per test)."""
+def pg_store(pg_server, pg_people_template) -> Store:
+    """A PostgreSQL database of the test's own, a copy of the seeded template."""
+    url = pg_server.create(template=pg_people_template)
+    store = Store.open(url)
+    yield store
+    store.close()
+    pg_server.drop(url)
+
+
+@pytest.fixture
+def store(request, backend, built) -> Store:
+    """An in-memory database holding the real catalogue (quicker than a build per test); in the PostgreSQL pass, a
+    PostgreSQL database of the test's own."""
+    if backend == "postgres":
+        yield request.getfixturevalue("pg_store")
+        return
     s = Store.memory()
     s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
     add_people(s)
@@ -94,8 +166,13 @@ def people_db_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def fresh_store(tmp_path, people_db_path) -> Store:
-    """A database of the test's own (a copy of a fresh build with the test accounts), for tests that write."""
+def fresh_store(request, backend, tmp_path) -> Store:
+    """A database of the test's own (a copy of a fresh build with the test accounts), for tests that write; in the
+    PostgreSQL pass, a PostgreSQL database of the test's own."""
+    if backend == "postgres":
+        yield request.getfixturevalue("pg_store")
+        return
+    people_db_path = request.getfixturevalue("people_db_path")
     path = tmp_path / "data" / "tracker.duckdb"
     path.parent.mkdir(parents=True)
     shutil.copyfile(people_db_path, path)

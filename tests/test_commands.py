@@ -111,8 +111,10 @@ def first_target_row(store: Store, plan_id: str) -> dict:
 
 def every_table(store: Store) -> dict[str, list]:
     """Every row of every table, sorted: the content of the whole database."""
-    names = store.query_df("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-                           "ORDER BY table_name")["table_name"]
+    from tracker.db.migrations import base_tables
+
+    with store.reading() as cur:
+        names = base_tables(cur)
     out = {}
     for name in names:
         with store._cursor() as cur:

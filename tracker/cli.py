@@ -17,10 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 import pandas as pd
 
+from tracker.config import DB_HELP, database_arg
 from tracker.db.store import open_for_command
 from tracker.reports.cells import neutralise_frame
 from tracker.views import service
@@ -46,7 +46,7 @@ def status(argv: list[str]) -> int:
     parser.add_argument("--format", choices=["csv", "json", "table"], default="csv")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
     add_pending_option(parser)
-    parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    parser.add_argument("--db", type=database_arg, help=DB_HELP)
     args = parser.parse_args(argv)
     pending = args.pending == "include"
     # DuckDB's buffers are capped: a command shares the server with the app.
@@ -115,7 +115,7 @@ def run_approve(argv: list[str]) -> int:
     parser.add_argument("--plan", required=True, help="规划编号 plan_id")
     parser.add_argument("--year", type=int, required=True, help="年度")
     parser.add_argument("--user", required=True, help="审核账户名 (密码来自提示或 $TRACKER_PASSWORD)")
-    parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    parser.add_argument("--db", type=database_arg, help=DB_HELP)
     args = parser.parse_args(argv)
     store = open_for_command(args.db)
     if store is None:

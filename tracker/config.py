@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,9 +21,41 @@ LAST_YEAR = 2100
 YEARS_BEFORE_BASE = 5
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+# The help of every command's --db option.
+DB_HELP = "数据库: DuckDB 文件或 postgresql://用户@主机:端口/库 (默认 $TRACKER_DB 或 data/tracker.duckdb)"
+
+
+def database_arg(value: str | Path) -> str | Path:
+    """A --db or TRACKER_DB value: a postgresql:// URL as given, anything else the path of a DuckDB file."""
+    return str(value) if str(value).startswith(POSTGRES_SCHEMES) else Path(value)
+
+
+# Where the app's secrets live (Streamlit's own file): TRACKER_DB there names the store when the environment does not.
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+
+def database() -> str | Path:
+    """The store: $TRACKER_DB when set, else TRACKER_DB in .streamlit/secrets.toml, else data/tracker.duckdb. A
+    DuckDB file, or a PostgreSQL database as postgresql://user@host:port/db (a password is best kept out of the URL,
+    in ~/.pgpass or $PGPASSWORD)."""
+    return database_arg(os.environ.get("TRACKER_DB") or _secrets_database() or DEFAULT_DB_PATH)
+
+
+def _secrets_database() -> str | None:
+    try:
+        with SECRETS_FILE.open("rb") as f:
+            value = tomllib.load(f).get("TRACKER_DB")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return str(value) if value else None
+
+
 def db_path() -> Path:
-    """The DuckDB file: $TRACKER_DB when set, else data/tracker.duckdb."""
-    return Path(os.environ.get("TRACKER_DB") or DEFAULT_DB_PATH)
+    """The DuckDB file of the store, or data/tracker.duckdb when the store is a PostgreSQL database (the folder
+    that holds the local files: the sign-in key, lock knocks)."""
+    where = database()
+    return where if isinstance(where, Path) else DEFAULT_DB_PATH
 
 
 def session_secret_path() -> Path:

@@ -37,11 +37,16 @@ def get_store() -> Store:
 
 @contextmanager
 def store_busy_notice():
-    """Say so, instead of a traceback, when another process held the file for longer than the app waits."""
+    """Say so, instead of a traceback, when another process held the file for longer than the app waits, or the
+    PostgreSQL server cannot be reached."""
     try:
         yield
     except DatabaseLockedError:
         st.warning(t("store_busy"), icon=":material/hourglass_top:")
+        st.stop()
+    except ConnectionError:
+        get_store.clear()       # the next rerun connects again
+        st.error(t("store_unreachable"), icon=":material/cloud_off:")
         st.stop()
 
 

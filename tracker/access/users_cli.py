@@ -11,10 +11,10 @@ import argparse
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from tracker import commands
 from tracker.access.auth import ROLES, SYSTEM, password_problem
+from tracker.config import DB_HELP, database_arg
 from tracker.db.store import open_for_command
 
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
@@ -39,7 +39,7 @@ def _password(username: str) -> str | None:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m tracker user", description="管理本地账户 / local accounts")
-    p.add_argument("--db", type=Path, default=None, help="DuckDB 文件(默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    p.add_argument("--db", type=database_arg, default=None, help=DB_HELP)
     sub = p.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="新建账户")
     add.add_argument("username")

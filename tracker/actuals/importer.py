@@ -24,6 +24,7 @@ from tracker.access.actions import Action, PermissionDenied, require
 from tracker.access.auth import User
 from tracker.actuals.upload import UnreadableFile, UploadCheck, check_upload
 from tracker.actuals.validate import VINTAGES
+from tracker.config import DB_HELP, database_arg
 from tracker.db.store import Store, open_for_command
 from tracker.i18n import render_problem
 
@@ -68,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="只检查并显示将要发生的变化,不写入")
     p.add_argument("--user", default=None, help="填报账户名(写入时必填;密码来自提示或 $TRACKER_PASSWORD)")
     p.add_argument("--sheet", default=None, help="要读取的工作表(默认:第一个有可识别表头的工作表)")
-    p.add_argument("--db", type=Path, default=None, help="DuckDB 文件(默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    p.add_argument("--db", type=database_arg, default=None, help=DB_HELP)
     p.add_argument("--region", default=None, help="文件没有地区列时使用的地区")
     p.add_argument("--year", type=int, default=None, help="文件没有年份列时使用的年份")
     p.add_argument("--vintage", choices=VINTAGES, default=None, help="未注明时按快报或年报记录")

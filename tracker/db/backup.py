@@ -19,9 +19,10 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tracker.db import migrations
+from tracker.db import dialect, migrations
 from tracker.db.migrations import base_tables, sequence_values
 from tracker.db.schema import SCHEMA_VERSION
 
@@ -53,9 +54,10 @@ def backup(store, out: Path) -> Manifest:
         names = base_tables(cur)
         tables, sequences = {}, sequence_values(cur)
         meta = dict(cur.execute("SELECT key, value FROM meta").fetchall())
+        arrow = _arrow_reader(cur, int(meta.get("schema_version", 0)))
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
             for name in names:
-                table = cur.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+                table = arrow(name)
                 buffer = io.BytesIO()
                 pq.write_table(table, buffer, compression="zstd")
                 data = buffer.getvalue()
@@ -68,6 +70,26 @@ def backup(store, out: Path) -> Manifest:
                 {"format": FORMAT, **manifest.__dict__}, ensure_ascii=False, indent=1))
     partial.replace(out)
     return manifest
+
+
+def _arrow_reader(cur, version: int):
+    """name → the table's rows as Arrow. From PostgreSQL the rows are cast to the types DuckDB gives the same schema
+    version, so a backup is one format whichever store made it (and restores into either)."""
+    if not dialect.is_postgres(cur):
+        return lambda name: cur.sql(f'SELECT * FROM "{name}"').to_arrow_table()  # noqa: S608
+    scratch = duckdb.connect(":memory:")
+    try:
+        migrations.migrate(scratch, up_to=version)
+        schemas = {name: scratch.sql(f'SELECT * FROM "{name}" LIMIT 0').to_arrow_table().schema  # noqa: S608
+                   for name in base_tables(scratch)}
+    finally:
+        scratch.close()
+
+    def read(name: str) -> pa.Table:
+        frame = cur.execute(f'SELECT * FROM "{name}"').df()  # noqa: S608
+        return pa.Table.from_pandas(frame, preserve_index=False).cast(schemas[name])
+
+    return read
 
 
 def read_manifest(path: Path) -> Manifest:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tracker import commands
 from tracker.access.auth import SYSTEM
+from tracker.config import DB_HELP, database_arg
 from tracker.db.backup import BackupError, backup
 from tracker.db.store import open_for_command
 
@@ -20,7 +21,7 @@ def main_backup(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tracker backup",
                                      description="备份整个数据库到一个文件 / back up the whole store to one file")
     parser.add_argument("out", type=Path, help="备份文件 (.zip)")
-    parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    parser.add_argument("--db", type=database_arg, help=DB_HELP)
     args = parser.parse_args(argv)
     store = open_for_command(args.db, read_only=True)
     if store is None:
@@ -41,7 +42,7 @@ def main_restore(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m tracker restore",
                                      description="从备份文件恢复整个数据库 / restore the whole store from a backup")
     parser.add_argument("backup", type=Path, help="备份文件 (.zip, 由 python -m tracker backup 生成)")
-    parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    parser.add_argument("--db", type=database_arg, help=DB_HELP)
     parser.add_argument("--replace", action="store_true", help="数据库已有数据时,以备份替换其全部内容")
     args = parser.parse_args(argv)
     if not args.backup.is_file():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from tracker.db import schema
+from tracker.db import dialect, postgres, schema
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class NewerSchemaError(RuntimeError):
 def stored_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema_version recorded in meta; 0 for an empty file."""
     has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'"
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = current_schema()"
     ).fetchone()[0]
     if not has_meta:
         return 0
@@ -61,13 +61,12 @@ def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The names of the store's tables (not its views), in name order."""
     return [name for (name,) in con.execute(
         """SELECT table_name FROM information_schema.tables
-           WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name""").fetchall()]
+           WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name""").fetchall()]
 
 
-def sequence_values(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def sequence_values(con) -> dict[str, int]:
     """The last number each sequence has handed out (sequences never used are left out)."""
-    return {name: int(last) for name, last in con.execute(
-        "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE last_value IS NOT NULL").fetchall()}
+    return dialect.sequence_values(con)
 
 
 def pending(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[Migration]:
@@ -86,28 +85,34 @@ STORE_ID = "store_id"
 
 def ensure_store_id(con: duckdb.DuckDBPyConnection) -> None:
     """Give the store an identity when it has none (a new file, or one made before identities)."""
-    con.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", [STORE_ID, uuid.uuid4().hex])
+    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [STORE_ID, uuid.uuid4().hex])
 
 
-def migrate(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
+def migrate(con, up_to: int | None = None) -> list[int]:
     """Apply every pending migration (up to number up_to) in order, one transaction each; returns the numbers
-    applied."""
+    applied. Each transaction is a write (on PostgreSQL under the store's write lock) that reads the version again
+    first, so two servers starting at once on one database apply each migration once."""
     applied = []
     for migration in pending(con, up_to):
         cur = con.cursor()
         try:
-            cur.execute("BEGIN TRANSACTION")
+            dialect.begin_write(cur)
             try:
-                if callable(migration.apply):
-                    migration.apply(cur)
-                else:
-                    cur.execute(migration.apply)
-                cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(migration.number)])
+                if stored_version(cur) < migration.number:
+                    if callable(migration.apply):
+                        migration.apply(cur)
+                    elif dialect.is_postgres(cur):
+                        postgres.apply_ddl(cur, migration.apply)
+                    else:
+                        cur.execute(migration.apply)
+                    cur.execute("""INSERT INTO meta VALUES ('schema_version', ?)
+                                   ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
+                                [str(migration.number)])
+                    applied.append(migration.number)
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
             cur.execute("COMMIT")
         finally:
             cur.close()
-        applied.append(migration.number)
     return applied

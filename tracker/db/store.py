@@ -21,8 +21,8 @@ import duckdb
 import pandas as pd
 
 from tracker.access.auth import SYSTEM
-from tracker.config import db_path
-from tracker.db import migrations
+from tracker.config import database, database_arg
+from tracker.db import dialect, migrations, postgres
 from tracker.db.accounts import AccountsMixin
 from tracker.db.connections import DatabaseLockedError, HeldConnection, PerUseConnection, connect
 from tracker.db.migrations import STORE_ID
@@ -47,21 +47,10 @@ def countable_sql(pending: bool, alias: str = "a") -> str:
     return f"{alias}.review_status <> 'returned'" if pending else f"{alias}.review_status = 'approved'"
 
 
-def current_values_sql(pending: bool = False) -> str:
+def current_values_sql(pending: bool = False, postgres: bool = False) -> str:
     """The value that counts for each (region, indicator, year), as the actuals_current view (actuals_latest when
-    pending) defines it (the newest countable revision of a committed batch, anything a person entered before what
-    a seed document states; a withdrawal counts as no value), as one aggregate: 3× faster than the view's window
-    over every revision."""
-    return f"""
-    SELECT region, indicator, year, value FROM (
-        SELECT a.region, a.indicator, a.year,
-               -- ranked by (entered by a person, revision): one integer sorts faster than a pair
-               arg_max_null(a.value, a.actual_id + CASE WHEN b.kind <> 'seed' THEN 4611686018427387904 ELSE 0 END)
-                   AS value
-        FROM actuals a JOIN batches b USING (batch_id)
-        WHERE b.status = 'committed' AND {countable_sql(pending)}
-        GROUP BY a.region, a.indicator, a.year
-    ) WHERE value IS NOT NULL"""
+    pending) defines it, computed without the view's window over every revision (tracker.db.dialect)."""
+    return dialect.current_values_sql(countable_sql(pending), postgres)
 
 
 def current_stated_sql(pending: bool = False) -> str:
@@ -76,7 +65,6 @@ def current_stated_sql(pending: bool = False) -> str:
                         AND a.region = s.region AND a.indicator = s.indicator AND a.year = s.year)"""
 
 
-CURRENT_VALUES_SQL = current_values_sql(False)
 CURRENT_STATED_SQL = current_stated_sql(False)
 # Revisions waiting for review: pending in a committed batch.
 PENDING_VALUES_SQL = """
@@ -84,8 +72,9 @@ PENDING_VALUES_SQL = """
     WHERE b.status = 'committed' AND a.review_status = 'pending'"""
 # The (plan_id, year) pairs locked now: the latest lock row of each says lock.
 LOCKED_YEARS_SQL = """
-    SELECT plan_id, year, set_by, set_at, reason FROM year_locks
-    QUALIFY row_number() OVER (PARTITION BY plan_id, year ORDER BY lock_id DESC) = 1 AND action = 'lock'"""
+    SELECT plan_id, year, set_by, set_at, reason FROM (
+        SELECT *, row_number() OVER (PARTITION BY plan_id, year ORDER BY lock_id DESC) AS newest FROM year_locks
+    ) ranked WHERE newest = 1 AND action = 'lock'"""
 
 
 class OutdatedSchemaError(RuntimeError):
@@ -96,25 +85,30 @@ def open_for_command(path: str | Path | None = None, *, read_only: bool = False,
                      memory_limit: str | None = None) -> Store | None:
     """Open the database for a command-line tool; None, after saying why on stderr, when another process (usually
     the running app) holds the file or, for reading, when there is no file yet. Every command then exits with 3."""
-    if read_only and not Path(path or db_path()).is_file():
-        print(f"数据库文件 {path or db_path()} 不存在:请先运行 python -m etl 构建。/ no database yet: run python -m etl",
+    target = database_arg(path) if path is not None else database()
+    if read_only and not postgres.is_url(target) and not Path(target).is_file():
+        print(f"数据库文件 {target} 不存在:请先运行 python -m etl 构建。/ no database yet: run python -m etl",
               file=sys.stderr)
         return None
     try:
         return Store.open(path, read_only=read_only, memory_limit=memory_limit)
-    except (DatabaseLockedError, OutdatedSchemaError, migrations.NewerSchemaError) as exc:
+    except (DatabaseLockedError, OutdatedSchemaError, migrations.NewerSchemaError, ConnectionError) as exc:
         print(exc, file=sys.stderr)
         return None
 
 
 class Store(AccountsMixin):
-    """Access to one DuckDB file. Create it with Store.open()."""
+    """Access to one store: a DuckDB file, or a PostgreSQL database. Create it with Store.open()."""
 
-    def __init__(self, source: HeldConnection | PerUseConnection, path: Path | None):
+    def __init__(self, source: HeldConnection | PerUseConnection | postgres.PgSource, path: Path | None,
+                 url: str | None = None):
         self._source = source
         self.path = path
+        # the PostgreSQL database (postgresql://…), None for DuckDB
+        self.url = url
         # Serialises writers inside the process: DuckDB fails concurrent updates of one row with a conflict
-        # instead of waiting, and batches must not interleave.
+        # instead of waiting, and batches must not interleave (PostgreSQL: the advisory lock of tracker.db.dialect
+        # serialises them across processes too).
         self._write_lock = threading.Lock()
         # The numbers of the migrations this open applied (empty for a current file).
         self.applied_migrations: list[int] = []
@@ -122,23 +116,29 @@ class Store(AccountsMixin):
     @classmethod
     def open(cls, path: str | Path | None = None, *, read_only: bool = False,
              memory_limit: str | None = None, per_use: bool = False) -> Store:
-        """Open (and create, unless read-only) the database at path, default $TRACKER_DB or data/tracker.duckdb.
+        """Open (and create, unless read-only) the store at path, default $TRACKER_DB or data/tracker.duckdb:
+        a DuckDB file, or a PostgreSQL database given as a postgresql:// URL (which must exist; its tables are
+        created by the migrations).
 
         memory_limit caps DuckDB's own buffers ("256MB"; default: DuckDB's, 80 % of the machine). per_use (the
         app): hold nothing between units of work, each opening the file and waiting while another process has it.
         A command holds the file from open() to close(), after waiting for it as long as $TRACKER_LOCK_WAIT says.
+        A PostgreSQL store always takes a pooled connection for each unit of work.
         """
-        path = Path(path) if path is not None else db_path()
-        if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        config = {"memory_limit": memory_limit} if memory_limit else {}
-        if per_use and read_only:
-            raise ValueError("the app opens its file for writing")
-        if per_use:
-            store = cls(PerUseConnection(path, config), path)
+        target = database_arg(path) if path is not None else database()
+        if postgres.is_url(target):
+            store = cls(postgres.PgSource(target, max_size=8 if per_use else 4), None, url=target)
         else:
-            con = connect(path, read_only=read_only, config=config, knock=True)
-            store = cls(HeldConnection(con), path)
+            path = target
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            config = {"memory_limit": memory_limit} if memory_limit else {}
+            if per_use and read_only:
+                raise ValueError("the app opens its file for writing")
+            if per_use:
+                store = cls(PerUseConnection(path, config), path)
+            else:
+                store = cls(HeldConnection(connect(path, read_only=read_only, config=config, knock=True)), path)
         if not read_only:
             try:
                 store.ensure_schema()
@@ -146,15 +146,23 @@ class Store(AccountsMixin):
                 store.close()
                 raise
         else:
-            version = migrations.stored_version(con)
+            with store._source.connection() as con:
+                version = migrations.stored_version(con)
             if version != SCHEMA_VERSION:
-                con.close()
+                store.close()
                 raise OutdatedSchemaError(
-                    f"数据库文件 {path} 的结构版本为 {version},本程序需要 {SCHEMA_VERSION}:请先以写方式打开一次"
+                    f"数据库 {store.location} 的结构版本为 {version},本程序需要 {SCHEMA_VERSION}:请先以写方式打开一次"
                     f"(运行 python -m etl 或启动应用)以升级。/ schema {version}, need {SCHEMA_VERSION}: open it for "
                     "writing once to migrate"
                 )
         return store
+
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: the file, or the database URL without its password."""
+        if self.url is not None:
+            return postgres.redacted(self.url)
+        return str(self.path) if self.path is not None else "memory"
 
     @classmethod
     def memory(cls) -> Store:
@@ -192,7 +200,7 @@ class Store(AccountsMixin):
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor inside one read transaction: everything read through it shows one committed state."""
         with self._cursor() as cur:
-            cur.execute("BEGIN TRANSACTION").complete()
+            dialect.begin_read(cur)
             try:
                 yield cur
             finally:
@@ -223,7 +231,7 @@ class Store(AccountsMixin):
         rows = dict(cur.execute("SELECT key, value FROM meta WHERE key IN (?, ?)",
                                 [WRITE_COUNTER, STORE_ID]).fetchall())
         # the identity tells a file rebuilt from nothing (its counter starting again) from the one the cache knew
-        where = self.path if self.path is not None else f"memory:{id(self)}"
+        where = self.location if self.path is not None or self.url is not None else f"memory:{id(self)}"
         return f"{where}|{rows.get(STORE_ID, '')}|{rows.get(WRITE_COUNTER) or 0}"
 
     def plans(self) -> pd.DataFrame:
@@ -259,13 +267,14 @@ class Store(AccountsMixin):
         """
         with self.reading() as cur:
             def frame(sql: str) -> pd.DataFrame:
-                return cur.sql(sql).to_arrow_table().to_pandas(date_as_object=False)
+                return dialect.read_frame(cur, sql)
 
+            postgres = dialect.is_postgres(cur)
             return {
                 "version": self._version(cur),
                 "plans": frame("SELECT * FROM plans ORDER BY plan_id"),
                 "targets": frame("SELECT * FROM targets_full ORDER BY plan_id, quote_offset, target_id"),
-                "actuals": frame(current_values_sql(pending)),
+                "actuals": frame(current_values_sql(pending, postgres)),
                 "stated": frame(current_stated_sql(pending)),
                 "pending": frame(PENDING_VALUES_SQL),
                 "statuses": frame("SELECT * FROM target_status ORDER BY set_at"),
@@ -322,8 +331,10 @@ class Store(AccountsMixin):
     def target_statuses(self) -> pd.DataFrame:
         """The latest status a person set for each qualitative target."""
         return self.query_df(
-            "SELECT * FROM target_status QUALIFY row_number() OVER (PARTITION BY target_id ORDER BY set_at DESC) = 1"
-        )
+            """SELECT target_id, status, note, set_by, set_at FROM (
+                   SELECT *, row_number() OVER (PARTITION BY target_id ORDER BY set_at DESC) AS newest
+                   FROM target_status) ranked
+               WHERE newest = 1""")
 
     def responsible_units(self) -> pd.DataFrame:
         """Every target's 牵头单位 and 责任单位: the latest setting an admin made for a target, else what its plan's
@@ -331,8 +342,10 @@ class Store(AccountsMixin):
         text's parenthesis), set_by, set_at, reason."""
         text = self.query_df("SELECT target_id, role, unit_name, seq, quote FROM target_units")
         sets = self.query_df(
-            """SELECT * FROM target_unit_sets
-               QUALIFY row_number() OVER (PARTITION BY target_id ORDER BY set_at DESC) = 1""")
+            """SELECT target_id, lead_units, responsible_units, set_by, set_at, reason FROM (
+                   SELECT *, row_number() OVER (PARTITION BY target_id ORDER BY set_at DESC) AS newest
+                   FROM target_unit_sets) ranked
+               WHERE newest = 1""")
         rows = [{"target_id": s.target_id, "role": role, "unit_name": name, "seq": seq, "source": "set",
                  "quote": None, "set_by": s.set_by, "set_at": s.set_at, "reason": s.reason}
                 for s in sets.itertuples()
@@ -356,7 +369,7 @@ class Store(AccountsMixin):
         same transaction, so a cached page never outlives a committed change and a rolled-back one changes nothing.
         """
         with self._write_lock, self._cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
+            dialect.begin_write(cur)
             try:
                 yield cur
                 if counted:
@@ -518,7 +531,7 @@ class Store(AccountsMixin):
 
     def locked_years(self, plan_id: str | None = None) -> pd.DataFrame:
         """The (plan_id, year) pairs locked now, with who locked them, when and why."""
-        return self.query_df(f"SELECT * FROM ({LOCKED_YEARS_SQL}) WHERE ? IS NULL OR plan_id = ? "  # noqa: S608
+        return self.query_df(f"SELECT * FROM ({LOCKED_YEARS_SQL}) locked WHERE ? IS NULL OR plan_id = ? "  # noqa: S608
                              "ORDER BY plan_id, year", [plan_id, plan_id])
 
     def locked_series(self) -> pd.DataFrame:

@@ -14,7 +14,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from tracker.db.migrations import STORE_ID, base_tables, sequence_values
+from tracker.db import dialect
+from tracker.db.migrations import STORE_ID, base_tables
 
 SEED_BATCH_ID = "seed"
 SEED_USER = "seed-etl"
@@ -35,6 +36,9 @@ SEED_TABLES = (
     "checks",
     "etl_notes",
 )
+
+# A meta key set to a value, whether it was there or not.
+UPSERT_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 
 # The columns of an actual value a person may give.
 ACTUAL_INPUT = ("region", "indicator", "region_id", "indicator_id", "year", "value", "unit", "source",
@@ -63,16 +67,9 @@ def bump_write_counter(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+def insert_frame(cur, table: str, frame: pd.DataFrame) -> None:
     """Insert a DataFrame's columns by name (columns absent from the frame take their defaults)."""
-    if frame.empty:
-        return
-    cur.register("_incoming", frame)
-    try:
-        columns = ", ".join(f'"{c}"' for c in frame.columns)
-        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _incoming")  # noqa: S608
-    finally:
-        cur.unregister("_incoming")
+    dialect.insert_frame(cur, table, frame)
 
 
 # -- the catalogue ----------------------------------------------------------------------------------------------------
@@ -103,7 +100,7 @@ def replace_seed_tables(cur: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.
     )
     _replace_seed_actuals(cur, seed_actuals, now)
     for key, value in meta.items():
-        cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+        cur.execute(UPSERT_META, [key, value])
 
 
 # What a rebuild deletes: the rows the ETL made, never those of a plan a person reviewed (plans.origin), nor the
@@ -241,7 +238,9 @@ def update_active(cur: duckdb.DuckDBPyConnection, username: str, active: bool, n
 
 # -- settings ---------------------------------------------------------------------------------------------------------
 def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: str, updated_by: str, now: datetime) -> None:
-    cur.execute("INSERT OR REPLACE INTO settings VALUES (?, ?, ?, ?)", [key, value, updated_by, now])
+    cur.execute("""INSERT INTO settings VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE
+                   SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
+                [key, value, updated_by, now])
 
 
 def delete_setting(cur: duckdb.DuckDBPyConnection, key: str) -> None:
@@ -336,16 +335,11 @@ def replace_every_table(cur, source, sequences: Mapping[str, int], store_id: str
     backup), move each sequence past the last number source's store had handed out, and give the store a new
     identity (meta store_id), so caches never take the new rows for the old ones."""
     for name in base_tables(cur):
-        cur.execute(f'DELETE FROM "{name}"')
-        cur.register("restored_rows", source.sql(f'SELECT * FROM "{name}"').to_arrow_table())
-        cur.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM restored_rows')
-        cur.unregister("restored_rows")
-    have = sequence_values(cur)
+        cur.execute(f'DELETE FROM "{name}"')  # noqa: S608
+        dialect.copy_table(cur, name, source)
     for name, last in sequences.items():
-        missing = int(last) - have.get(name, 0)
-        if missing > 0:
-            cur.execute(f"SELECT max(nextval('{name}')) FROM range({missing})").fetchall()
-    cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [STORE_ID, store_id])
+        dialect.advance_sequence(cur, name, last)
+    cur.execute(UPSERT_META, [STORE_ID, store_id])
 
 
 # -- approval ---------------------------------------------------------------------------------------------------------
@@ -411,8 +405,11 @@ def locked_rows(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFr
     try:
         return cur.execute(
             """WITH locked AS (
-                   SELECT plan_id, year, action FROM year_locks
-                   QUALIFY row_number() OVER (PARTITION BY plan_id, year ORDER BY lock_id DESC) = 1
+                   SELECT plan_id, year, action FROM (
+                       SELECT plan_id, year, action,
+                              row_number() OVER (PARTITION BY plan_id, year ORDER BY lock_id DESC) AS newest
+                       FROM year_locks) ranked
+                   WHERE newest = 1
                )
                SELECT DISTINCT k.region, k.indicator, k.year, l.plan_id, p.title
                FROM _keys k

@@ -10,6 +10,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The database is in use by another program on the server (an import, a build or a backup). Wait a moment and "
         "reload this page; nothing saved is affected.",
     ),
+    "store_unreachable": (
+        "无法连接数据库服务器,页面暂时无法显示。请稍候刷新;若持续出现,请联系系统管理员。已保存的数据不受影响。",
+        "The database server cannot be reached, so this page cannot be shown. Reload in a moment; if it persists, "
+        "tell the system administrator. Nothing saved is affected.",
+    ),
     "nav_catalogue": ("目标目录", "Target catalogue"),
     "catalogue_intro": (
         "五份规划文本中的全部目标,每条附原文出处。数值由 ETL 从 seeds/ 构建。",

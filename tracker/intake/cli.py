@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tracker.config import DB_HELP, database_arg
 from tracker.intake import UnreadableDocument, propose_targets, read_document
 from tracker.intake.review import Names, guess_meta
 
@@ -59,7 +60,7 @@ def main_extract(argv: list[str]) -> int:
     parser.add_argument("--format", choices=["csv", "json", "review"], default="csv",
                         help="review: 新增规划页的审核表,编辑后用 plan add 提交 / the review table for plan add")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
-    parser.add_argument("--db", type=Path, help="DuckDB 文件,用于匹配已有指标 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    parser.add_argument("--db", type=database_arg, help="用于匹配已有指标的数据库: " + DB_HELP)
     args = parser.parse_args(argv)
     if not args.file.is_file():
         print(f"找不到文件 {args.file} / no such file", file=sys.stderr)
@@ -91,17 +92,17 @@ def main_extract(argv: list[str]) -> int:
     return 0
 
 
-def _names(db: Path | None) -> Names | None:
+def _names(db: Path | str | None) -> Names | None:
     """The store's indicators and regions to match against; None (matching nothing) without a database."""
-    from tracker.config import db_path
+    from tracker.config import database
     from tracker.db.store import DatabaseLockedError, Store
 
-    path = db or db_path()
-    if not Path(path).is_file():
+    path = db or database()
+    if isinstance(path, Path) and not path.is_file():
         return None
     try:
         store = Store.open(path, read_only=True)
-    except (DatabaseLockedError, RuntimeError):
+    except (DatabaseLockedError, RuntimeError, ConnectionError):
         return None    # the app holds the file, or an older schema: propose without matching
     try:
         return Names.from_store(store)
@@ -203,7 +204,7 @@ def main_add(argv: list[str]) -> int:
     parser.add_argument("--end", type=int, help="规划目标年")
     parser.add_argument("--base-year", type=int, help="基期年(默认起始年前一年)")
     parser.add_argument("--issuer", help="发文机关")
-    parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    parser.add_argument("--db", type=database_arg, help=DB_HELP)
     args = parser.parse_args(argv)
     for path in (args.file, args.reviewed):
         if not path.is_file():

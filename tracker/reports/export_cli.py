@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from tracker.config import DB_HELP, database_arg
 from tracker.db.store import open_for_command
 from tracker.reports import bundle, snapshot
 
@@ -59,7 +60,7 @@ def main_export(argv: list[str]) -> int:
     parser.add_argument("--plan", action="append", help="规划编号 plan_id, 可重复 (默认: 全部规划)")
     parser.add_argument("--as-of", type=int, dest="as_of", help="评估年份 (默认: 最新数据年份)")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
-    parser.add_argument("--db", type=Path, help="DuckDB 文件 (默认 $TRACKER_DB 或 data/tracker.duckdb)")
+    parser.add_argument("--db", type=database_arg, help=DB_HELP)
     from tracker.cli import add_pending_option, values_used
 
     add_pending_option(parser)
