@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Shared set-up for scripts/run.sh and scripts/test.sh: system packages, the virtual environment, pinned requirements.
-# Idempotent and quick when everything is in place.
+# Idempotent and quick when everything is in place. --postgres (the tests): the PostgreSQL server packages too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,10 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # Read the font list into a variable first: with pipefail, `fc-list | grep -q` fails when grep stops early.
 fonts=$(fc-list 2>/dev/null || true)
 [[ "$fonts" == *"Noto Sans CJK"* ]] || missing+=(fonts-noto-cjk)
+# The suite runs the store-level tests on a throwaway PostgreSQL cluster too (tests/pg_cluster.py).
+if [ "${1:-}" = --postgres ] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  missing+=(postgresql)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo"; else SUDO="none"; fi
   if [ "$SUDO" = none ]; then

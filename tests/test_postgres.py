@@ -1,0 +1,226 @@
+"""PostgreSQL as the shared store: several processes write one database at once, each batch committed whole; a
+write in one process shows in another on its next read; servers starting together migrate once; a backup moves a
+store between DuckDB and PostgreSQL with every row. Runs in the --backend=postgres pass (scripts/test.sh)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from conftest import CLERK, PASSWORD, add_entered_actuals, add_people, seeded_file
+
+from tracker import commands
+from tracker.access.auth import SYSTEM
+from tracker.config import PROJECT_ROOT
+from tracker.db import backup as bk
+from tracker.db import migrations
+from tracker.db.schema import SCHEMA_VERSION
+from tracker.db.store import WRITE_COUNTER, Store
+
+pytestmark = pytest.mark.postgres_only
+
+# The keys every writer writes: the same twelve values, so the batches overlap on every row.
+KEYS = [("重庆市", indicator, year) for indicator in ("研究与试验发展经费投入强度", "高新技术企业", "技术合同成交额")
+        for year in (2016, 2017, 2018, 2019)]
+
+# One writer process: BATCHES entries of all KEYS as the clerk, each value naming the writer and the batch.
+WRITER = textwrap.dedent("""
+    import sys
+    import pandas as pd
+    from tracker import commands
+    from tracker.access.auth import User
+    from tracker.db.store import Store
+
+    url, writer, batches, keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), eval(sys.argv[4])
+    store = Store.open(url, per_use=True)
+    clerk = User("张三", "editor")
+    for n in range(batches):
+        value = writer * 1000 + n       # the writer and the batch, readable back from every row
+        rows = pd.DataFrame([(r, i, y, value, "年报", "统计公报") for r, i, y in keys],
+                            columns=["region", "indicator", "year", "value", "vintage", "source"])
+        batch = commands.commit_actuals(store, clerk, rows, kind="entry", note=f"writer {writer} batch {n}")
+        print(batch, flush=True)
+    store.close()
+""")
+
+
+def spawn(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, *args], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+
+
+def finish(process: subprocess.Popen, timeout: float = 180) -> str:
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err
+    return out
+
+
+def test_two_processes_writing_overlapping_batches_commit_each_whole(pg_store):
+    batches = 6
+    before = pg_store.data_version()
+    writers = [spawn("-c", WRITER, pg_store.url, str(w), str(batches), repr(KEYS)) for w in (1, 2)]
+    written = [finish(p).split() for p in writers]
+
+    assert [len(ids) for ids in written] == [batches, batches]
+    counts = pg_store.query_df(
+        """SELECT b.batch_id, count(a.actual_id) AS n, min(a.value) AS lo, max(a.value) AS hi
+           FROM batches b LEFT JOIN actuals a USING (batch_id) WHERE b.kind = 'entry' GROUP BY b.batch_id""")
+    assert set(counts["batch_id"]) == {b for ids in written for b in ids}
+    assert (counts["n"] == len(KEYS)).all()                 # every batch whole
+    assert (counts["lo"] == counts["hi"]).all()              # and only its own rows: batches did not interleave
+    audit = pg_store.query_df("SELECT object FROM audit_log WHERE action = 'entry'")
+    assert sorted(audit["object"]) == sorted(counts["batch_id"])
+    # The revisions of one batch are consecutive: each batch ran alone between the others.
+    order = pg_store.query_df("SELECT batch_id FROM actuals WHERE batch_id <> 'seed' ORDER BY actual_id")["batch_id"]
+    assert (order != order.shift()).sum() == 2 * batches
+    # The value that counts for every key is the last batch committed, and the counter moved with every batch.
+    last = order.iloc[-1]
+    last_value = counts.set_index("batch_id").loc[last, "lo"]
+    pending = pg_store.current_values()
+    assert set(pending[pending["year"].between(2016, 2019) & (pending["region"] == "重庆市")
+                       & pending["indicator"].isin({k[1] for k in KEYS})]["value"]) == {last_value}
+    assert int(pg_store.data_version().rsplit("|", 1)[1]) == int(before.rsplit("|", 1)[1]) + 2 * batches
+
+
+# One reverting process: waits for the start time, then reverts each batch, printing what happened to each.
+REVERTER = textwrap.dedent("""
+    import sys, time
+    from tracker import commands
+    from tracker.access.auth import User
+    from tracker.db.store import Store
+
+    url, start, batches = sys.argv[1], float(sys.argv[2]), sys.argv[3].split(",")
+    store = Store.open(url, per_use=True)
+    clerk = User("张三", "editor")
+    store.data_version()                # connected before the start
+    time.sleep(max(0.0, start - time.time()))
+    for batch in batches:
+        try:
+            commands.revert_batch(store, clerk, batch, reason="两人同时撤销")
+            print("ok", batch, flush=True)
+        except ValueError as exc:
+            print("refused", batch, str(exc).split(" / ")[0], flush=True)
+    store.close()
+""")
+
+
+def test_two_processes_reverting_the_same_batches_at_once_revert_each_once(pg_store):
+    batches = [add_entered_actuals(pg_store, rows=[("重庆市", "高新技术企业", 2016 + n, 1500 + n, "年报")],
+                                   batch_id=f"twice {n}") for n in range(4)]
+    start = time.time() + 3
+    outcomes = [line.split(" ", 2) for p in [spawn("-c", REVERTER, pg_store.url, str(start), ",".join(batches))
+                                             for _ in range(2)] for line in finish(p).splitlines()]
+    for batch in batches:
+        mine = [o for o in outcomes if o[1] == batch]
+        assert sorted(o[0] for o in mine) == ["ok", "refused"], mine
+        assert [o[2] for o in mine if o[0] == "refused"] == [f"批次 {batch} 已经撤销过"]
+        assert pg_store.scalar("SELECT count(*) FROM batches WHERE reverts_batch_id = ?", [batch]) == 1
+
+
+def test_a_command_line_import_in_another_process_shows_in_the_app_on_its_next_read(pg_store, tmp_path):
+    app = Store.open(pg_store.url, per_use=True)        # a second app server on the same database
+    try:
+        version = app.data_version()
+        csv = tmp_path / "values.csv"
+        csv.write_text("地区,指标,年份,数值\n重庆市,研究与试验发展经费投入强度,2019,2.11\n", encoding="utf-8")
+        imported = subprocess.run(
+            [sys.executable, "-m", "tracker", "import", str(csv), "--user", "张三"], cwd=PROJECT_ROOT,
+            capture_output=True, text=True, timeout=120,
+            env={**os.environ, "TRACKER_DB": pg_store.url, "TRACKER_PASSWORD": PASSWORD})
+        assert imported.returncode == 0, imported.stderr
+        assert app.data_version() != version
+        frames = app.read_model_frames(pending=True)
+        assert 2.11 in frames["actuals"]["value"].tolist()
+        assert 2.11 not in app.read_model_frames()["actuals"]["value"].tolist()      # pending until approved
+    finally:
+        app.close()
+
+
+def test_servers_starting_together_on_an_empty_database_migrate_it_once(pg_server):
+    url = pg_server.create()
+    opener = ("import sys; from tracker.db.store import Store; s = Store.open(sys.argv[1], per_use=True); "
+              "print(','.join(map(str, s.applied_migrations))); s.close()")
+    try:
+        servers = [spawn("-c", opener, url) for _ in range(3)]
+        applied = [int(n) for p in servers for n in finish(p).strip().split(",") if n]
+        assert sorted(applied) == list(range(1, SCHEMA_VERSION + 1))    # each migration by exactly one of them
+        store = Store.open(url)
+        try:
+            assert store.meta("schema_version") == str(SCHEMA_VERSION)
+            assert store.meta(migrations.STORE_ID)
+        finally:
+            store.close()
+    finally:
+        pg_server.drop(url)
+
+
+def comparable(store: Store) -> dict[str, list[tuple]]:
+    """Every base table's rows in one order whichever engine holds them (meta without the identity and the write
+    counter, the audit trail without the restore's own row)."""
+    with store.reading() as cur:
+        out = {}
+        for name in bk.base_tables(cur):
+            rows = cur.execute(f'SELECT * FROM "{name}"').fetchall()  # noqa: S608
+            if name == "meta":
+                rows = [r for r in rows if r[0] not in (migrations.STORE_ID, WRITE_COUNTER)]
+            if name == "audit_log":
+                rows = [r for r in rows if r[4] != "restore"]
+            out[name] = sorted(rows, key=lambda r: tuple((v is None, str(v)) for v in r))
+    return out
+
+
+def test_a_backup_moves_a_store_from_duckdb_to_postgresql_and_back_with_every_row(pg_server, tmp_path):
+    source = Store.open(seeded_file(tmp_path / "office.duckdb", entered=True, setup=add_people))
+    url = pg_server.create()
+    try:
+        batch = add_entered_actuals(source, rows=[("重庆市", "高新技术企业", 2019, 2500, "年报")], batch_id="second")
+        commands.revert_batch(source, CLERK, batch, reason="录错年份")
+        bk.backup(source, tmp_path / "from-duckdb.zip")
+
+        shared = Store.open(url)
+        commands.restore_backup(shared, SYSTEM, tmp_path / "from-duckdb.zip")
+        assert comparable(shared) == comparable(source)
+        top = shared.scalar("SELECT max(actual_id) FROM actuals")
+        add_entered_actuals(shared, rows=[("重庆市", "高新技术企业", 2022, 9000, "年报")], batch_id="after")
+        assert shared.scalar("SELECT min(actual_id) FROM actuals WHERE value = 9000") > top    # ids move on
+        assert shared.sign_in(CLERK.username, PASSWORD).username == CLERK.username
+
+        bk.backup(shared, tmp_path / "from-postgres.zip")
+        back = Store.open(tmp_path / "back.duckdb")
+        commands.restore_backup(back, SYSTEM, tmp_path / "from-postgres.zip")
+        assert comparable(back) == comparable(shared)
+        back.close()
+        shared.close()
+    finally:
+        source.close()
+        pg_server.drop(url)
+
+
+def test_a_writer_waiting_past_the_lock_wait_is_refused_with_a_message_and_writes_nothing(pg_store, monkeypatch):
+    from tracker.db.store import DatabaseLockedError
+
+    holder = spawn("-c", textwrap.dedent("""
+        import sys, time, psycopg
+        from tracker.db.dialect import WRITE_LOCK_KEY
+        with psycopg.connect(sys.argv[1], autocommit=True) as con:
+            con.execute("SELECT pg_advisory_lock(%s)", [WRITE_LOCK_KEY])
+            print("held", flush=True)
+            time.sleep(float(sys.argv[2]))
+    """), pg_store.url, "5")
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("TRACKER_LOCK_WAIT", "0.5")
+        version = pg_store.data_version()
+        started = time.monotonic()
+        with pytest.raises(DatabaseLockedError, match="数据库正被另一个写入占用"):
+            add_entered_actuals(pg_store, rows=[("重庆市", "高新技术企业", 2022, 9000, "年报")], batch_id="blocked")
+        assert time.monotonic() - started < 4
+        assert pg_store.data_version() == version
+        assert pg_store.scalar("SELECT count(*) FROM actuals WHERE value = 9000") == 0
+    finally:
+        holder.kill()
+        holder.communicate()
