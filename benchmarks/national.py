@@ -143,12 +143,14 @@ def national_plan(n_regions: int, n_indicators: int, seed: int = 7) -> dict[str,
             "actuals": actuals}
 
 
-def build(path: Path, n_regions: int = 3000, n_indicators: int = 60, *, quiet: bool = False) -> Path:
-    """Write the national database at path (replaced if it exists)."""
+def build(path: Path | str, n_regions: int = 3000, n_indicators: int = 60, *, quiet: bool = False) -> Path | str:
+    """Write the national database at path (replaced if it exists), or into an empty PostgreSQL database (a
+    postgresql:// URL)."""
     say = (lambda *_: None) if quiet else print
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (path, path.with_suffix(path.suffix + ".wal")):
-        leftover.unlink(missing_ok=True)
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (path, path.with_suffix(path.suffix + ".wal")):
+            leftover.unlink(missing_ok=True)
     start = time.perf_counter()
     seeds = build_tables()
     extra = national_plan(n_regions, n_indicators)
