@@ -40,8 +40,8 @@ def pytest_configure(config):
 
 
 # The fixtures that give a test a store: in the PostgreSQL pass, the tests that use them run (on PostgreSQL) and
-# the others, which read DuckDB files or drive pages, are left to the DuckDB pass.
-STORE_FIXTURES = {"store", "fresh_store"}
+# the others, which read DuckDB files or drive pages, are left to the DuckDB pass. (db: the entry pages' store.)
+STORE_FIXTURES = {"store", "fresh_store", "db"}
 
 
 def pytest_collection_modifyitems(config, items):

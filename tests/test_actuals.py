@@ -157,6 +157,26 @@ def test_batch_revisions_show_old_and_new(store):
     assert revisions["review_status"].tolist() == ["pending"]
 
 
+def test_batch_revisions_flag_what_counts_as_the_history_view_does(store):
+    """batch_revisions computes is_current / is_latest over the batch's series only: the same flags as
+    actuals_history, over approved, pending, returned, reverted and stated revisions."""
+    from conftest import add_entered_actuals
+
+    from tracker.access.auth import SYSTEM
+
+    add_entered_actuals(store)
+    pending = commands.commit_actuals(store, CLERK, rows((*RD, 2016, 1.75), (*RD, 2017, 1.90)), kind="entry")
+    returned = commands.commit_actuals(store, CLERK, rows((*RD, 2017, 1.95)), kind="entry")
+    commands.return_values(store, SYSTEM, store.pending_revisions(returned)["actual_id"].tolist(), reason="口径不符")
+    reverted = commands.commit_actuals(store, CLERK, rows((*RD, 2015, 1.58)), kind="entry")
+    commands.revert_batch(store, CLERK, reverted, reason="录错")
+    view = store.actuals_history().set_index("actual_id")[["is_current", "is_latest"]]
+    for batch in store.batches()["batch_id"]:
+        flags = store.batch_revisions(batch).set_index("actual_id")[["is_current", "is_latest"]]
+        assert flags.astype(bool).equals(view.loc[flags.index].astype(bool)), batch
+    assert store.batch_revisions(pending)["is_latest"].all()
+
+
 # -- validation of entered rows ---------------------------------------------------------------------------------
 def test_entry_grid_edits_become_one_batch_with_withdrawals(store):
     ref = Reference.from_store(store)

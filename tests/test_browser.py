@@ -5,6 +5,7 @@ Screenshots land in test-artifacts/ (git-ignored) so a person can look at what t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -42,16 +43,14 @@ def served_db(tmp_path_factory) -> Path:
     return seeded_file(tmp_path_factory.mktemp("browser") / "tracker.duckdb", entered=True, setup=add_people)
 
 
-@pytest.fixture(scope="module")
-def server(served_db):
-    """The app on a free port, over its own database, started as scripts/run.sh starts it."""
-    db = served_db
+@contextlib.contextmanager
+def serve_app(**env: str):
+    """The app on a free port with env added to the environment, started as scripts/run.sh starts it; its URL."""
     port = _free_port()
-    env = {**os.environ, "TRACKER_DB": str(db)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -65,9 +64,18 @@ def server(served_db):
                 proc.kill()
                 pytest.fail(f"the server did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")
             time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(served_db):
+    """The app on a free port, over its own database."""
+    with serve_app(TRACKER_DB=str(served_db)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

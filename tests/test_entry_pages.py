@@ -22,14 +22,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def db(tmp_path, built, monkeypatch):
-    """A database file of the test's own with the real catalogue; the pages open it through ui.get_store()."""
-    path = tmp_path / "tracker.duckdb"
-    s = Store.open(path)
-    s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
-    add_people(s)        # the pages re-read the signed-in account on every rerun
+def db(request, backend, tmp_path, built, monkeypatch):
+    """A database of the test's own with the real catalogue (in the PostgreSQL pass, a PostgreSQL database); the
+    pages open it through ui.get_store()."""
+    if backend == "postgres":
+        s = request.getfixturevalue("pg_store")           # the catalogue and the test accounts
+        where = s.url
+    else:
+        where = tmp_path / "tracker.duckdb"
+        s = Store.open(where)
+        s.replace_seed_data(built.tables, built.seed_actuals, built.meta)
+        add_people(s)        # the pages re-read the signed-in account on every rerun
     commands.add_account(s, SYSTEM, SECOND_CLERK.username, role="editor", password=PASSWORD)
-    monkeypatch.setenv("TRACKER_DB", str(path))
+    monkeypatch.setenv("TRACKER_DB", str(where))
     import streamlit as st
 
     st.cache_resource.clear()

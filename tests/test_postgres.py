@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 
+import pandas as pd
 import pytest
 from conftest import CLERK, PASSWORD, add_entered_actuals, add_people, seeded_file
 
@@ -224,3 +225,77 @@ def test_a_writer_waiting_past_the_lock_wait_is_refused_with_a_message_and_write
     finally:
         holder.kill()
         holder.communicate()
+
+
+SCREENS = sorted(p.stem for p in (PROJECT_ROOT / "screens").glob("*.py") if p.stem != "__init__")
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_every_page_renders_on_postgresql_for_an_admin(pg_store, screen, monkeypatch):
+    """Each page, as an admin sees it (every section), over a PostgreSQL store with entered and pending values."""
+    from datetime import datetime
+
+    import streamlit as st
+    from conftest import ADMIN
+    from streamlit.testing.v1 import AppTest
+
+    add_entered_actuals(pg_store)
+    commands.commit_actuals(pg_store, CLERK, pd.DataFrame(
+        [("重庆市", "高新技术企业", 2019, 3300, "快报", "统计快报")],
+        columns=["region", "indicator", "year", "value", "vintage", "source"]), kind="entry", note="pending")
+    monkeypatch.setenv("TRACKER_DB", pg_store.url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(PROJECT_ROOT / "screens" / f"{screen}.py"), default_timeout=60)
+    now = datetime.now()
+    at.session_state["auth"] = {"user": ADMIN, "signed_in_at": now, "last_seen_at": now}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    st.cache_resource.clear()
+
+
+def test_two_app_servers_on_one_database_serve_a_scheduled_import_and_share_the_sign_in(pg_store, tmp_path):
+    """The deployment docs/deployment.md describes: two app servers on one PostgreSQL database with one session
+    secret. A clerk signed in through one is signed in on the other; a scheduled import commits while both serve
+    and, approved, shows on both at their next visit."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, serve_app
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed (scripts/test.sh installs it)")
+    target = "/indicator-detail?plan=cq_sti_13fyp&target=cq13-table2-04"      # 高新技术企业, 2020
+    env = {"TRACKER_DB": pg_store.url, "TRACKER_SESSION_SECRET": "one secret for every server of the office"}
+    with serve_app(**env) as first, serve_app(**env) as second, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.set_default_timeout(30_000)
+        page.goto(first + "/data-entry")
+        page.get_by_label("账户名").fill("张三")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.get_by_text("填报人").first.wait_for()
+        time.sleep(1)                                         # the cookie is set by the page's script
+        page.goto(second + "/data-entry")
+        page.get_by_text("填报人").first.wait_for()           # signed in on the other server too
+        assert page.get_by_role("button", name="登录").count() == 0
+
+        page.goto(second + target)
+        page.locator(".js-plotly-plot").first.wait_for()
+        assert page.get_by_text("4,321").count() == 0
+        values = tmp_path / "统计局-2020.csv"
+        values.write_text("地区,指标,年份,数值,口径\n重庆市,高新技术企业,2020,4321,年报\n", encoding="utf-8")
+        for args in (("import", str(values), "--user", "张三"),
+                     ("approve", "--plan", "cq_sti_13fyp", "--year", "2020", "--user", "admin")):
+            done = subprocess.run([sys.executable, "-m", "tracker", *args], cwd=PROJECT_ROOT, capture_output=True,
+                                  text=True, timeout=120, env={**os.environ, **env, "TRACKER_PASSWORD": PASSWORD})
+            assert done.returncode == 0, done.stderr
+        for server in (first, second):
+            page.goto(server + target)
+            page.locator(".js-plotly-plot").first.wait_for()
+            page.get_by_text("4,321").first.wait_for()        # the imported value, on the next visit of each
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "postgres-two-servers.png")
+        browser.close()

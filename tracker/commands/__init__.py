@@ -22,7 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from tracker.access import auth
@@ -30,6 +29,7 @@ from tracker.access.actions import ROLES, Action, PermissionDenied, require, rol
 from tracker.access.auth import SYSTEM, User
 from tracker.db import writes as sql
 from tracker.db.accounts import validate_thresholds
+from tracker.db.dialect import Cursor
 from tracker.methodology.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ ENTRY_KINDS = ("entry", "upload")
 
 
 # -- who acts ---------------------------------------------------------------------------------------------------------
-def current_account(cur: duckdb.DuckDBPyConnection, actor: User | None) -> User | None:
+def current_account(cur: Cursor, actor: User | None) -> User | None:
     """The acting person as the store (or the SSO role file) has them now; None when they may not act at all."""
     if actor is None:
         return None
@@ -61,7 +61,7 @@ def current_account(cur: duckdb.DuckDBPyConnection, actor: User | None) -> User 
                 email=row["email"] or "", source="local", credentials_version=int(row["credentials_version"]))
 
 
-def acting(cur: duckdb.DuckDBPyConnection, actor: User | None, action: Action | None) -> User:
+def acting(cur: Cursor, actor: User | None, action: Action | None) -> User:
     """The acting account re-read inside the transaction, checked for action (None: any active account)."""
     if actor is None:
         return require(None, action or Action.WRITE_ACTUALS)

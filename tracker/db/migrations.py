@@ -11,16 +11,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import duckdb
-
 from tracker.db import dialect, postgres, schema
+from tracker.db.dialect import Cursor
 
 
 @dataclass(frozen=True)
 class Migration:
     number: int
     name: str
-    apply: str | Callable[[duckdb.DuckDBPyConnection], None]
+    apply: str | Callable[[Cursor], None]
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -46,7 +45,7 @@ class NewerSchemaError(RuntimeError):
     """The file was written by a newer version of the program."""
 
 
-def stored_version(con: duckdb.DuckDBPyConnection) -> int:
+def stored_version(con: Cursor) -> int:
     """The schema_version recorded in meta; 0 for an empty file."""
     has_meta = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = current_schema()"
@@ -57,7 +56,7 @@ def stored_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+def base_tables(con: Cursor) -> list[str]:
     """The names of the store's tables (not its views), in name order."""
     return [name for (name,) in con.execute(
         """SELECT table_name FROM information_schema.tables
@@ -69,7 +68,7 @@ def sequence_values(con) -> dict[str, int]:
     return dialect.sequence_values(con)
 
 
-def pending(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[Migration]:
+def pending(con: Cursor, up_to: int | None = None) -> list[Migration]:
     version = stored_version(con)
     if version > schema.SCHEMA_VERSION:
         raise NewerSchemaError(
@@ -83,7 +82,7 @@ def pending(con: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[Mi
 STORE_ID = "store_id"
 
 
-def ensure_store_id(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_store_id(con: Cursor) -> None:
     """Give the store an identity when it has none (a new file, or one made before identities)."""
     con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [STORE_ID, uuid.uuid4().hex])
 
@@ -115,4 +114,26 @@ def migrate(con, up_to: int | None = None) -> list[int]:
             cur.execute("COMMIT")
         finally:
             cur.close()
+    if up_to is None and dialect.is_postgres(con):
+        _ensure_indexes(con)
     return applied
+
+
+def _ensure_indexes(con) -> None:
+    cur = con.cursor()
+    try:
+        present = {name for (name,) in cur.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()").fetchall()}
+        missing = [sql for sql in postgres.INDEXES if sql.split()[5] not in present]
+        if not missing:
+            return
+        dialect.begin_write(cur)
+        try:
+            for sql in missing:
+                cur.execute(sql)
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        cur.execute("COMMIT")
+    finally:
+        cur.close()

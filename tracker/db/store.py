@@ -1,4 +1,6 @@
-"""The one gateway to DuckDB: opening the file, the schema migrations, parameterised reads and transactions.
+"""The one gateway to the store, a DuckDB file or a PostgreSQL database: opening it, the schema migrations,
+parameterised reads and transactions. The SQL here and in writes.py runs on both; tracker/db/dialect.py holds what
+differs, tracker/db/postgres.py the PostgreSQL connections.
 
 Writes are SQL only (tracker/db/writes.py, each taking the cursor of a transaction()); who may write and the
 rules of each write are tracker.commands. The ETL's own build (replace_seed_data) is the system's, not a person's.
@@ -6,6 +8,7 @@ rules of each write are tracker.commands. The ETL's own build (replace_seed_data
 DuckDB allows one read-write process per file. The app opens it for each unit of work (Store.open(per_use=True)) so
 that the command line and scheduled jobs can use it while the app runs; a command holds it for the command
 (tracker/db/connections.py). Within the process a cursor per call keeps Streamlit's session threads from sharing one.
+PostgreSQL takes any number of processes on any number of machines: every unit of work borrows a pooled connection.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from tracker.config import database, database_arg
 from tracker.db import dialect, migrations, postgres
 from tracker.db.accounts import AccountsMixin
 from tracker.db.connections import DatabaseLockedError, HeldConnection, PerUseConnection, connect
+from tracker.db.dialect import Cursor
 from tracker.db.migrations import STORE_ID
 from tracker.db.schema import SCHEMA_VERSION
 from tracker.db.writes import (
@@ -66,6 +70,18 @@ def current_stated_sql(pending: bool = False) -> str:
 
 
 CURRENT_STATED_SQL = current_stated_sql(False)
+# is_current and is_latest of a revision, as the actuals_history view defines them (schema.APPROVAL_DDL), over the
+# revisions a query selects (a, with its batch b): for reads of a few series, which the view would compute over every
+# revision.
+REVISION_FLAGS_SQL = """
+    b.status = 'committed' AND a.review_status = 'approved' AND row_number() OVER (
+        PARTITION BY a.region, a.indicator, a.year, b.status = 'committed' AND a.review_status = 'approved'
+        ORDER BY (b.kind = 'seed'), a.actual_id DESC
+    ) = 1 AS is_current,
+    b.status = 'committed' AND a.review_status <> 'returned' AND row_number() OVER (
+        PARTITION BY a.region, a.indicator, a.year, b.status = 'committed' AND a.review_status <> 'returned'
+        ORDER BY (b.kind = 'seed'), a.actual_id DESC
+    ) = 1 AS is_latest"""
 # Revisions waiting for review: pending in a committed batch.
 PENDING_VALUES_SQL = """
     SELECT a.region, a.indicator, a.year FROM actuals a JOIN batches b USING (batch_id)
@@ -188,7 +204,7 @@ class Store(AccountsMixin):
 
     # -- reading ----------------------------------------------------------------------------------------------
     @contextmanager
-    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _cursor(self) -> Iterator[Cursor]:
         with self._source.connection() as con:
             cur = con.cursor()
             try:
@@ -197,7 +213,7 @@ class Store(AccountsMixin):
                 cur.close()
 
     @contextmanager
-    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def reading(self) -> Iterator[Cursor]:
         """A cursor inside one read transaction: everything read through it shows one committed state."""
         with self._cursor() as cur:
             dialect.begin_read(cur)
@@ -362,7 +378,7 @@ class Store(AccountsMixin):
 
     # -- writing ----------------------------------------------------------------------------------------------
     @contextmanager
-    def transaction(self, *, counted: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, *, counted: bool = True) -> Iterator[Cursor]:
         """One transaction on its own cursor: committed on success, rolled back on any exception.
 
         counted (every write but the sign-in log): the write counter behind data_version() goes up by one in the
@@ -464,24 +480,26 @@ class Store(AccountsMixin):
         """The revisions a batch wrote, each with the value that counted before it (old → new) and whether it
         counts now."""
         return self.query_df(
-            """WITH h AS (
-                   SELECT a.*, b.kind AS batch_kind
-                   FROM actuals a JOIN batches b USING (batch_id)
-                   WHERE b.status = 'committed' OR a.batch_id = ?
+            f"""WITH series AS (
+                   SELECT DISTINCT region, indicator, year FROM actuals WHERE batch_id = ?
+               ), h AS (       -- every revision of the batch's series: the view's flags, without its whole table
+                   SELECT a.*, b.kind AS batch_kind, b.status AS batch_status, {REVISION_FLAGS_SQL}
+                   FROM actuals a JOIN batches b USING (batch_id) JOIN series USING (region, indicator, year)
                ), ordered AS (
                    SELECT *,
                           lag(value) OVER w AS previous_value,
                           lag(batch_id) OVER w AS previous_batch_id
                    FROM h
+                   WHERE batch_status = 'committed' OR batch_id = ?
                    WINDOW w AS (PARTITION BY region, indicator, year ORDER BY batch_kind <> 'seed', actual_id)
                )
                SELECT o.region, o.indicator, o.year, o.previous_value, o.value, o.unit, o.vintage, o.source,
-                      o.reason, o.note, o.previous_batch_id, o.actual_id, hist.is_current, hist.is_latest, o.review_status,
-                      o.reviewed_by, o.reviewed_at, o.review_note
-               FROM ordered o JOIN actuals_history hist USING (actual_id)
+                      o.reason, o.note, o.previous_batch_id, o.actual_id, o.is_current, o.is_latest,
+                      o.review_status, o.reviewed_by, o.reviewed_at, o.review_note
+               FROM ordered o
                WHERE o.batch_id = ?
-               ORDER BY o.region, o.indicator, o.year""",
-            [batch_id, batch_id],
+               ORDER BY o.region, o.indicator, o.year""",  # noqa: S608
+            [batch_id, batch_id, batch_id],
         )
 
     def value_history(self, region: str, indicator: str, year: int) -> pd.DataFrame:

@@ -11,10 +11,10 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
-import duckdb
 import pandas as pd
 
 from tracker.db import dialect
+from tracker.db.dialect import Cursor
 from tracker.db.migrations import STORE_ID, base_tables
 
 SEED_BATCH_ID = "seed"
@@ -50,7 +50,7 @@ def new_batch_id(kind: str, now: datetime) -> str:
     return f"{kind}-{now:%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
-def write_audit(cur: duckdb.DuckDBPyConnection, actor: str, role: str | None, action: str, obj: str | None,
+def write_audit(cur: Cursor, actor: str, role: str | None, action: str, obj: str | None,
                 detail: str) -> None:
     """One row of the audit trail, in the caller's transaction so it commits or rolls back with the change."""
     cur.execute(
@@ -59,7 +59,7 @@ def write_audit(cur: duckdb.DuckDBPyConnection, actor: str, role: str | None, ac
     )
 
 
-def bump_write_counter(cur: duckdb.DuckDBPyConnection) -> None:
+def bump_write_counter(cur: Cursor) -> None:
     cur.execute(
         """INSERT INTO meta VALUES (?, '1')
            ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS VARCHAR)""",
@@ -73,7 +73,7 @@ def insert_frame(cur, table: str, frame: pd.DataFrame) -> None:
 
 
 # -- the catalogue ----------------------------------------------------------------------------------------------------
-def replace_seed_tables(cur: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame],
+def replace_seed_tables(cur: Cursor, tables: Mapping[str, pd.DataFrame],
                         seed_actuals: pd.DataFrame, meta: Mapping[str, str]) -> None:
     """Swap in a built catalogue; rows people entered are not touched."""
     missing = set(SEED_TABLES) - set(tables)
@@ -127,7 +127,7 @@ _ADOPTED_KEYS = {"regions": "region", "region_aliases": "alias", "indicators": "
                  "indicator_aliases": "alias"}
 
 
-def _without_reviewed_keys(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _without_reviewed_keys(cur: Cursor, name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The seed rows as built; a reviewed row with the same key gives way to the catalogue's definition."""
     key = _ADOPTED_KEYS.get(name)
     if key is not None and not frame.empty:
@@ -137,12 +137,12 @@ def _without_reviewed_keys(cur: duckdb.DuckDBPyConnection, name: str, frame: pd.
     return frame
 
 
-def _reviewed_stated_count(cur: duckdb.DuckDBPyConnection) -> int:
+def _reviewed_stated_count(cur: Cursor) -> int:
     return cur.execute(f"SELECT count(*) FROM actuals WHERE batch_id = ? AND source_plan_id IN ({_REVIEWED_PLAN_IDS})",
                        [SEED_BATCH_ID]).fetchone()[0]
 
 
-def _replace_seed_actuals(cur: duckdb.DuckDBPyConnection, seed_actuals: pd.DataFrame, now: datetime) -> None:
+def _replace_seed_actuals(cur: Cursor, seed_actuals: pd.DataFrame, now: datetime) -> None:
     """Delete the seed revisions that the new build no longer states exactly, insert the ones it newly states."""
     columns = list(seed_actuals.columns)
     same = " AND ".join(f'a."{c}" IS NOT DISTINCT FROM i."{c}"' for c in columns)
@@ -162,7 +162,7 @@ def _replace_seed_actuals(cur: duckdb.DuckDBPyConnection, seed_actuals: pd.DataF
 
 
 # -- batches and actuals ----------------------------------------------------------------------------------------------
-def insert_batch(cur: duckdb.DuckDBPyConnection, *, batch_id: str, kind: str, created_by: str, created_at: datetime,
+def insert_batch(cur: Cursor, *, batch_id: str, kind: str, created_by: str, created_at: datetime,
                  note: str | None, row_count: int, file_name: str | None = None, file_sha256: str | None = None,
                  reverts_batch_id: str | None = None) -> None:
     cur.execute(
@@ -173,32 +173,32 @@ def insert_batch(cur: duckdb.DuckDBPyConnection, *, batch_id: str, kind: str, cr
     )
 
 
-def insert_actuals(cur: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+def insert_actuals(cur: Cursor, frame: pd.DataFrame) -> None:
     insert_frame(cur, "actuals", frame)
 
 
-def batch_state(cur: duckdb.DuckDBPyConnection, batch_id: str) -> tuple[str, str, int] | None:
+def batch_state(cur: Cursor, batch_id: str) -> tuple[str, str, int] | None:
     """(kind, status, row_count) of a batch, read inside the writing transaction; None when there is none."""
     return cur.execute("SELECT kind, status, row_count FROM batches WHERE batch_id = ?", [batch_id]).fetchone()
 
 
-def mark_batch_reverted(cur: duckdb.DuckDBPyConnection, batch_id: str) -> None:
+def mark_batch_reverted(cur: Cursor, batch_id: str) -> None:
     cur.execute("UPDATE batches SET status = 'reverted' WHERE batch_id = ?", [batch_id])
 
 
 # -- qualitative targets ------------------------------------------------------------------------------------------------
-def target_kind(cur: duckdb.DuckDBPyConnection, target_id: str) -> str | None:
+def target_kind(cur: Cursor, target_id: str) -> str | None:
     row = cur.execute("SELECT kind FROM targets WHERE target_id = ?", [target_id]).fetchone()
     return None if row is None else row[0]
 
 
-def insert_target_status(cur: duckdb.DuckDBPyConnection, target_id: str, status: str, note: str | None,
+def insert_target_status(cur: Cursor, target_id: str, status: str, note: str | None,
                          set_by: str, set_at: datetime) -> None:
     cur.execute("INSERT INTO target_status VALUES (?, ?, ?, ?, ?)", [target_id, status, note, set_by, set_at])
 
 
 # -- accounts ---------------------------------------------------------------------------------------------------------
-def account_row(cur: duckdb.DuckDBPyConnection, username: str) -> dict | None:
+def account_row(cur: Cursor, username: str) -> dict | None:
     """An account as stored (role, active, credentials_version …), read inside the writing transaction."""
     row = cur.execute(
         """SELECT username, display_name, email, role, active, coalesce(credentials_version, 0)
@@ -210,7 +210,7 @@ def account_row(cur: duckdb.DuckDBPyConnection, username: str) -> dict | None:
     return dict(zip(keys, row, strict=True))
 
 
-def insert_user(cur: duckdb.DuckDBPyConnection, *, username: str, display_name: str, email: str, role: str,
+def insert_user(cur: Cursor, *, username: str, display_name: str, email: str, role: str,
                 password_hash: str, now: datetime) -> None:
     cur.execute(
         """INSERT INTO users (username, display_name, email, role, password_hash, active, created_at, updated_at,
@@ -219,7 +219,7 @@ def insert_user(cur: duckdb.DuckDBPyConnection, *, username: str, display_name: 
     )
 
 
-def update_password(cur: duckdb.DuckDBPyConnection, username: str, password_hash: str, now: datetime) -> None:
+def update_password(cur: Cursor, username: str, password_hash: str, now: datetime) -> None:
     """A new hash; the credentials version goes up, which ends the account's sessions."""
     cur.execute(
         """UPDATE users SET password_hash = ?, credentials_version = coalesce(credentials_version, 0) + 1,
@@ -228,44 +228,44 @@ def update_password(cur: duckdb.DuckDBPyConnection, username: str, password_hash
     )
 
 
-def update_role(cur: duckdb.DuckDBPyConnection, username: str, role: str, now: datetime) -> None:
+def update_role(cur: Cursor, username: str, role: str, now: datetime) -> None:
     cur.execute("UPDATE users SET role = ?, updated_at = ? WHERE username = ?", [role, now, username])
 
 
-def update_active(cur: duckdb.DuckDBPyConnection, username: str, active: bool, now: datetime) -> None:
+def update_active(cur: Cursor, username: str, active: bool, now: datetime) -> None:
     cur.execute("UPDATE users SET active = ?, updated_at = ? WHERE username = ?", [active, now, username])
 
 
 # -- settings ---------------------------------------------------------------------------------------------------------
-def save_setting(cur: duckdb.DuckDBPyConnection, key: str, value: str, updated_by: str, now: datetime) -> None:
+def save_setting(cur: Cursor, key: str, value: str, updated_by: str, now: datetime) -> None:
     cur.execute("""INSERT INTO settings VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE
                    SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
                 [key, value, updated_by, now])
 
 
-def delete_setting(cur: duckdb.DuckDBPyConnection, key: str) -> None:
+def delete_setting(cur: Cursor, key: str) -> None:
     cur.execute("DELETE FROM settings WHERE key = ?", [key])
 
 
 # -- plans staff added --------------------------------------------------------------------------------------------
-def stored_plan_row(cur: duckdb.DuckDBPyConnection, plan_id: str) -> dict | None:
+def stored_plan_row(cur: Cursor, plan_id: str) -> dict | None:
     """A plan as stored (origin, status, revision …), read inside the writing transaction."""
     frame = cur.execute("SELECT * FROM plans WHERE plan_id = ?", [plan_id]).df()
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
-def taken_plan_ids(cur: duckdb.DuckDBPyConnection) -> set[str]:
+def taken_plan_ids(cur: Cursor) -> set[str]:
     return {r[0] for r in cur.execute("SELECT plan_id FROM plans").fetchall()}
 
 
-def active_plans_with_text(cur: duckdb.DuckDBPyConnection, sha256: str) -> list[tuple[str, str, str]]:
+def active_plans_with_text(cur: Cursor, sha256: str) -> list[tuple[str, str, str]]:
     return cur.execute(
         """SELECT plan_id, title, origin FROM plans WHERE status IS DISTINCT FROM 'retired'
            AND plan_id IN (SELECT plan_id FROM documents WHERE sha256 = ?) AND origin = 'reviewed'""",
         [sha256]).fetchall()
 
 
-def ensure_seed_batch(cur: duckdb.DuckDBPyConnection, now: datetime) -> None:
+def ensure_seed_batch(cur: Cursor, now: datetime) -> None:
     """The batch of stated values exists (a plan may be added to a store no seed build has filled)."""
     cur.execute(
         """INSERT INTO batches (batch_id, kind, status, created_by, created_at, note, row_count)
@@ -274,7 +274,7 @@ def ensure_seed_batch(cur: duckdb.DuckDBPyConnection, now: datetime) -> None:
     )
 
 
-def insert_stated_values(cur: duckdb.DuckDBPyConnection, stated: pd.DataFrame, entered_by: str,
+def insert_stated_values(cur: Cursor, stated: pd.DataFrame, entered_by: str,
                          now: datetime) -> None:
     """Values a reviewed plan's document states, as revisions of the seed batch (they rank as stated values)."""
     if stated.empty:
@@ -284,39 +284,39 @@ def insert_stated_values(cur: duckdb.DuckDBPyConnection, stated: pd.DataFrame, e
                 [len(stated), SEED_BATCH_ID])
 
 
-def archive_target(cur: duckdb.DuckDBPyConnection, plan_id: str, target_id: str, row_json: str, revision: int,
+def archive_target(cur: Cursor, plan_id: str, target_id: str, row_json: str, revision: int,
                    who: str, now: datetime, reason: str | None) -> None:
     cur.execute("INSERT INTO target_archive VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [plan_id, target_id, revision, row_json, who, now, reason])
 
 
-def stored_target_row(cur: duckdb.DuckDBPyConnection, plan_id: str, target_id: str) -> dict | None:
+def stored_target_row(cur: Cursor, plan_id: str, target_id: str) -> dict | None:
     frame = cur.execute("SELECT * FROM targets WHERE plan_id = ? AND target_id = ?", [plan_id, target_id]).df()
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
-def stored_plan_targets(cur: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+def stored_plan_targets(cur: Cursor, plan_id: str) -> pd.DataFrame:
     return cur.execute("SELECT * FROM targets WHERE plan_id = ? ORDER BY target_id", [plan_id]).df()
 
 
-def delete_target(cur: duckdb.DuckDBPyConnection, plan_id: str, target_id: str) -> None:
+def delete_target(cur: Cursor, plan_id: str, target_id: str) -> None:
     cur.execute("DELETE FROM targets WHERE plan_id = ? AND target_id = ?", [plan_id, target_id])
     cur.execute("DELETE FROM target_quotes WHERE target_id = ?", [target_id])
 
 
-def replace_plan_checks(cur: duckdb.DuckDBPyConnection, plan_id: str, rows: pd.DataFrame) -> None:
+def replace_plan_checks(cur: Cursor, plan_id: str, rows: pd.DataFrame) -> None:
     cur.execute("DELETE FROM checks WHERE plan_id = ?", [plan_id])
     insert_frame(cur, "checks", rows)
 
 
-def bump_plan_revision(cur: duckdb.DuckDBPyConnection, plan_id: str, who: str, now: datetime) -> int:
+def bump_plan_revision(cur: Cursor, plan_id: str, who: str, now: datetime) -> int:
     """The plan's revision one higher; returns the new revision."""
     cur.execute("UPDATE plans SET revision = coalesce(revision, 1) + 1, updated_by = ?, updated_at = ? "
                 "WHERE plan_id = ?", [who, now, plan_id])
     return cur.execute("SELECT revision FROM plans WHERE plan_id = ?", [plan_id]).fetchone()[0]
 
 
-def update_plan_details(cur: duckdb.DuckDBPyConnection, plan_id: str, details: Mapping) -> None:
+def update_plan_details(cur: Cursor, plan_id: str, details: Mapping) -> None:
     """Set a plan's own details (title, title_original, short_name, region, start/target/base year, issuing_body,
     issued_on)."""
     columns = ("title", "title_original", "short_name", "region", "start_year", "target_year", "base_year",
@@ -325,7 +325,7 @@ def update_plan_details(cur: duckdb.DuckDBPyConnection, plan_id: str, details: M
                 [details[c] for c in columns] + [plan_id])
 
 
-def set_plan_status(cur: duckdb.DuckDBPyConnection, plan_id: str, status: str, who: str, now: datetime) -> None:
+def set_plan_status(cur: Cursor, plan_id: str, status: str, who: str, now: datetime) -> None:
     cur.execute("UPDATE plans SET status = ?, updated_by = ?, updated_at = ? WHERE plan_id = ?",
                 [status, who, now, plan_id])
 
@@ -343,13 +343,13 @@ def replace_every_table(cur, source, sequences: Mapping[str, int], store_id: str
 
 
 # -- approval ---------------------------------------------------------------------------------------------------------
-def _settled(cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+def _settled(cur: Cursor) -> Cursor:
     """The cursor with no unfinished result (a fetchone() leaves one, and it blocks register())."""
     cur.execute("SELECT 1").fetchall()
     return cur
 
 
-def review_states(cur: duckdb.DuckDBPyConnection, actual_ids: list[int]) -> pd.DataFrame:
+def review_states(cur: Cursor, actual_ids: list[int]) -> pd.DataFrame:
     """actual_id, region, indicator, year, value, review_status, batch_id, batch_status of the given revisions."""
     _settled(cur).register("_ids", pd.DataFrame({"actual_id": pd.Series(actual_ids, dtype="int64")}))
     try:
@@ -362,7 +362,7 @@ def review_states(cur: duckdb.DuckDBPyConnection, actual_ids: list[int]) -> pd.D
         cur.unregister("_ids")
 
 
-def set_review(cur: duckdb.DuckDBPyConnection, actual_ids: list[int], status: str, by: str, at: datetime,
+def set_review(cur: Cursor, actual_ids: list[int], status: str, by: str, at: datetime,
                note: str | None) -> None:
     """Record a review decision (approved | returned) on pending revisions."""
     _settled(cur).register("_ids", pd.DataFrame({"actual_id": pd.Series(actual_ids, dtype="int64")}))
@@ -375,7 +375,7 @@ def set_review(cur: duckdb.DuckDBPyConnection, actual_ids: list[int], status: st
         cur.unregister("_ids")
 
 
-def pending_ids_of_plan_year(cur: duckdb.DuckDBPyConnection, plan_id: str, year: int) -> list[int]:
+def pending_ids_of_plan_year(cur: Cursor, plan_id: str, year: int) -> list[int]:
     """The pending revisions (of committed batches) of the series a plan targets, for one year."""
     return [r[0] for r in cur.execute(
         """SELECT a.actual_id FROM actuals a JOIN batches b USING (batch_id)
@@ -385,19 +385,19 @@ def pending_ids_of_plan_year(cur: duckdb.DuckDBPyConnection, plan_id: str, year:
            ORDER BY a.actual_id""", [year, plan_id]).fetchall()]
 
 
-def is_locked(cur: duckdb.DuckDBPyConnection, plan_id: str, year: int) -> bool:
+def is_locked(cur: Cursor, plan_id: str, year: int) -> bool:
     row = cur.execute("SELECT action FROM year_locks WHERE plan_id = ? AND year = ? ORDER BY lock_id DESC LIMIT 1",
                       [plan_id, year]).fetchone()
     return row is not None and row[0] == "lock"
 
 
-def insert_year_lock(cur: duckdb.DuckDBPyConnection, plan_id: str, year: int, action: str, by: str, at: datetime,
+def insert_year_lock(cur: Cursor, plan_id: str, year: int, action: str, by: str, at: datetime,
                      reason: str | None) -> None:
     cur.execute("INSERT INTO year_locks (plan_id, year, action, set_by, set_at, reason) VALUES (?, ?, ?, ?, ?, ?)",
                 [plan_id, year, action, by, at, reason])
 
 
-def locked_rows(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
+def locked_rows(cur: Cursor, rows: pd.DataFrame) -> pd.DataFrame:
     """The rows (region, indicator, year) that fall in a locked year of a plan that targets their series, with
     that plan (plan_id, title); empty when none does."""
     keys = rows[["region", "indicator", "year"]].drop_duplicates().astype({"year": "int64"})
@@ -421,5 +421,5 @@ def locked_rows(cur: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFr
         cur.unregister("_keys")
 
 
-def batch_keys(cur: duckdb.DuckDBPyConnection, batch_id: str) -> pd.DataFrame:
+def batch_keys(cur: Cursor, batch_id: str) -> pd.DataFrame:
     return cur.execute("SELECT DISTINCT region, indicator, year FROM actuals WHERE batch_id = ?", [batch_id]).df()
