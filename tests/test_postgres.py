@@ -201,6 +201,44 @@ def test_a_backup_moves_a_store_from_duckdb_to_postgresql_and_back_with_every_ro
         pg_server.drop(url)
 
 
+def test_the_same_store_on_either_engine_gives_the_same_verdicts_and_the_same_frames(pg_server, tmp_path):
+    """One office's data (entered, revised, reverted, pending, a qualitative status) on DuckDB and, moved by a
+    backup, on PostgreSQL: every plan's verdict table is the same, cell for cell and type for type, in both
+    languages and with pending values included."""
+    from tracker.views import service
+    from tracker.views.read_model import Snapshot
+
+    duck = Store.open(seeded_file(tmp_path / "office.duckdb", entered=True, setup=add_people))
+    url = pg_server.create()
+    try:
+        commands.commit_actuals(duck, CLERK, pd.DataFrame(
+            [("重庆市", "高新技术企业", 2019, 3300, "快报", "统计快报"), ("X区", "研究与试验发展经费投入强度", 2022, 2.4,
+                                                             "年报", "区统计局")],
+            columns=["region", "indicator", "year", "value", "vintage", "source"]), kind="entry", note="pending")
+        qualitative = duck.targets().query("kind == 'qualitative'").iloc[0]["target_id"]
+        commands.assess_qualitative(duck, SYSTEM, qualitative, "achieved", note="已建成")
+        bk.backup(duck, tmp_path / "office.zip")
+        shared = Store.open(url)
+        commands.restore_backup(shared, SYSTEM, tmp_path / "office.zip")
+        for pending in (False, True):
+            one, other = Snapshot.read(duck, pending=pending), Snapshot.read(shared, pending=pending)
+            for plan_id in duck.plans()["plan_id"]:
+                for lang in ("zh", "en"):
+                    mine = service.verdicts(one, plan_id=plan_id, lang=lang)
+                    theirs = service.verdicts(other, plan_id=plan_id, lang=lang)
+                    pd.testing.assert_frame_equal(mine, theirs, obj=f"{plan_id} {lang} pending={pending}")
+        def rows(frame: pd.DataFrame) -> pd.DataFrame:       # reads without an order of their own, in one
+            return frame.sort_values(list(frame.columns), key=lambda c: c.astype(str)).reset_index(drop=True)
+
+        for read in ("batches", "current_values", "pending_revisions", "responsible_units", "target_statuses"):
+            mine, theirs = getattr(duck, read)(), getattr(shared, read)()
+            pd.testing.assert_frame_equal(rows(mine), rows(theirs), check_dtype=False, obj=read)
+        shared.close()
+    finally:
+        duck.close()
+        pg_server.drop(url)
+
+
 def test_a_writer_waiting_past_the_lock_wait_is_refused_with_a_message_and_writes_nothing(pg_store, monkeypatch):
     from tracker.db.store import DatabaseLockedError
 

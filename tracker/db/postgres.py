@@ -76,8 +76,9 @@ def _column(values: tuple, oid: int) -> pd.Series:
         return pd.Series(pd.to_datetime(list(values)), dtype="datetime64[us]")
     if oid == _BOOL:
         return pd.Series(values, dtype="boolean" if has_null else "bool")
-    return pd.Series(values, dtype="object" if any(not isinstance(v, str) for v in values if v is not None)
-                     else "str")
+    present = [v for v in values if v is not None]
+    # as DuckDB: text is str, a column of NULLs (or of other values) object
+    return pd.Series(values, dtype="str" if present and all(isinstance(v, str) for v in present) else "object")
 
 
 _ARROW_TYPES = {16: pa.bool_(), 20: pa.int64(), 21: pa.int32(), 23: pa.int32(), 700: pa.float64(), 701: pa.float64(),

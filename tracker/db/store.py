@@ -527,15 +527,25 @@ class Store(AccountsMixin):
         file, when, note), the value that counts now among the approved ones (old_value) and the plans that target
         its series (plan_ids, comma-separated)."""
         return self.query_df(
-            """SELECT a.actual_id, a.batch_id, b.kind AS batch_kind, b.created_by, b.created_at, b.file_name,
-                      b.note AS batch_note, a.region, a.indicator, a.year, c.value AS old_value, a.value, a.unit,
-                      a.vintage, a.source, a.reason, a.note,
+            f"""WITH p AS (
+                   SELECT a.*, b.kind AS batch_kind, b.created_by, b.created_at, b.file_name, b.note AS batch_note
+                   FROM actuals a JOIN batches b USING (batch_id)
+                   WHERE b.status = 'committed' AND a.review_status = 'pending' AND (? IS NULL OR a.batch_id = ?)
+               ), series AS (
+                   SELECT DISTINCT region, indicator, year FROM p
+               ), counted AS (  -- what counts now in those series (actuals_current, without its whole table)
+                   SELECT region, indicator, year, value FROM (
+                       SELECT a.region, a.indicator, a.year, a.value, {REVISION_FLAGS_SQL}
+                       FROM actuals a JOIN batches b USING (batch_id) JOIN series USING (region, indicator, year)
+                   ) flagged WHERE is_current AND value IS NOT NULL
+               )
+               SELECT p.actual_id, p.batch_id, p.batch_kind, p.created_by, p.created_at, p.file_name, p.batch_note,
+                      p.region, p.indicator, p.year, c.value AS old_value, p.value, p.unit, p.vintage, p.source,
+                      p.reason, p.note,
                       (SELECT string_agg(DISTINCT t.plan_id, ',' ORDER BY t.plan_id) FROM targets t
-                       WHERE t.region = a.region AND t.indicator = a.indicator) AS plan_ids
-               FROM actuals a JOIN batches b USING (batch_id)
-               LEFT JOIN actuals_current c ON c.region = a.region AND c.indicator = a.indicator AND c.year = a.year
-               WHERE b.status = 'committed' AND a.review_status = 'pending' AND (? IS NULL OR a.batch_id = ?)
-               ORDER BY b.created_at, a.batch_id, a.region, a.indicator, a.year""",
+                       WHERE t.region = p.region AND t.indicator = p.indicator) AS plan_ids
+               FROM p LEFT JOIN counted c ON c.region = p.region AND c.indicator = p.indicator AND c.year = p.year
+               ORDER BY p.created_at, p.batch_id, p.region, p.indicator, p.year""",  # noqa: S608
             [batch_id, batch_id])
 
     def pending_count(self, plan_id: str | None = None, year: int | None = None) -> int:
