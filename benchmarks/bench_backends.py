@@ -7,7 +7,7 @@ catalogue build and one upload batch per year): 1,667 regions × 60 indicators �
 values (2016–2025), about a million actual rows. Without --pg a throwaway PostgreSQL cluster is started on a free
 loopback port (tests/pg_cluster.py; fsync off, as for the suite) and removed at the end. Reports, each the best of
 --runs: the verdict table of the national plan on a cache miss (read model + verdicts + labels), the data version a
-page reads on every rerun, one series' revisions (the indicator page), the review list, one entry of one value through the command layer, and a backup. Not a test: it prints
+page reads on every rerun, one series' revisions (the indicator page), the review list, the batch list, one entry of one value through the command layer, and a backup. Not a test: it prints
 figures (the README quotes them).
 """
 
@@ -57,6 +57,7 @@ def measure(where: Path | str, runs: int, scratch: Path) -> dict[str, float]:
         figures["one series' history (ms)"] = best(
             lambda: store.value_history(series["region"], series["indicator"], 2024), runs)[0] * 1000
         figures["pending review list (ms)"] = best(store.pending_revisions, runs)[0] * 1000
+        figures["batch list (s)"] = best(store.batches, runs)[0]
         n = iter(range(1000))
         row = pd.DataFrame([("北京市", "研究与试验发展经费投入强度", 2024, 0, "年报", "统计公报")],
                            columns=["region", "indicator", "year", "value", "vintage", "source"])
@@ -93,7 +94,7 @@ def main() -> None:
     print(f"{'':24s}" + "".join(f"{n:>14s}" for n in names))
     print(f"{'build (s)':24s}" + "".join(f"{built[n]:14.1f}" for n in names))
     for key in ("verdict table (s)", "data version (ms)", "one series' history (ms)", "pending review list (ms)",
-                "one entry (ms)", "backup (s)"):
+                "batch list (s)", "one entry (ms)", "backup (s)"):
         print(f"{key:24s}" + "".join(f"{results[n][key]:14.2f}" for n in names))
 
 

@@ -3,7 +3,7 @@ bounded chart, the ZIP's bounded charts."""
 
 import pandas as pd
 
-from tests.conftest import add_entered_actuals
+from tests.conftest import ENTERED, add_entered_actuals
 from tracker.methodology.verdicts import BEHIND_STATUSES, SEVERITY_ORDER
 from tracker.views import service
 from tracker.views.read_model import Snapshot
@@ -36,6 +36,19 @@ def test_a_heatmap_beyond_its_limit_draws_the_targets_most_behind(store):
     assert list(pd.unique(rows["target_id"])) == list(service.most_behind(with_data, 3)["target_id"])
     everything, _ = service.heatmap(snap, plan_id=PLAN, table=table, as_of=None)
     assert list(pd.unique(everything["target_id"])) == list(with_data["target_id"])   # the plan's order
+
+
+def test_the_heatmap_of_the_latest_data_stops_at_the_latest_year_with_data(store):
+    """Chongqing's 十三五 plan runs to 2020; with values up to 2019 the overview evaluates 2019, and its heatmap has
+    no 2020 column coloured with a verdict nobody has reported for."""
+    add_entered_actuals(store, [row for row in ENTERED if row[2] <= 2019]
+                        + [("重庆市", "高新技术企业", 2019, 3300, "年报")])
+    snap = Snapshot.read(store)
+    table = service.judged(snap, plan_id=PLAN)
+    rows, _ = service.heatmap(snap, plan_id=PLAN, table=table, as_of=None)
+    assert snap.latest_year == 2019 and rows["year"].max() == 2019
+    chosen, _ = service.heatmap(snap, plan_id=PLAN, table=table, as_of=2020)
+    assert chosen["year"].max() == 2020                  # a year chosen on the page is drawn as chosen
 
 
 def test_groups_count_every_target_and_put_the_most_behind_first(store):

@@ -86,8 +86,7 @@ def _arrow_reader(cur, version: int):
         scratch.close()
 
     def read(name: str) -> pa.Table:
-        frame = cur.execute(f'SELECT * FROM "{name}"').df()  # noqa: S608
-        return pa.Table.from_pandas(frame, preserve_index=False).cast(schemas[name])
+        return cur.arrow(f'SELECT * FROM "{name}"').cast(schemas[name])  # noqa: S608
 
     return read
 

@@ -185,8 +185,8 @@ def most_behind(table: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
 
 def heatmap(snap: Snapshot, *, plan_id: str, table: pd.DataFrame, as_of: int | None,
             limit: int = HEATMAP_LIMIT) -> tuple[pd.DataFrame, int]:
-    """The year-by-year verdicts (judged, no labels) of the plan's targets that have data, up to the as-of year,
-    and how many targets have data. Beyond limit only the ones most behind as of the chosen year are drawn, worst
+    """The year-by-year verdicts (judged, no labels) of the plan's targets that have data, up to the as-of year (or
+    the latest year with data), and how many targets have data. Beyond limit only the ones most behind as of the chosen year are drawn, worst
     first; otherwise in the plan's order."""
     with_data = table[table["latest_value"].notna()]
     total = len(with_data)
@@ -198,7 +198,10 @@ def heatmap(snap: Snapshot, *, plan_id: str, table: pd.DataFrame, as_of: int | N
     ids = with_data["target_id"]
     # The rows drawn, in the order drawn (indexing the whole plan by id would copy all of its rows).
     targets = targets[targets["target_id"].isin(ids)].set_index("target_id").loc[ids].reset_index()
-    years = [y for y in plan_years(snap, plan_id) if as_of is None or y <= as_of]
+    # up to the year the page evaluates (the latest year with data, when no year is chosen): a column after it would
+    # colour a year nobody has reported
+    last = as_of if as_of is not None else snap.latest_year
+    years = [y for y in plan_years(snap, plan_id) if last is None or y <= last]
     return judged_by_year(snap, targets, years), total
 
 
