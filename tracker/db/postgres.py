@@ -37,8 +37,8 @@ def is_url(target) -> bool:
 
 
 def redacted(url: str) -> str:
-    """The URL without its password, for messages and the data version."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    """The URL without its password (user:password@ or ?password=), for messages and the data version."""
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url))
 
 
 @functools.lru_cache(maxsize=512)
