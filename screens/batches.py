@@ -83,7 +83,7 @@ def main() -> None:
     if "batches_flash" in st.session_state:
         st.success(st.session_state.pop("batches_flash"))
     store = ui.get_store()
-    batches = store.batches()
+    batches = ui.load_batches(store.data_version())
     if batches.empty:
         st.info(ui.t("no_batches"))
         return

@@ -105,6 +105,12 @@ def load_verdicts(version: str, plan_id: str | None, as_of: int | None, lang: st
     return service.labelled(load_judged(version, plan_id, as_of), lang)
 
 
+@st.cache_data(show_spinner=False, max_entries=2)
+def load_batches(version: str) -> pd.DataFrame:  # noqa: ARG001
+    """Every batch with its counts (store.batches): a read over every revision, so once per data version."""
+    return get_store().batches()
+
+
 @st.cache_data(show_spinner=False)
 def load_units(version: str) -> pd.DataFrame:  # noqa: ARG001
     """Every target's 牵头单位/责任单位 (store.responsible_units)."""
