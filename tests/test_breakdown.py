@@ -102,6 +102,23 @@ def test_an_upload_with_a_base_column_writes_each_base_and_names_an_unknown_one(
         [BASES[0], 31.0], [BASES[1], 30.0], ["X区", 95.0]]
 
 
+def test_a_base_under_another_region_is_refused_at_the_region_cell_and_nothing_is_written(store):
+    """A tired clerk copies the 地区 of the row above: 汽车产业基地 is X区's, not 重庆市's. The row would silently be
+    X区's base value; it is refused at the 地区 cell, naming both, and the file writes nothing."""
+    from tracker.i18n import render_problem
+
+    data = _sheet([["地区", "基地", "指标", "年份", "数值"],
+                   ["X区", "汽车产业基地", TEAMS, 2022, 31],
+                   ["重庆市", "医药基地", TEAMS, 2022, 30],
+                   ["X区", "X区", TEAMS, 2022, 95]])             # the district itself named as its own base
+    check = check_upload(store, "基地.xlsx", data)
+    problems = check.validation.problems
+    assert problems[["row", "column", "cell", "code"]].values.tolist() == [[4, "A", "重庆市", "base_not_in_region"]]
+    assert render_problem(problems.iloc[0]["code"], problems.iloc[0]["params"]) == ("本行基地「X区医药健康产业基地」属于X区,与本行地区「重庆市」不符:"
+                                              "请核对地区或基地,改正前不写入")
+    assert check.has_errors
+
+
 @pytest.mark.usefixtures("page_db_with_bases")
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_overview_shows_the_sum_check(lang):

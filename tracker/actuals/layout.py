@@ -110,9 +110,13 @@ def to_long(texts: pd.DataFrame, header: int, layout: str, found: dict, sheet: s
         base[f] = text
         if f in POSITIONED:
             base[f"{f}_row"], base[f"{f}_col"] = row, col
+    base.update(parent="", parent_row=pd.NA, parent_col=None)
     if "breakdown" in roles:      # a row naming its base is that base's value: the base is its region
         text, row, col = column("breakdown")
         named = text.fillna("").astype(str).str.strip() != ""
+        if "region" in roles:     # … and the 地区 beside it must be the base's own (validate checks)
+            base["parent"] = pd.Series(base["region"], index=body.index).where(named, "")
+            base["parent_row"], base["parent_col"] = base["region_row"], base["region_col"]
         base["region"] = text.where(named, base["region"])
         base["region_col"] = pd.Series(col, index=body.index).where(named, base["region_col"])
         base["region_row"] = excel_row.where(named, base["region_row"])

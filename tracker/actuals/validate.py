@@ -32,7 +32,8 @@ from tracker.config import FIRST_YEAR
 from tracker.formatting import exact
 from tracker.i18n.messages import LIST_SEPARATOR, PAIR_SEPARATOR, PARAM_SEPARATOR
 
-POSITIONED = ("region", "indicator", "year", "value", "unit", "vintage")
+# parent: the 地区 a row states beside its 基地 (the base is the row's region; the 地区 must be the base's own)
+POSITIONED = ("region", "indicator", "year", "value", "unit", "vintage", "parent")
 RAW_COLUMNS = (
     ["sheet"]
     + [c for f in POSITIONED for c in (f, f"{f}_row", f"{f}_col")]
@@ -80,6 +81,7 @@ class Reference:
     region_names: tuple[str, ...]     # canonical names, longest first (to find a region in a title)
     # region, indicator, year, plan title of every value in a locked year of a plan that targets its series
     locked: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["region", "indicator", "year", "title"]))
+    parents: Mapping[str, str] = field(default_factory=dict)   # region → the region it belongs to (X区汽车产业基地 → X区)
 
     @classmethod
     def from_store(cls, store) -> Reference:
@@ -96,6 +98,8 @@ class Reference:
             current=store.current_values(),
             region_names=tuple(sorted(regions["region"], key=len, reverse=True)),
             locked=store.locked_series(),
+            parents=dict(regions.dropna(subset=["parent_region"])[["region", "parent_region"]]
+                         .itertuples(index=False, name=None)),
         )
 
     def region_in_text(self, text: str) -> str | None:
@@ -208,6 +212,8 @@ def validate(raw: pd.DataFrame, ref: Reference, *, default_region: str | None = 
     warnings."""
     this_year = this_year or dt.date.today().year
     raw = raw.reset_index(drop=True)
+    if "parent" not in raw:          # the browser grid's rows name no 基地
+        raw = raw.assign(parent="", parent_row=pd.NA, parent_col=None)
     found: list[pd.DataFrame] = []
     parsed = parse_numbers(raw["value"])
     withdraw = raw["withdraw"].astype(bool) & (parsed["status"] == "missing")
@@ -227,6 +233,10 @@ def validate(raw: pd.DataFrame, ref: Reference, *, default_region: str | None = 
 
     region, problems = _resolve_names(raw, "region", ref.regions, default_region)
     found.append(problems)
+    stray = _base_outside_region(raw, region, ref)
+    found.append(_at(raw, stray, "parent", "error", "base_not_in_region", base=region,
+                     parent=region.map(ref.parents).fillna("—"), text=raw["parent"]))
+    bad |= stray
     split = {t: split_unit(t) for t in raw["indicator"].astype("str").fillna("").unique()}
     indicator_text = raw["indicator"].astype("str").fillna("").map(lambda s: split[s][0])
     name_unit = raw["indicator"].astype("str").fillna("").map(lambda s: split[s][1] or "")
@@ -305,6 +315,17 @@ def _resolve_names(raw, fieldname, resolver: NameResolver, default: str | None, 
             problems["cell"] = shown.loc[problems.index]
         found.append(problems)
     return names, pd.concat(found)
+
+
+def _base_outside_region(raw, region: pd.Series, ref: Reference) -> pd.Series:
+    """Rows whose 基地 (their region) does not belong to the 地区 the same row states: a base of X区 under 重庆市 is
+    a slip of the hand, not X区's value."""
+    stated = raw["parent"].astype("str").fillna("").str.strip()
+    named = (stated != "") & region.notna()
+    if not named.any():
+        return pd.Series(False, index=raw.index)
+    resolved = stated.map({t: ref.regions.resolve(t) for t in stated[named].unique()})
+    return named & (resolved != region) & (region.map(ref.parents) != resolved).fillna(True)
 
 
 def _years(raw, default_year: int | None, this_year: int):

@@ -158,6 +158,9 @@ PROBLEM_MESSAGES: dict[str, tuple[str, str]] = {
                        "No region: fill it in (or choose a default region when uploading)"),
     "missing_indicator": ("缺少指标:请填写指标", "No indicator: fill it in"),
     "unknown_region": ("未知地区「{text}」[;最接近的名称:{closest}]", "Unknown region “{text}”[; closest: {closest}]"),
+    "base_not_in_region": ("本行基地「{base}」属于{parent},与本行地区「{text}」不符:请核对地区或基地,改正前不写入",
+                           "This row's base “{base}” belongs to {parent}, not to the row's region “{text}”: check the "
+                           "region or the base; nothing is written until it is corrected"),
     "unknown_indicator": ("未知指标「{text}」[;最接近的名称:{closest}]",
                           "Unknown indicator “{text}”[; closest: {closest}]"),
     "missing_year": ("缺少年份:请填写年份(如 2016)", "No year: fill it in (e.g. 2016)"),
