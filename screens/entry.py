@@ -101,7 +101,8 @@ def save(store, validation, user, note: str | None, plan_id: str) -> None:
     before = ui.load_verdicts(ui.version(pending=waits or None), plan_id, None, ui.lang())
     try:
         batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note)
-    except commands.LockedError as exc:          # a reviewer locked the year since the check: nothing was written
+    # locked or changed by someone since the check: nothing written
+    except (commands.LockedError, commands.ChangedMeanwhile) as exc:
         st.error(str(exc))
         return
     after = ui.load_verdicts(ui.version(pending=waits or None), plan_id, None, ui.lang())

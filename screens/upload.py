@@ -135,7 +135,8 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
         try:
             batch_id = commands.commit_validation(store, opts["user"], fresh.validation, kind="upload",
                                                   note=opts["note"], file_name=name, file_sha256=fresh.read.sha256)
-        except commands.LockedError as exc:      # a reviewer locked the year a moment ago: nothing was written
+        # locked, or changed by someone else, a moment ago: nothing written
+        except (commands.LockedError, commands.ChangedMeanwhile) as exc:
             st.error(str(exc))
             return
         st.session_state["upload_committed"] = (fresh.read.sha256, batch_id)

@@ -40,7 +40,7 @@ def a_validation() -> SimpleNamespace:
     from tracker.actuals.validate import COMMIT_COLUMNS
 
     changes = one_value(2016, 1.72).reindex(columns=COMMIT_COLUMNS)
-    return SimpleNamespace(has_errors=False, changes=changes)
+    return SimpleNamespace(has_errors=False, changes=changes, rows=changes.assign(old_batch_id=None))
 
 
 def renamed(store, plan_id: str):

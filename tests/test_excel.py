@@ -563,3 +563,29 @@ def test_problems_read_in_english_on_an_english_page(store):
     assert set(words) <= {"万元", "亿元", "高新技术企业", "个", "家"}, words
     chinese = problems_table(problems, "zh")
     assert "未知指标「高新技术企」;最接近的名称:高新技术企业" in " | ".join(chinese["说明"])
+
+
+def test_a_file_checked_before_another_clerk_changed_its_values_is_refused_whole(store):
+    """Two clerks, one value: the first checks her file (one value new, one the same as stored), the second saves a
+    correction of that stored value, then the first commits. Her check said "unchanged" of a value that is no longer
+    there: nothing of her file is written, and she is told which value moved and to check again."""
+    commands.commit_actuals(store, SYSTEM, pd.DataFrame([("重庆市", "高新技术企业", 2016, 1435.0, "年报")],
+                                                        columns=["region", "indicator", "year", "value", "vintage"]),
+                            kind="entry")
+    book = openpyxl.Workbook()
+    for row in (["地区", "指标", "年份", "数值", "快报/年报"], ["重庆市", "高新技术企业", 2016, 1435, "年报"],
+                ["重庆市", "高新技术企业", 2017, 2000, "年报"]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    check = check_upload(store, "统计局.xlsx", buffer.getvalue(), isolate=False)
+    assert not check.has_errors and check.validation.rows["change"].tolist() == ["unchanged", "new"]
+    corrected = commands.commit_actuals(store, CLERK, pd.DataFrame(
+        [("重庆市", "高新技术企业", 2016, 1440.0, "年报")], columns=["region", "indicator", "year", "value", "vintage"]),
+        kind="entry", note="另一位填报人的更正")
+    before = snapshot(store)
+    with pytest.raises(commands.ChangedMeanwhile, match=re.escape(f"重庆市 · 高新技术企业 · 2016年(现为1440,批次 {corrected})")):
+        commands.commit_validation(store, CLERK, check.validation, kind="upload", file_name="统计局.xlsx")
+    assert_same(before, snapshot(store))
+    again = check_upload(store, "统计局.xlsx", buffer.getvalue(), isolate=False)     # checked again: it goes in
+    assert commands.commit_validation(store, CLERK, again.validation, kind="upload", file_name="统计局.xlsx")

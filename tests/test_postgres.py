@@ -43,7 +43,9 @@ WRITER = textwrap.dedent("""
         value = writer * 1000 + n       # the writer and the batch, readable back from every row
         rows = pd.DataFrame([(r, i, y, value, "年报", "统计公报") for r, i, y in keys],
                             columns=["region", "indicator", "year", "value", "vintage", "source"])
-        batch = commands.commit_actuals(store, clerk, rows, kind="entry", note=f"writer {writer} batch {n}")
+        kind = "entry" if writer == 1 else "upload"       # one types values in, the other uploads files
+        batch = commands.commit_actuals(store, clerk, rows, kind=kind, note=f"writer {writer} batch {n}",
+                                        file_name=None if kind == "entry" else f"统计局-{n}.xlsx")
         print(batch, flush=True)
     store.close()
 """)
@@ -56,35 +58,52 @@ def spawn(*args: str) -> subprocess.Popen:
 
 def finish(process: subprocess.Popen, timeout: float = 180) -> str:
     out, err = process.communicate(timeout=timeout)
-    assert process.returncode == 0, err
+    assert process.returncode == 0, err or out
     return out
 
 
-def test_two_processes_writing_overlapping_batches_commit_each_whole(pg_store):
+def test_two_processes_and_a_command_line_import_writing_overlapping_batches_commit_each_whole(pg_store, tmp_path):
+    """An entry process, an upload process and a scheduled `tracker import`, all at once, all writing the same
+    twelve values: every batch is committed whole, alone, with its audit row, or refused whole with a message;
+    the last one committed counts."""
     batches = 6
     before = pg_store.data_version()
+    csv = tmp_path / "统计局.csv"
+    plausible = {"研究与试验发展经费投入强度": 1.8, "高新技术企业": 1500, "技术合同成交额": 250}
+    csv.write_text("地区,指标,年份,数值\n" + "".join(f"{r},{i},{y},{plausible[i]}\n" for r, i, y in KEYS),
+                   encoding="utf-8")
     writers = [spawn("-c", WRITER, pg_store.url, str(w), str(batches), repr(KEYS)) for w in (1, 2)]
+    imported = subprocess.Popen([sys.executable, "-m", "tracker", "import", str(csv), "--user", "张三",
+                                 "--confirm-unusual"],   # the writers' values are no statistics
+                                cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "TRACKER_DB": pg_store.url, "TRACKER_PASSWORD": PASSWORD})
     written = [finish(p).split() for p in writers]
+    out, err = imported.communicate(timeout=180)
+    # The import checked the file against the values of its moment: committed whole, or — when a writer changed
+    # one of its values between its check and its commit — refused whole, saying so (exit status 1).
+    assert imported.returncode == 0 or (imported.returncode == 1 and "已被他人修改" in out + err), out + err
+    imports = int(imported.returncode == 0)
 
     assert [len(ids) for ids in written] == [batches, batches]
     counts = pg_store.query_df(
-        """SELECT b.batch_id, count(a.actual_id) AS n, min(a.value) AS lo, max(a.value) AS hi
-           FROM batches b LEFT JOIN actuals a USING (batch_id) WHERE b.kind = 'entry' GROUP BY b.batch_id""")
-    assert set(counts["batch_id"]) == {b for ids in written for b in ids}
+        """SELECT b.batch_id, b.kind, count(a.actual_id) AS n, min(a.value) AS lo, max(a.value) AS hi
+           FROM batches b LEFT JOIN actuals a USING (batch_id) WHERE b.kind IN ('entry', 'upload')
+           GROUP BY b.batch_id, b.kind""")
+    assert len(counts) == 2 * batches + imports
+    assert {b for ids in written for b in ids} <= set(counts["batch_id"])
     assert (counts["n"] == len(KEYS)).all()                 # every batch whole
-    assert (counts["lo"] == counts["hi"]).all()              # and only its own rows: batches did not interleave
-    audit = pg_store.query_df("SELECT object FROM audit_log WHERE action = 'entry'")
+    writers_only = counts[counts["batch_id"].isin({b for ids in written for b in ids})]
+    assert (writers_only["lo"] == writers_only["hi"]).all()  # and only its own rows: batches did not interleave
+    audit = pg_store.query_df("SELECT object FROM audit_log WHERE action IN ('entry', 'upload')")
     assert sorted(audit["object"]) == sorted(counts["batch_id"])
     # The revisions of one batch are consecutive: each batch ran alone between the others.
     order = pg_store.query_df("SELECT batch_id FROM actuals WHERE batch_id <> 'seed' ORDER BY actual_id")["batch_id"]
-    assert (order != order.shift()).sum() == 2 * batches
-    # The value that counts for every key is the last batch committed, and the counter moved with every batch.
-    last = order.iloc[-1]
-    last_value = counts.set_index("batch_id").loc[last, "lo"]
-    pending = pg_store.current_values()
-    assert set(pending[pending["year"].between(2016, 2019) & (pending["region"] == "重庆市")
-                       & pending["indicator"].isin({k[1] for k in KEYS})]["value"]) == {last_value}
-    assert int(pg_store.data_version().rsplit("|", 1)[1]) == int(before.rsplit("|", 1)[1]) + 2 * batches
+    assert (order != order.shift()).sum() == 2 * batches + imports
+    # The values that count are the last batch's, and the counter moved with every batch.
+    last = pg_store.query_df(f"SELECT region, indicator, year, value FROM actuals WHERE batch_id = '{order.iloc[-1]}'")
+    now = pg_store.current_values().merge(last, on=["region", "indicator", "year"], suffixes=("", "_last"))
+    assert len(now) == len(KEYS) and (now["value"] == now["value_last"]).all()
+    assert int(pg_store.data_version().rsplit("|", 1)[1]) == int(before.rsplit("|", 1)[1]) + 2 * batches + imports
 
 
 # One reverting process: waits for the start time, then reverts each batch, printing what happened to each.

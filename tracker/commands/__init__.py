@@ -78,14 +78,20 @@ def _audit(cur, who: User, action: str, obj: str | None, detail: str) -> None:
 
 
 # -- actual values ----------------------------------------------------------------------------------------------------
+class ChangedMeanwhile(ValueError):
+    """Values a check compared with were changed by another writer before the commit; the message names them."""
+
+
 def commit_actuals(store: Store, actor: User | None, rows: pd.DataFrame, *, kind: str, note: str | None = None,
                    file_name: str | None = None, file_sha256: str | None = None,
-                   before_commit: Callable | None = None) -> str:
+                   before_commit: Callable | None = None, checked_against: pd.DataFrame | None = None) -> str:
     """Write rows as one batch of revisions in one transaction (all or nothing); returns the batch id.
 
     rows: region, indicator, year and value (NULL withdraws a value), optionally region_id, indicator_id,
-    unit, source, vintage (快报/年报), reason, note. before_commit(cursor) runs last inside the transaction
-    (tests use it to simulate a crash).
+    unit, source, vintage (快报/年报), reason, note. checked_against: region, indicator, year, old_batch_id of every
+    row a check compared (a Validation's rows, unchanged ones too): when another writer has changed one of them
+    since, ChangedMeanwhile and nothing is written (the check said "unchanged" or "old → new" of a value that is
+    no longer there). before_commit(cursor) runs last inside the transaction (tests use it to simulate a crash).
     """
     if kind not in ENTRY_KINDS:
         raise ValueError(f"unknown batch kind {kind!r}")
@@ -99,6 +105,8 @@ def commit_actuals(store: Store, actor: User | None, rows: pd.DataFrame, *, kind
     with store.transaction() as cur:
         who = acting(cur, actor, Action.WRITE_ACTUALS)
         _refuse_locked(cur, rows)
+        if checked_against is not None:
+            _refuse_moved(cur, checked_against)
         # A reviewer's or an admin's value (and the server's command line's) is approved at once; an editor's waits.
         approved = role_allows(who.role, Action.REVIEW_VALUES)
         frame = rows[[c for c in sql.ACTUAL_INPUT if c in rows.columns]].assign(
@@ -129,7 +137,19 @@ def commit_validation(store: Store, actor: User | None, validation: Validation, 
     if changes.empty:
         return None
     return commit_actuals(store, actor, changes[COMMIT_COLUMNS].astype({"year": int}), kind=kind, note=note,
-                          file_name=file_name, file_sha256=file_sha256)
+                          file_name=file_name, file_sha256=file_sha256,
+                          checked_against=validation.rows[["region", "indicator", "year", "old_batch_id"]])
+
+
+def _refuse_moved(cur, checked: pd.DataFrame) -> None:
+    moved = sql.moved_since(cur, checked.dropna(subset=["region", "indicator", "year"]))
+    if moved.empty:
+        return
+    named = [f"{r.region} · {r.indicator} · {int(r.year)}年(现为{'已撤回' if pd.isna(r.value) else f'{r.value:g}'},"
+             f"批次 {r.batch_id or '—'})" for r in moved.head(5).itertuples()]
+    more = f" 等 {len(moved)} 个数值" if len(moved) > 5 else ""
+    raise ChangedMeanwhile(f"核对之后,以下数值已被他人修改:{';'.join(named)}{more}。未写入任何数据:请重新核对"
+                           "(重新上传文件、刷新本页或再次运行导入)后再提交。")
 
 
 def revert_refusal(kind: str, status: str) -> str | None:

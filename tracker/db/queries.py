@@ -4,7 +4,9 @@ values a plan's text states, the flags of the history view over a few series, pe
 from __future__ import annotations
 
 from tracker.db import dialect
-from tracker.db.writes import SEED_BATCH_ID
+
+# The batch of the values plans' texts state (python -m etl keeps it; it ranks below anything a person entered).
+SEED_BATCH_ID = "seed"
 
 
 # Which revisions may count: approved ones (the default, actuals_current), or pending ones too (actuals_latest, the

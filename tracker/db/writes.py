@@ -16,8 +16,8 @@ import pandas as pd
 from tracker.db import dialect
 from tracker.db.dialect import Cursor
 from tracker.db.migrations import STORE_ID, base_tables
+from tracker.db.queries import REVISION_FLAGS_SQL, SEED_BATCH_ID
 
-SEED_BATCH_ID = "seed"
 SEED_USER = "seed-etl"
 # meta key of the write counter: one more with every committed write (data_version() is built from it).
 WRITE_COUNTER = "data_version"
@@ -419,6 +419,33 @@ def locked_rows(cur: Cursor, rows: pd.DataFrame) -> pd.DataFrame:
                ORDER BY k.region, k.indicator, k.year""").df()
     finally:
         cur.unregister("_keys")
+
+
+def moved_since(cur: Cursor, expected: pd.DataFrame) -> pd.DataFrame:
+    """The keys (region, indicator, year) whose newest submitted value is no longer the one of old_batch_id (NaN:
+    none) that a check saw: another writer has changed them since. Columns region, indicator, year, old_batch_id,
+    batch_id, value (what counts now); empty when nothing moved."""
+    keys = expected[["region", "indicator", "year", "old_batch_id"]].drop_duplicates(["region", "indicator", "year"])
+    keys = keys.astype({"year": "int64", "old_batch_id": "object"}).assign(
+        old_batch_id=lambda k: k["old_batch_id"].where(k["old_batch_id"].notna(), None))
+    _settled(cur).register("_expected", keys)
+    try:
+        return cur.execute(
+            f"""WITH flagged AS (
+                    SELECT a.region, a.indicator, a.year, a.batch_id, a.value, {REVISION_FLAGS_SQL}
+                    FROM actuals a JOIN batches b USING (batch_id)
+                    JOIN _expected k ON k.region = a.region AND k.indicator = a.indicator AND k.year = a.year
+                ), latest AS (
+                    SELECT region, indicator, year, batch_id, value FROM flagged
+                    WHERE is_latest AND value IS NOT NULL
+                )
+                SELECT k.region, k.indicator, k.year, k.old_batch_id, l.batch_id, l.value
+                FROM _expected k LEFT JOIN latest l
+                     ON l.region = k.region AND l.indicator = k.indicator AND l.year = k.year
+                WHERE l.batch_id IS DISTINCT FROM k.old_batch_id
+                ORDER BY k.region, k.indicator, k.year""").df()  # noqa: S608
+    finally:
+        cur.unregister("_expected")
 
 
 def batch_keys(cur: Cursor, batch_id: str) -> pd.DataFrame:
