@@ -94,13 +94,40 @@ def ask_confirmations(validation) -> None:
             st.checkbox(ui.t(f"confirm_{kind}"), key=f"entry_confirm_{kind}", help=ui.t(f"confirm_{kind}_help"))
 
 
-def save(store, validation, user, note: str | None, plan_id: str) -> None:
+# The session key of the check the clerk was last shown (region, indicator, year, old_batch_id of each row).
+SEEN = "entry_seen_check"
+
+
+def shown_check(seen: pd.DataFrame | None, validation) -> pd.DataFrame:
+    """The compared values to hold the save to: those the clerk was shown, and for rows the clerk has not been shown
+    yet (an edit and the click in one rerun) those of this check."""
+    rows = validation.rows[commands.CHECKED]
+    if seen is None:
+        return rows
+    key = ["region", "indicator", "year"]
+    now, before = rows.set_index(key).index, seen.set_index(key).index
+    return pd.concat([seen[before.isin(now)], rows[~now.isin(before)]], ignore_index=True)
+
+
+def moved_under_edits(seen: pd.DataFrame | None, grid: pd.DataFrame, region: str, year: int) -> list[str]:
+    """The values the clerk was editing (seen: the last check shown, with each row's value in the table then) that
+    the table now shows differently: someone else saved them, and the redrawn table dropped the clerk's edits."""
+    if seen is None or seen.empty:
+        return []
+    here = seen[(seen["region"] == region) & (seen["year"] == year)]
+    now = here["indicator"].map(grid.drop_duplicates("indicator").set_index("indicator")["value"])
+    changed = here[now.notna() & (now.astype(str) != here["shown"].astype(str))]
+    return [f"{r.indicator}({int(r.year)}年)" for r in changed.itertuples()]
+
+
+def save(store, validation, user, note: str | None, plan_id: str, *, checked_against=None) -> None:
     """Write the batch, then confirm it where the clerk is looking: what was saved and the verdicts it moved."""
     # An editor's values wait for review: the verdicts they move are those they will move once approved.
     waits = not allowed(user, Action.REVIEW_VALUES)
     before = ui.load_verdicts(ui.version(pending=waits or None), plan_id, None, ui.lang())
     try:
-        batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note)
+        batch_id = commands.commit_validation(store, user, validation, kind="entry", note=note,
+                                              checked_against=checked_against)
     # locked or changed by someone since the check: nothing written
     except (commands.LockedError, commands.ChangedMeanwhile) as exc:
         st.error(str(exc))
@@ -134,6 +161,10 @@ def main() -> None:
     raw = entry_rows(grid, edited, region, year, default_source=source)
     ui.show_flash("data-entry")            # below the table: where the clerk's eyes are after 保存
     if raw.empty:
+        moved = moved_under_edits(st.session_state.pop(SEEN, None), grid, region, year)
+        if moved:     # the table was redrawn with someone else's values, which cleared the clerk's edits
+            st.warning(ui.t("entry_changed_meanwhile", values=ui.t("list_separator").join(moved)),
+                       icon=":material/sync_problem:")
         st.caption(ui.t("entry_hint"))
         return
     validation = validate(raw, ref, default_vintage=vintage, default_reason=reason,
@@ -142,8 +173,14 @@ def main() -> None:
     show_check(validation)
     ask_confirmations(validation)
     ready = not validation.has_errors and not validation.changes.empty
+    # What the clerk was shown before this rerun: a value someone else changed since is refused at 保存
+    seen = st.session_state.get(SEEN)
+    st.session_state[SEEN] = validation.rows[commands.CHECKED].assign(
+        shown=validation.rows["indicator"].map(grid.drop_duplicates("indicator").set_index("indicator")["value"]))
     if st.button(ui.t("entry_save"), type="primary", disabled=not ready, key="entry_save"):
-        save(store, validation, user, note, plan_id)
+        st.session_state.pop(SEEN, None)
+        save(store, validation, user, note, plan_id,
+             checked_against=shown_check(None if seen is None else seen[commands.CHECKED], validation))
 
 
 main()

@@ -133,7 +133,8 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
             st.warning(ui.t("stale"))
             return
         try:
-            batch_id = commands.commit_validation(store, opts["user"], fresh.validation, kind="upload",
+            # committed as the clerk saw it: the command layer refuses it if a value it compared with has moved
+            batch_id = commands.commit_validation(store, opts["user"], check.validation, kind="upload",
                                                   note=opts["note"], file_name=name, file_sha256=fresh.read.sha256)
         # locked, or changed by someone else, a moment ago: nothing written
         except (commands.LockedError, commands.ChangedMeanwhile) as exc:

@@ -6,6 +6,7 @@ import io
 from datetime import datetime
 
 import openpyxl
+import pandas as pd
 import pytest
 from conftest import ADMIN, CLERK, PASSWORD, REVIEWER, VIEWER, add_people
 from streamlit.testing.v1 import AppTest
@@ -289,3 +290,25 @@ def test_an_account_disabled_mid_session_cannot_save_its_open_edits(db):
     assert len(db.batches()) == before and current(db, "重庆市", "高新技术企业", 2016) is None
     assert not at.get("data_editor") and not [b for b in at.button if b.key == "entry_save"]
     assert "登录" in " ".join(w.value for w in at.warning)
+
+
+def test_a_value_someone_else_saved_after_the_check_was_shown_is_not_overwritten(db):
+    """Two clerks on one value: 张三 types 1,435 and sees 新增; before he presses 保存, another clerk saves 1,440
+    for the same value (another session or app server). His save writes nothing, and the page says which value
+    someone else updated and shows it."""
+    at = open_entry(page("entry"))
+    edit(at, {"高新技术企业": {"value": "1435"}})
+    assert table(at, "变化", "原值")["变化"].tolist() == ["新增"]
+    other = commands.commit_actuals(db, SECOND_CLERK, pd.DataFrame(
+        [("重庆市", "高新技术企业", 2016, 1440.0, "年报")], columns=["region", "indicator", "year", "value", "vintage"]),
+        kind="entry", note="另一位填报人")
+    before = len(db.batches())
+    at.button(key="entry_save").click().run()
+    assert not at.exception
+    # the table is redrawn with 1,440 (which clears the typed edit) and says why; nothing of 张三's is written
+    assert "高新技术企业(2016年) 已被他人更新" in at.warning[0].value
+    assert at.data_editor(key="entry_table").value.set_index("indicator").loc["高新技术企业", "value"] == "1440"
+    assert len(db.batches()) == before and current(db, "重庆市", "高新技术企业", 2016) == 1440
+    assert other in db.batches()["batch_id"].tolist()
+    at.run()
+    assert not at.warning                                 # said once

@@ -126,9 +126,12 @@ def commit_actuals(store: Store, actor: User | None, rows: pd.DataFrame, *, kind
 
 def commit_validation(store: Store, actor: User | None, validation: Validation, *, kind: str,
                       note: str | None = None, file_name: str | None = None,
-                      file_sha256: str | None = None) -> str | None:
+                      file_sha256: str | None = None, checked_against: pd.DataFrame | None = None) -> str | None:
     """Write the changes of a validation (tracker.actuals.validate) as one batch; None when nothing changed. Refuses a
-    result with errors. The entry page, the upload page and python -m tracker import all commit here."""
+    result with errors, and (ChangedMeanwhile) one whose compared values another writer has changed since: those of
+    the validation's rows, or of checked_against (region, indicator, year, old_batch_id: the check the person was
+    shown, when the page has checked again since). The entry page, the upload page and python -m tracker import all
+    commit here."""
     from tracker.actuals.validate import COMMIT_COLUMNS
 
     if validation.has_errors:
@@ -138,7 +141,11 @@ def commit_validation(store: Store, actor: User | None, validation: Validation, 
         return None
     return commit_actuals(store, actor, changes[COMMIT_COLUMNS].astype({"year": int}), kind=kind, note=note,
                           file_name=file_name, file_sha256=file_sha256,
-                          checked_against=validation.rows[["region", "indicator", "year", "old_batch_id"]])
+                          checked_against=validation.rows[CHECKED] if checked_against is None else checked_against)
+
+
+# What a check compared each row with: the revision (its batch) that counted for the row's key.
+CHECKED = ["region", "indicator", "year", "old_batch_id"]
 
 
 def _refuse_moved(cur, checked: pd.DataFrame) -> None:

@@ -389,6 +389,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Choose a plan, region and year and edit the Value column. Edits are checked as you type; saving writes all "
         "changes as one batch and keeps the previous values in the history. Clearing a value withdraws it.",
     ),
+    "entry_changed_meanwhile": (
+        "您编辑期间,{values} 已被他人更新,表格已显示最新数值,您尚未保存的修改已清空:请核对后重新填写。",
+        "While you were editing, someone else updated {values}: the table shows the latest values and your unsaved "
+        "changes were cleared. Check them and type them again.",
+    ),
     "entry_hint": ("修改「数值」列后,这里会显示检查结果和将要写入的变化。",
                    "Edit the value column; the checks and the changes appear here."),
     "entry_no_indicators": ("这个规划在该地区没有可填报数值的指标(定性目标请在目标目录中设定状态)。",
