@@ -153,7 +153,7 @@ def _refuse_moved(cur, checked: pd.DataFrame) -> None:
     if moved.empty:
         return
     named = [f"{r.region} · {r.indicator} · {int(r.year)}年(现为{'已撤回' if pd.isna(r.value) else f'{r.value:g}'},"
-             f"批次 {r.batch_id or '—'})" for r in moved.head(5).itertuples()]
+             f"批次 {r.batch_id if isinstance(r.batch_id, str) else '—'})" for r in moved.head(5).itertuples()]
     more = f" 等 {len(moved)} 个数值" if len(moved) > 5 else ""
     raise ChangedMeanwhile(f"核对之后,以下数值已被他人修改:{';'.join(named)}{more}。未写入任何数据:请重新核对"
                            "(重新上传文件、刷新本页或再次运行导入)后再提交。")
