@@ -589,3 +589,20 @@ def test_a_file_checked_before_another_clerk_changed_its_values_is_refused_whole
     assert_same(before, snapshot(store))
     again = check_upload(store, "统计局.xlsx", buffer.getvalue(), isolate=False)     # checked again: it goes in
     assert commands.commit_validation(store, CLERK, again.validation, kind="upload", file_name="统计局.xlsx")
+
+
+def test_a_kouj_column_that_says_annual_report_gives_the_vintage(store):
+    """A clerk's own column headed 口径 holding 年报 / 快报 (read as 来源/口径): the values carry that vintage."""
+    book = openpyxl.Workbook()
+    for row in (["地区", "指标", "年份", "数值", "口径"], ["重庆市", "高新技术企业", 2016, 1435, "年报"],
+                ["重庆市", "高新技术企业", 2017, 2000, "快报"], ["重庆市", "技术合同成交额", 2016, 250, "市统计局"]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    check = check_upload(store, "统计局.xlsx", buffer.getvalue(), isolate=False)
+    assert not check.has_errors
+    rows = check.validation.rows.set_index(["indicator", "year"])
+    assert rows.loc[("高新技术企业", 2016), "vintage"] == "年报"
+    assert rows.loc[("高新技术企业", 2017), "vintage"] == "快报"
+    assert pd.isna(rows.loc[("技术合同成交额", 2016), "vintage"])          # a real source names no vintage
+    assert rows.loc[("技术合同成交额", 2016), "source"] == "市统计局"

@@ -245,7 +245,7 @@ def validate(raw: pd.DataFrame, ref: Reference, *, default_region: str | None = 
     found.append(problems)
     year, problems = _years(raw, default_year, this_year)
     found.append(problems)
-    vintage, problems = _vintages(raw, default_vintage)
+    vintage, problems = _vintages(_vintage_from_source(raw), default_vintage)
     found.append(problems)
     bad |= region.isna() | indicator.isna() | year.isna() | (vintage == "?")
 
@@ -343,6 +343,14 @@ def _years(raw, default_year: int | None, this_year: int):
     found.append(_at(raw, out_of_range.fillna(False), "year", "error", "year_out_of_range", min=FIRST_YEAR,
                      max=this_year))
     return year.mask(out_of_range.fillna(False)), pd.concat(found)
+
+
+def _vintage_from_source(raw: pd.DataFrame) -> pd.DataFrame:
+    """A 来源/口径 cell that says only 年报 or 快报 (a clerk's 口径 column) names the vintage when no vintage is given:
+    the value is the annual report's, not a value of unknown vintage from a source called 年报."""
+    said = fold(raw["source"]).map(VINTAGE_WORDS.get)
+    blank = fold(raw["vintage"]) == ""
+    return raw.assign(vintage=raw["vintage"].mask(blank & said.notna(), said))
 
 
 def _vintages(raw, default_vintage: str | None):
