@@ -356,3 +356,22 @@ def test_two_app_servers_on_one_database_serve_a_scheduled_import_and_share_the_
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / "postgres-two-servers.png")
         browser.close()
+
+
+def test_the_app_survives_the_database_dropping_its_connections(pg_store, pg_server):
+    """A database restart (here: every connection of the app terminated by the server) costs no page an error: the
+    pool checks each connection it hands out and opens a new one for a dead one."""
+    import psycopg
+
+    app = Store.open(pg_store.url, per_use=True)
+    try:
+        version = app.data_version()
+        with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
+            killed = admin.execute("""SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                                      WHERE datname = %s AND pid <> pg_backend_pid()""",
+                                   [pg_store.url.rsplit("/", 1)[1]]).fetchone()[0]
+        assert killed >= 1
+        assert app.data_version() == version
+        assert len(app.read_model_frames()["targets"]) > 100
+    finally:
+        app.close()
