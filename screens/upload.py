@@ -125,13 +125,17 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
     n = len(check.validation.changes)
     if check.has_errors or n == 0:
         return
+    if st.session_state.pop("upload_stale", False):
+        st.warning(ui.t("stale"))
     agreed = st.checkbox(ui.t("confirm", n=n), key="upload_confirm")
     if st.button(ui.t("commit"), type="primary", key="upload_commit", disabled=not agreed):
         fresh = run_check(store, name, data, opts, sheet)   # the database may have moved since the preview
         if fresh.has_errors or not fresh.validation.changes[["region", "indicator", "year", "value"]].equals(
                 check.validation.changes[["region", "indicator", "year", "value"]]):
-            st.warning(ui.t("stale"))
-            return
+            # shown again, recomputed, to be confirmed again: the tick was given for the table above it
+            st.session_state.pop("upload_confirm", None)
+            st.session_state["upload_stale"] = True
+            st.rerun()
         try:
             # committed as the clerk saw it: the command layer refuses it if a value it compared with has moved
             batch_id = commands.commit_validation(store, opts["user"], check.validation, kind="upload",

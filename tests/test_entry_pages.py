@@ -312,3 +312,31 @@ def test_a_value_someone_else_saved_after_the_check_was_shown_is_not_overwritten
     assert other in db.batches()["batch_id"].tolist()
     at.run()
     assert not at.warning                                 # said once
+
+
+def test_an_upload_whose_values_moved_after_the_preview_is_shown_again_to_be_confirmed_again(db):
+    """李四 previews a file: one value new, one as stored. Before he commits, another clerk corrects the stored one.
+    The commit writes nothing; the page shows the recomputed changes (now two), says why, and wants a new tick."""
+    commands.commit_actuals(db, SYSTEM, pd.DataFrame([("重庆市", "高新技术企业", 2016, 1435.0, "年报")],
+                                                     columns=["region", "indicator", "year", "value", "vintage"]),
+                            kind="entry")
+    at = page("upload", SECOND_CLERK).run()
+    data = xlsx([["地区", "指标", "年份", "数值", "快报/年报"], ["重庆市", "高新技术企业", 2016, 1435, "年报"],
+                 ["重庆市", "技术合同成交额", 2016, 250, "年报"]])
+    at.file_uploader(key="upload_file").set_value(("统计局.xlsx", data, XLSX)).run()
+    assert table(at, "变化", "原值")["指标"].tolist() == ["技术合同成交额"]
+    at.checkbox(key="upload_confirm").check().run()
+    commands.commit_actuals(db, CLERK, pd.DataFrame([("重庆市", "高新技术企业", 2016, 1440.0, "年报")],
+                                                    columns=["region", "indicator", "year", "value", "vintage"]),
+                            kind="entry", note="另一位填报人的更正")
+    before = len(db.batches())
+    at.button(key="upload_commit").click().run()
+    assert not at.exception
+    assert len(db.batches()) == before and current(db, "重庆市", "高新技术企业", 2016) == 1440
+    assert "数据刚被他人更新" in at.warning[0].value
+    assert table(at, "变化", "原值")[["指标", "原值", "新值"]].values.tolist() == [
+        ["高新技术企业", "1,440", "1,435"], ["技术合同成交额", "", "250"]]
+    assert not at.checkbox(key="upload_confirm").value and at.button(key="upload_commit").disabled
+    at.checkbox(key="upload_confirm").check().run()
+    at.button(key="upload_commit").click().run()
+    assert "已保存批次" in at.success[0].value and current(db, "重庆市", "高新技术企业", 2016) == 1435
