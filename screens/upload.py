@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -121,20 +122,32 @@ def show_changes(check) -> None:
     st.dataframe(changes_table(changes, ui.lang()), hide_index=True, width="stretch", key="upload_changes")
 
 
+# What the clerk confirms: each change with the value it replaces.
+CONFIRMED = ["region", "indicator", "year", "value", "old_value"]
+
+
+def confirm_key(changes: pd.DataFrame) -> str:
+    """The confirmation box's key, one per table of changes: a recomputed table gets a new, unticked box (the tick
+    was given for the table it stood under)."""
+    digest = pd.util.hash_pandas_object(changes[CONFIRMED], index=False).to_numpy().tobytes()
+    return CONFIRM_PREFIX + hashlib.sha256(digest).hexdigest()[:12]
+
+
+CONFIRM_PREFIX = "upload_confirm:"
+
+
 def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: str | None) -> None:
     n = len(check.validation.changes)
     if check.has_errors or n == 0:
         return
     if st.session_state.pop("upload_stale", False):
         st.warning(ui.t("stale"))
-    agreed = st.checkbox(ui.t("confirm", n=n), key="upload_confirm")
+    agreed = st.checkbox(ui.t("confirm", n=n), key=confirm_key(check.validation.changes))
     if st.button(ui.t("commit"), type="primary", key="upload_commit", disabled=not agreed):
         fresh = run_check(store, name, data, opts, sheet)   # the database may have moved since the preview
-        if fresh.has_errors or not fresh.validation.changes[["region", "indicator", "year", "value"]].equals(
-                check.validation.changes[["region", "indicator", "year", "value"]]):
-            # shown again, recomputed, to be confirmed again: the tick was given for the table above it
-            st.session_state.pop("upload_confirm", None)
-            st.session_state["upload_stale"] = True
+        if fresh.has_errors or not fresh.validation.changes[CONFIRMED].reset_index(drop=True).equals(
+                check.validation.changes[CONFIRMED].reset_index(drop=True)):
+            st.session_state["upload_stale"] = True    # shown again, recomputed, to be confirmed again
             st.rerun()
         try:
             # committed as the clerk saw it: the command layer refuses it if a value it compared with has moved
@@ -146,7 +159,8 @@ def confirm_and_commit(store, check, opts: dict, name: str, data: bytes, sheet: 
             return
         st.session_state["upload_committed"] = (fresh.read.sha256, batch_id)
         st.session_state["upload_flash"] = ui.saved_message(opts["user"], batch_id, n)
-        for key in ("upload_confirm", "upload_confirm_unusual", "upload_confirm_stated"):
+        for key in [k for k in st.session_state if str(k).startswith(CONFIRM_PREFIX)] + [
+                "upload_confirm_unusual", "upload_confirm_stated"]:
             st.session_state.pop(key, None)   # a confirmation holds for the file it was given for only
         st.rerun()
 

@@ -54,6 +54,11 @@ def page(name: str, user: User | None = CLERK) -> AppTest:
     return at
 
 
+def confirm_box(at: AppTest):
+    """The upload page's 我已核对 box (its key names the table of changes it confirms)."""
+    return next(box for box in at.checkbox if str(box.key).startswith("upload_confirm:"))
+
+
 def xlsx(rows) -> bytes:
     wb = openpyxl.Workbook()
     for row in rows:
@@ -176,7 +181,7 @@ def test_upload_page_diff_confirm_commit_then_revert_on_batches_page(db):
     assert changes[["指标", "原值", "新值"]].values.tolist() == [["技术合同成交额", "", "250"],
                                                              ["研究与试验发展经费投入强度", "", "1.72"]]
     assert at.button(key="upload_commit").disabled             # not yet confirmed
-    at.checkbox(key="upload_confirm").check().run()
+    confirm_box(at).check().run()
     at.button(key="upload_commit").click().run()
     assert not at.exception
     assert "已保存批次" in at.success[0].value
@@ -239,7 +244,7 @@ def test_upload_page_asks_for_confirmations_before_a_fraction_replaces_a_stated_
     assert "1 个错误" in at.error[0].value                          # the plan's value still needs its own yes
     at.checkbox(key="upload_confirm_stated").check().run()
     assert not at.error
-    at.checkbox(key="upload_confirm").check().run()
+    confirm_box(at).check().run()
     at.button(key="upload_commit").click().run()
     assert not at.exception and "已保存批次" in at.success[0].value
     assert current(db, "重庆市", "研究与试验发展经费投入强度", 2015) == 0.0157
@@ -325,7 +330,7 @@ def test_an_upload_whose_values_moved_after_the_preview_is_shown_again_to_be_con
                  ["重庆市", "技术合同成交额", 2016, 250, "年报"]])
     at.file_uploader(key="upload_file").set_value(("统计局.xlsx", data, XLSX)).run()
     assert table(at, "变化", "原值")["指标"].tolist() == ["技术合同成交额"]
-    at.checkbox(key="upload_confirm").check().run()
+    confirm_box(at).check().run()
     commands.commit_actuals(db, CLERK, pd.DataFrame([("重庆市", "高新技术企业", 2016, 1440.0, "年报")],
                                                     columns=["region", "indicator", "year", "value", "vintage"]),
                             kind="entry", note="另一位填报人的更正")
@@ -336,7 +341,7 @@ def test_an_upload_whose_values_moved_after_the_preview_is_shown_again_to_be_con
     assert "数据刚被他人更新" in at.warning[0].value
     assert table(at, "变化", "原值")[["指标", "原值", "新值"]].values.tolist() == [
         ["高新技术企业", "1,440", "1,435"], ["技术合同成交额", "", "250"]]
-    assert not at.checkbox(key="upload_confirm").value and at.button(key="upload_commit").disabled
-    at.checkbox(key="upload_confirm").check().run()
+    assert not confirm_box(at).value and at.button(key="upload_commit").disabled
+    confirm_box(at).check().run()
     at.button(key="upload_commit").click().run()
     assert "已保存批次" in at.success[0].value and current(db, "重庆市", "高新技术企业", 2016) == 1435
