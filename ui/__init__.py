@@ -44,8 +44,7 @@ def store_busy_notice():
     except DatabaseLockedError:
         st.warning(t("store_busy"), icon=":material/hourglass_top:")
         st.stop()
-    except ConnectionError:
-        get_store.clear()       # the next rerun connects again
+    except ConnectionError:     # the pool connects again by itself once the server is back
         st.error(t("store_unreachable"), icon=":material/cloud_off:")
         st.stop()
 
