@@ -54,3 +54,17 @@ def test_the_store_is_the_environment_then_the_secrets_file_then_the_default_fil
     assert config.database() == config.DEFAULT_DB_PATH
     assert config.database_arg("postgres://x@y/z") == "postgres://x@y/z"
     assert config.database_arg("data/other.duckdb") == Path("data/other.duckdb")
+
+
+def test_a_page_says_so_when_the_database_server_cannot_be_reached(monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tracker.config import PROJECT_ROOT
+
+    monkeypatch.setenv("TRACKER_DB", "postgresql://tracker@127.0.0.1:1/tracker")     # nothing listens on port 1
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "无法连接数据库服务器" in at.error[0].value
+    st.cache_resource.clear()
