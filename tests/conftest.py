@@ -35,7 +35,6 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "missing_in_ci(reason): the environment lacks what the test needs, under CI")
-    config.addinivalue_line("markers", "duckdb_only: a store-fixture test about the DuckDB file itself")
     config.addinivalue_line("markers", "postgres_only: runs in the --backend=postgres pass only")
 
 
@@ -49,9 +48,7 @@ def pytest_collection_modifyitems(config, items):
     keep, drop = [], []
     for item in items:
         if postgres:
-            wanted = ("postgres_only" in item.keywords
-                      or (STORE_FIXTURES & set(getattr(item, "fixturenames", ()))
-                          and "duckdb_only" not in item.keywords))
+            wanted = "postgres_only" in item.keywords or bool(STORE_FIXTURES & set(getattr(item, "fixturenames", ())))
         else:
             wanted = "postgres_only" not in item.keywords
         (keep if wanted else drop).append(item)
