@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import national  # noqa: E402
 import pandas as pd  # noqa: E402
+from bench_national import best  # noqa: E402
 
 from tracker import commands  # noqa: E402
 from tracker.access.auth import SYSTEM  # noqa: E402
@@ -34,15 +35,6 @@ from tracker.db import backup  # noqa: E402
 from tracker.db.store import Store  # noqa: E402
 from tracker.views import service  # noqa: E402
 from tracker.views.read_model import Snapshot  # noqa: E402
-
-
-def best(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def measure(where: Path | str, runs: int, scratch: Path) -> dict[str, float]:

@@ -8,7 +8,8 @@ file gets none. Add a change as a new entry at the end and never edit an entry t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from tracker.db import dialect, postgres, schema
@@ -87,53 +88,52 @@ def ensure_store_id(con: Cursor) -> None:
     con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO NOTHING", [STORE_ID, uuid.uuid4().hex])
 
 
-def migrate(con, up_to: int | None = None) -> list[int]:
-    """Apply every pending migration (up to number up_to) in order, one transaction each; returns the numbers
-    applied. Each transaction is a write (on PostgreSQL under the store's write lock) that reads the version again
-    first, so two servers starting at once on one database apply each migration once."""
-    applied = []
-    for migration in pending(con, up_to):
-        cur = con.cursor()
-        try:
-            dialect.begin_write(cur)
-            try:
-                if stored_version(cur) < migration.number:
-                    if callable(migration.apply):
-                        migration.apply(cur)
-                    elif dialect.is_postgres(cur):
-                        postgres.apply_ddl(cur, migration.apply)
-                    else:
-                        cur.execute(migration.apply)
-                    cur.execute("""INSERT INTO meta VALUES ('schema_version', ?)
-                                   ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
-                                [str(migration.number)])
-                    applied.append(migration.number)
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            cur.execute("COMMIT")
-        finally:
-            cur.close()
-    if up_to is None and dialect.is_postgres(con):
-        _ensure_indexes(con)
-    return applied
-
-
-def _ensure_indexes(con) -> None:
+@contextmanager
+def _write_transaction(con) -> Iterator[Cursor]:
+    """A cursor in one write transaction (on PostgreSQL under the store's write lock): committed when the block
+    ends, rolled back on any exception."""
     cur = con.cursor()
     try:
-        present = {name for (name,) in cur.execute(
-            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()").fetchall()}
-        missing = [sql for sql in postgres.INDEXES if sql.split()[5] not in present]
-        if not missing:
-            return
         dialect.begin_write(cur)
         try:
-            for sql in missing:
-                cur.execute(sql)
+            yield cur
         except BaseException:
             cur.execute("ROLLBACK")
             raise
         cur.execute("COMMIT")
     finally:
         cur.close()
+
+
+def migrate(con, up_to: int | None = None) -> list[int]:
+    """Apply every pending migration (up to number up_to) in order, one transaction each; returns the numbers
+    applied. Each transaction is a write (on PostgreSQL under the store's write lock) that reads the version again
+    first, so two servers starting at once on one database apply each migration once."""
+    applied = []
+    for migration in pending(con, up_to):
+        with _write_transaction(con) as cur:
+            if stored_version(cur) >= migration.number:
+                continue
+            if callable(migration.apply):
+                migration.apply(cur)
+            elif dialect.is_postgres(cur):
+                postgres.apply_ddl(cur, migration.apply)
+            else:
+                cur.execute(migration.apply)
+            cur.execute("""INSERT INTO meta VALUES ('schema_version', ?)
+                           ON CONFLICT (key) DO UPDATE SET value = excluded.value""", [str(migration.number)])
+            applied.append(migration.number)
+    if up_to is None and dialect.is_postgres(con):
+        _ensure_indexes(con)
+    return applied
+
+
+def _ensure_indexes(con) -> None:
+    """postgres.INDEXES that the database lacks, made in one write transaction."""
+    present = {name for (name,) in con.execute(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()").fetchall()}
+    missing = [sql for sql in postgres.INDEXES if sql.split()[5] not in present]
+    if missing:
+        with _write_transaction(con) as cur:
+            for sql in missing:
+                cur.execute(sql)
